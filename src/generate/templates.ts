@@ -39,6 +39,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
   hbs.registerHelper('add', (a: number, b: number) => a + b);
   // A small map as one YAML flow line (`httpGet: { path: /api/checkHealth, port: http }`): probe handlers.
   hbs.registerHelper('flow', (value: Record<string, unknown>) => flowYaml(value));
+  // A probe's timing fields alone (the defaults retool.probe writes under the operator's tuning).
+  hbs.registerHelper('timings', ({ kind: _k, handler: _h, tuning: _t, ...timings }: Record<string, unknown>) => timings);
   // A multi-line text as the body of a YAML block scalar, indented by `width` spaces.
   hbs.registerHelper('indent', (text: string, width: number) => text.trimEnd().split('\n').map((l) => `${' '.repeat(width)}${l}`).join('\n'));
   const ingress = model.components.find((c) => c.entry);

@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:6ef425bb293e6771700237dbca1f119e2341817743fa67fee1a6f9686cd99cb8";
-export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"dbConnector":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"metricsFrom":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
+export const schemaDigest = "sha256:eec089118f13c3692e14ddcbd7d2921844f078b7efe4fec53c4f16514b1385b2";
+export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"probes":{"readiness":{},"liveness":{},"startup":{}}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"dbConnector":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"javaDbConnector":true,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"metricsFrom":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"metricsFrom":{"type":["array","null"],"minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["tls"],"properties":{"tls":{"required":["enabled","caCert"],"properties":{"enabled":{"const":true},"caCert":{"anyOf":[{"type":"string","minLength":1},{"type":"object"}]}}}}}}}}},"then":{"properties":{"retool":{"$ref":"#/definitions/retool-chart-shared-9"},"podDefaults":{"$ref":"#/definitions/retool-chart-shared-9"},"components":{"patternProperties":{"":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-10"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-10"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-10"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-10"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-10"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-10"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-11"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-11"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-12"},"history":{"$ref":"#/definitions/retool-chart-shared-12"},"matching":{"$ref":"#/definitions/retool-chart-shared-12"},"worker":{"$ref":"#/definitions/retool-chart-shared-12"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-13"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-13"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retool":{"properties":{"licenseKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"encryptionKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"jwtSecret":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"database":{"$ref":"#/definitions/retool-chart-shared-15"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-15"},"temporal":{"properties":{"external":{"properties":{"tls":{"properties":{"clientCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"clientKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}},"local":{"properties":{"persistence":{"properties":{"external":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}}}}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-20"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-20"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"},{"$ref":"#/definitions/FieldRef"},{"$ref":"#/definitions/ResourceFieldRef"}]},"FieldRef":{"type":"object","additionalProperties":false,"required":["fieldRef"],"properties":{"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"apiVersion":{"type":"string","enum":["v1"]},"fieldPath":{"type":"string","pattern":"^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$"}}}}},"ResourceFieldRef":{"type":"object","additionalProperties":false,"required":["resourceFieldRef"],"properties":{"resourceFieldRef":{"type":"object","additionalProperties":false,"required":["resource"],"allOf":[{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.cpu","requests.cpu"]}}},"then":{"properties":{"divisor":{"enum":["1","1m"]}}}},{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.memory","limits.ephemeral-storage","requests.memory","requests.ephemeral-storage"]}}},"then":{"properties":{"divisor":{"enum":["1","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}],"properties":{"resource":{"type":"string","enum":["limits.cpu","limits.memory","limits.ephemeral-storage","requests.cpu","requests.memory","requests.ephemeral-storage"]},"divisor":{"type":"string","enum":["1","1m","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-21"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-21"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"env":{"properties":{"NODE_EXTRA_CA_CERTS":false}}}},"retool-chart-shared-10":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-11":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-12":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-16":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"retool-chart-shared-15":{"properties":{"embedded":{"$ref":"#/definitions/retool-chart-shared-16"},"external":{"$ref":"#/definitions/retool-chart-shared-16"}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-18":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-19":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-21":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-22":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-23":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"probes":{"$ref":"#/definitions/ProbeOverrides"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"metricsFrom":{"type":["array","null"],"minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["tls"],"properties":{"tls":{"required":["enabled","caCert"],"properties":{"enabled":{"const":true},"caCert":{"anyOf":[{"type":"string","minLength":1},{"type":"object"}]}}}}}}}}},"then":{"properties":{"retool":{"$ref":"#/definitions/retool-chart-shared-9"},"podDefaults":{"$ref":"#/definitions/retool-chart-shared-9"},"components":{"patternProperties":{"":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-10"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-10"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-10"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-10"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-10"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-10"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-11"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-11"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-12"},"history":{"$ref":"#/definitions/retool-chart-shared-12"},"matching":{"$ref":"#/definitions/retool-chart-shared-12"},"worker":{"$ref":"#/definitions/retool-chart-shared-12"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-13"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-13"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retool":{"properties":{"licenseKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"encryptionKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"jwtSecret":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"database":{"$ref":"#/definitions/retool-chart-shared-15"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-15"},"temporal":{"properties":{"external":{"properties":{"tls":{"properties":{"clientCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"clientKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}},"local":{"properties":{"persistence":{"properties":{"external":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}}}}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-20"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-20"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"},{"$ref":"#/definitions/FieldRef"},{"$ref":"#/definitions/ResourceFieldRef"}]},"FieldRef":{"type":"object","additionalProperties":false,"required":["fieldRef"],"properties":{"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"apiVersion":{"type":"string","enum":["v1"]},"fieldPath":{"type":"string","pattern":"^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$"}}}}},"ResourceFieldRef":{"type":"object","additionalProperties":false,"required":["resourceFieldRef"],"properties":{"resourceFieldRef":{"type":"object","additionalProperties":false,"required":["resource"],"allOf":[{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.cpu","requests.cpu"]}}},"then":{"properties":{"divisor":{"enum":["1","1m"]}}}},{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.memory","limits.ephemeral-storage","requests.memory","requests.ephemeral-storage"]}}},"then":{"properties":{"divisor":{"enum":["1","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}],"properties":{"resource":{"type":"string","enum":["limits.cpu","limits.memory","limits.ephemeral-storage","requests.cpu","requests.memory","requests.ephemeral-storage"]},"divisor":{"type":"string","enum":["1","1m","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-21"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-21"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ProbeOverrides":{"type":"object","additionalProperties":false,"properties":{"readiness":{"$ref":"#/definitions/ReadinessProbeTuning"},"liveness":{"$ref":"#/definitions/ProbeTuning"},"startup":{"$ref":"#/definitions/ProbeTuning"}}},"ProbeTuning":{"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","const":1,"maximum":2147483647,"minimum":-2147483648},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"host":{"type":"string","maxLength":253,"pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"ReadinessProbeTuning":{"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"$ref":"#/definitions/ProbeTuning/properties/initialDelaySeconds"},"periodSeconds":{"$ref":"#/definitions/ProbeTuning/properties/periodSeconds"},"timeoutSeconds":{"$ref":"#/definitions/ProbeTuning/properties/timeoutSeconds"},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"$ref":"#/definitions/ProbeTuning/properties/failureThreshold"},"host":{"$ref":"#/definitions/ProbeTuning/properties/host"},"scheme":{"$ref":"#/definitions/ProbeTuning/properties/scheme"}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"env":{"properties":{"NODE_EXTRA_CA_CERTS":false}}}},"retool-chart-shared-10":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-11":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-12":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-16":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"retool-chart-shared-15":{"properties":{"embedded":{"$ref":"#/definitions/retool-chart-shared-16"},"external":{"$ref":"#/definitions/retool-chart-shared-16"}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-18":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-19":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-21":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-22":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-23":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
@@ -1140,7 +1140,7 @@ validate45.errors = vErrors;
 return errors === 0;
 }
 
-const schema15 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+const schema15 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
 function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1306,8 +1306,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.resources === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data.probes === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1316,8 +1316,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.tolerations === undefined){
-const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data.resources === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1326,8 +1326,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data.topologySpreadConstraints === undefined){
-const err18 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data.tolerations === undefined){
+const err18 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1336,12 +1336,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data.resources !== undefined){
-let data0 = data.resources;
-const _errs0 = errors;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.limits === undefined){
-const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data.topologySpreadConstraints === undefined){
+const err19 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1350,8 +1346,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data0.requests === undefined){
-const err20 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err20 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1360,15 +1360,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-var valid0 = _errs0 === errors;
-}
-if(data.autoscaling !== undefined){
-let data1 = data.autoscaling;
-const _errs1 = errors;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.enabled === undefined){
-const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data0.requests === undefined){
+const err21 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1377,8 +1370,15 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data1.maxReplicas === undefined){
-const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+}
+var valid0 = _errs0 === errors;
+}
+if(data.probes !== undefined){
+let data1 = data.probes;
+const _errs1 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.liveness === undefined){
+const err22 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1387,8 +1387,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data1.minReplicas === undefined){
-const err23 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data1.readiness === undefined){
+const err23 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1397,8 +1397,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data1.targetCPUUtilizationPercentage === undefined){
-const err24 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data1.startup === undefined){
+const err24 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1410,12 +1410,59 @@ errors++;
 }
 var valid0 = _errs1 === errors;
 }
+if(data.autoscaling !== undefined){
+let data2 = data.autoscaling;
+const _errs2 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.enabled === undefined){
+const err25 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data2.maxReplicas === undefined){
+const err26 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data2.minReplicas === undefined){
+const err27 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data2.targetCPUUtilizationPercentage === undefined){
+const err28 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
 }
 validate50.errors = vErrors;
 return errors === 0;
 }
 
-const schema16 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+const schema16 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1571,8 +1618,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.resources === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data.probes === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1581,8 +1628,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.tolerations === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data.resources === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1591,8 +1638,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.topologySpreadConstraints === undefined){
-const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data.tolerations === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1601,12 +1648,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data.resources !== undefined){
-let data0 = data.resources;
-const _errs0 = errors;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.limits === undefined){
-const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data.topologySpreadConstraints === undefined){
+const err18 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1615,8 +1658,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data0.requests === undefined){
-const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1625,15 +1672,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-var valid0 = _errs0 === errors;
-}
-if(data.autoscaling !== undefined){
-let data1 = data.autoscaling;
-const _errs1 = errors;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.enabled === undefined){
-const err20 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data0.requests === undefined){
+const err20 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1642,8 +1682,15 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data1.maxReplicas === undefined){
-const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+}
+var valid0 = _errs0 === errors;
+}
+if(data.probes !== undefined){
+let data1 = data.probes;
+const _errs1 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.liveness === undefined){
+const err21 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1652,8 +1699,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data1.minReplicas === undefined){
-const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data1.readiness === undefined){
+const err22 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1662,8 +1709,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data1.targetCPUUtilizationPercentage === undefined){
-const err23 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data1.startup === undefined){
+const err23 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1674,6 +1721,53 @@ errors++;
 }
 }
 var valid0 = _errs1 === errors;
+}
+if(data.autoscaling !== undefined){
+let data2 = data.autoscaling;
+const _errs2 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.enabled === undefined){
+const err24 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data2.maxReplicas === undefined){
+const err25 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data2.minReplicas === undefined){
+const err26 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data2.targetCPUUtilizationPercentage === undefined){
+const err27 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
 }
 }
 validate52.errors = vErrors;
@@ -10477,9 +10571,758 @@ validate303.errors = vErrors;
 return errors === 0;
 }
 
-const schema89 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+const schema89 = {"type":"object","additionalProperties":false,"properties":{"readiness":{"$ref":"#/definitions/ReadinessProbeTuning"},"liveness":{"$ref":"#/definitions/ProbeTuning"},"startup":{"$ref":"#/definitions/ProbeTuning"}}};
+const schema90 = {"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"$ref":"#/definitions/ProbeTuning/properties/initialDelaySeconds"},"periodSeconds":{"$ref":"#/definitions/ProbeTuning/properties/periodSeconds"},"timeoutSeconds":{"$ref":"#/definitions/ProbeTuning/properties/timeoutSeconds"},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"$ref":"#/definitions/ProbeTuning/properties/failureThreshold"},"host":{"$ref":"#/definitions/ProbeTuning/properties/host"},"scheme":{"$ref":"#/definitions/ProbeTuning/properties/scheme"}}};
+const schema91 = {"type":"integer","minimum":0,"maximum":2147483647};
+
+function validate323(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 2147483647 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate323.errors = vErrors;
+return errors === 0;
+}
+
+const schema92 = {"type":"integer","minimum":1,"maximum":2147483647};
+
+function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 2147483647 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 1 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate325.errors = vErrors;
+return errors === 0;
+}
+
+const schema93 = {"type":"integer","minimum":1,"maximum":2147483647};
+
+function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 2147483647 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 1 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate327.errors = vErrors;
+return errors === 0;
+}
+
+const schema94 = {"type":"integer","minimum":1,"maximum":2147483647};
+
+function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 2147483647 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 1 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate329.errors = vErrors;
+return errors === 0;
+}
+
+const schema95 = {"type":"string","maxLength":253,"pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"};
+const pattern56 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$", "u");
+
+function validate331(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(typeof data === "string"){
+if(func0(data) > 253){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!pattern56.test(data)){
+const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate331.errors = vErrors;
+return errors === 0;
+}
+
+const schema96 = {"type":"string","enum":["HTTP","HTTPS"]};
+
+function validate333(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+const vSchema0 = schema96.enum;
+if(!((data === "HTTP") || (data === "HTTPS"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema96.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate333.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "initialDelaySeconds") || (key0 === "periodSeconds")) || (key0 === "timeoutSeconds")) || (key0 === "successThreshold")) || (key0 === "failureThreshold")) || (key0 === "host")) || (key0 === "scheme"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.initialDelaySeconds !== undefined){
+let data0 = data.initialDelaySeconds;
+const _errs2 = errors;
+if(!(validate323(data0, {instancePath:instancePath+"/initialDelaySeconds",parentData:data,parentDataProperty:"initialDelaySeconds",rootData}))){
+vErrors = vErrors === null ? validate323.errors : vErrors.concat(validate323.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.periodSeconds !== undefined){
+let data1 = data.periodSeconds;
+const _errs3 = errors;
+if(!(validate325(data1, {instancePath:instancePath+"/periodSeconds",parentData:data,parentDataProperty:"periodSeconds",rootData}))){
+vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+if(data.timeoutSeconds !== undefined){
+let data2 = data.timeoutSeconds;
+const _errs4 = errors;
+if(!(validate327(data2, {instancePath:instancePath+"/timeoutSeconds",parentData:data,parentDataProperty:"timeoutSeconds",rootData}))){
+vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs4 === errors;
+}
+if(data.successThreshold !== undefined){
+let data3 = data.successThreshold;
+const _errs5 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err1 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs6 = errors;
+if(typeof data3 == "number"){
+if(data3 > 2147483647 || isNaN(data3)){
+const err2 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data3 < 1 || isNaN(data3)){
+const err3 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid0 = _errs5 === errors;
+}
+if(data.failureThreshold !== undefined){
+let data4 = data.failureThreshold;
+const _errs7 = errors;
+if(!(validate329(data4, {instancePath:instancePath+"/failureThreshold",parentData:data,parentDataProperty:"failureThreshold",rootData}))){
+vErrors = vErrors === null ? validate329.errors : vErrors.concat(validate329.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs7 === errors;
+}
+if(data.host !== undefined){
+let data5 = data.host;
+const _errs8 = errors;
+if(!(validate331(data5, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate331.errors : vErrors.concat(validate331.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs8 === errors;
+}
+if(data.scheme !== undefined){
+let data6 = data.scheme;
+const _errs9 = errors;
+if(!(validate333(data6, {instancePath:instancePath+"/scheme",parentData:data,parentDataProperty:"scheme",rootData}))){
+vErrors = vErrors === null ? validate333.errors : vErrors.concat(validate333.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs9 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate322.errors = vErrors;
+return errors === 0;
+}
+
+const schema97 = {"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","const":1,"maximum":2147483647,"minimum":-2147483648},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"host":{"type":"string","maxLength":253,"pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}};
+
+function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "initialDelaySeconds") || (key0 === "periodSeconds")) || (key0 === "timeoutSeconds")) || (key0 === "successThreshold")) || (key0 === "failureThreshold")) || (key0 === "host")) || (key0 === "scheme"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.initialDelaySeconds !== undefined){
+let data0 = data.initialDelaySeconds;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err1 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 > 2147483647 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
+if(data.periodSeconds !== undefined){
+let data1 = data.periodSeconds;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err4 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
+if(data1 > 2147483647 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data1 < 1 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var valid0 = _errs4 === errors;
+}
+if(data.timeoutSeconds !== undefined){
+let data2 = data.timeoutSeconds;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err7 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs7 = errors;
+if(typeof data2 == "number"){
+if(data2 > 2147483647 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data2 < 1 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var valid0 = _errs6 === errors;
+}
+if(data.successThreshold !== undefined){
+let data3 = data.successThreshold;
+const _errs8 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err10 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const _errs9 = errors;
+if(1 !== data3){
+const err11 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(typeof data3 == "number"){
+if(data3 > 2147483647 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3 < -2147483648 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var valid0 = _errs8 === errors;
+}
+if(data.failureThreshold !== undefined){
+let data4 = data.failureThreshold;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err14 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs11 = errors;
+if(typeof data4 == "number"){
+if(data4 > 2147483647 || isNaN(data4)){
+const err15 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data4 < 1 || isNaN(data4)){
+const err16 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var valid0 = _errs10 === errors;
+}
+if(data.host !== undefined){
+let data5 = data.host;
+const _errs12 = errors;
+const _errs13 = errors;
+if(typeof data5 === "string"){
+if(func0(data5) > 253){
+const err17 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(!pattern56.test(data5)){
+const err18 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var valid0 = _errs12 === errors;
+}
+if(data.scheme !== undefined){
+let data6 = data.scheme;
+const _errs14 = errors;
+if(typeof data6 !== "string"){
+const err20 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+const _errs15 = errors;
+const vSchema0 = schema97.properties.scheme.enum;
+if(!((data6 === "HTTP") || (data6 === "HTTPS"))){
+const err21 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema97.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var valid0 = _errs14 === errors;
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate336.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "readiness") || (key0 === "liveness")) || (key0 === "startup"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.readiness !== undefined){
+let data0 = data.readiness;
+const _errs2 = errors;
+if(!(validate322(data0, {instancePath:instancePath+"/readiness",parentData:data,parentDataProperty:"readiness",rootData}))){
+vErrors = vErrors === null ? validate322.errors : vErrors.concat(validate322.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.liveness !== undefined){
+let data1 = data.liveness;
+const _errs3 = errors;
+if(!(validate336(data1, {instancePath:instancePath+"/liveness",parentData:data,parentDataProperty:"liveness",rootData}))){
+vErrors = vErrors === null ? validate336.errors : vErrors.concat(validate336.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+if(data.startup !== undefined){
+let data2 = data.startup;
+const _errs4 = errors;
+if(!(validate336(data2, {instancePath:instancePath+"/startup",parentData:data,parentDataProperty:"startup",rootData}))){
+vErrors = vErrors === null ? validate336.errors : vErrors.concat(validate336.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate321.errors = vErrors;
+return errors === 0;
+}
+
+const schema98 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+
+function validate340(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10631,7 +11474,7 @@ if(data.targetMemoryUtilizationPercentage !== undefined){
 let data4 = data.targetMemoryUtilizationPercentage;
 const _errs10 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema89.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema98.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10676,14 +11519,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate321.errors = vErrors;
+validate340.errors = vErrors;
 return errors === 0;
 }
 
-const schema90 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
-const schema91 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
+const schema99 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
+const schema100 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate362(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10711,9 +11554,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.replicas !== undefined){
 let data0 = data.replicas;
 const _errs3 = errors;
-const vSchema0 = schema91.then.properties.replicas.enum;
+const vSchema0 = schema100.then.properties.replicas.enum;
 if(!((data0 === null) || (data0 === 1))){
-const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema91.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema100.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10738,18 +11581,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate342.errors = vErrors;
+validate362.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate341(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate361(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate342(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
+if(!(validate362(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate362.errors : vErrors.concat(validate362.errors);
 errors = vErrors.length;
 }
 else {
@@ -10758,7 +11601,7 @@ var valid0 = _errs1 === errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs2 = errors;
 for(const key0 in data){
-if(!(func16.call(schema90.properties, key0))){
+if(!(func16.call(schema99.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11005,16 +11848,27 @@ errors++;
 }
 var valid1 = _errs21 === errors;
 }
-if(data.autoscaling !== undefined){
-let data19 = data.autoscaling;
+if(data.probes !== undefined){
+let data19 = data.probes;
 const _errs23 = errors;
-if(!(validate321(data19, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+if(!(validate321(data19, {instancePath:instancePath+"/probes",parentData:data,parentDataProperty:"probes",rootData}))){
 vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid1 = _errs23 === errors;
+}
+if(data.autoscaling !== undefined){
+let data20 = data.autoscaling;
+const _errs24 = errors;
+if(!(validate340(data20, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs24 === errors;
 }
 }
 else {
@@ -11027,12 +11881,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate341.errors = vErrors;
+validate361.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate446(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -11083,12 +11937,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate446.errors = vErrors;
+validate471.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -11141,21 +11995,21 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate468.errors = vErrors;
+validate493.errors = vErrors;
 return errors === 0;
 }
 
-const schema94 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
-const pattern57 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
+const schema103 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
+const pattern59 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
 
-function validate472(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate497(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern57.test(data)){
+if(!pattern59.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -11224,20 +12078,20 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate472.errors = vErrors;
+validate497.errors = vErrors;
 return errors === 0;
 }
 
-const schema95 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema96 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
-const pattern63 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
+const schema104 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema105 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
+const pattern65 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
 
-function validate485(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate510(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(typeof data === "string"){
-if(!pattern63.test(data)){
+if(!pattern65.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -11258,12 +12112,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate485.errors = vErrors;
+validate510.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate482(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate507(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -11403,8 +12257,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs11 = errors;
-if(!(validate485(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
+if(!(validate510(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate510.errors : vErrors.concat(validate510.errors);
 errors = vErrors.length;
 }
 else {
@@ -11421,8 +12275,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs14 = errors;
-if(!(validate485(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
+if(!(validate510(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate510.errors : vErrors.concat(validate510.errors);
 errors = vErrors.length;
 }
 else {
@@ -11469,7 +12323,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate482.errors = vErrors;
+validate507.errors = vErrors;
 return errors === 0;
 }
 
@@ -11481,8 +12335,8 @@ const pattern19 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-
 const pattern30 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$", "u");
 const pattern31 = new RegExp("^[0-9]+(h|m|s)$", "u");
 const pattern33 = new RegExp("^[a-z_][a-z0-9_]{0,62}$", "u");
-const pattern56 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
-const pattern59 = new RegExp("^/[!-~]*$", "u");
+const pattern58 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
+const pattern61 = new RegExp("^/[!-~]*$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15712,8 +16566,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data128.resources === undefined){
-const err228 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data128.probes === undefined){
+const err228 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -15722,8 +16576,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data128.tolerations === undefined){
-const err229 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data128.resources === undefined){
+const err229 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -15732,8 +16586,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data128.topologySpreadConstraints === undefined){
-const err230 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data128.tolerations === undefined){
+const err230 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -15742,12 +16596,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data128.resources !== undefined){
-let data129 = data128.resources;
-const _errs214 = errors;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.limits === undefined){
-const err231 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data128.topologySpreadConstraints === undefined){
+const err231 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -15756,8 +16606,12 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data129.requests === undefined){
-const err232 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data128.resources !== undefined){
+let data129 = data128.resources;
+const _errs214 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.limits === undefined){
+const err232 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -15766,40 +16620,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-}
-var valid108 = _errs214 === errors;
-}
-}
-var valid107 = _errs213 === errors;
-}
-if(data126.workflowsWorker !== undefined){
-let data130 = data126.workflowsWorker;
-const _errs215 = errors;
-if(!(validate52(data130, {instancePath:instancePath+"/components/workflowsWorker",parentData:data126,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs215 === errors;
-}
-if(data126.workflowsBackend !== undefined){
-let data131 = data126.workflowsBackend;
-const _errs216 = errors;
-if(!(validate50(data131, {instancePath:instancePath+"/components/workflowsBackend",parentData:data126,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs216 === errors;
-}
-if(data126.codeExecutor !== undefined){
-let data132 = data126.codeExecutor;
-const _errs217 = errors;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(data132.affinity === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data129.requests === undefined){
+const err233 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -15808,8 +16630,15 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data132.autoscaling === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+}
+var valid108 = _errs214 === errors;
+}
+if(data128.probes !== undefined){
+let data130 = data128.probes;
+const _errs215 = errors;
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+if(data130.liveness === undefined){
+const err234 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -15818,8 +16647,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data132.containerSecurityContext === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data130.readiness === undefined){
+const err235 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -15828,8 +16657,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data132.env === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data130.startup === undefined){
+const err236 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -15838,8 +16667,40 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data132.extraContainers === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+}
+var valid108 = _errs215 === errors;
+}
+}
+var valid107 = _errs213 === errors;
+}
+if(data126.workflowsWorker !== undefined){
+let data131 = data126.workflowsWorker;
+const _errs216 = errors;
+if(!(validate52(data131, {instancePath:instancePath+"/components/workflowsWorker",parentData:data126,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs216 === errors;
+}
+if(data126.workflowsBackend !== undefined){
+let data132 = data126.workflowsBackend;
+const _errs217 = errors;
+if(!(validate50(data132, {instancePath:instancePath+"/components/workflowsBackend",parentData:data126,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs217 === errors;
+}
+if(data126.codeExecutor !== undefined){
+let data133 = data126.codeExecutor;
+const _errs218 = errors;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.affinity === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -15848,8 +16709,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data132.extraEnvFrom === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data133.autoscaling === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -15858,8 +16719,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data132.extraVolumeMounts === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data133.containerSecurityContext === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -15868,8 +16729,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data132.extraVolumes === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data133.env === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -15878,8 +16739,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data132.initContainers === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data133.extraContainers === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -15888,8 +16749,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data132.nodeSelector === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data133.extraEnvFrom === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -15898,8 +16759,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data132.podAnnotations === undefined){
-const err243 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data133.extraVolumeMounts === undefined){
+const err243 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -15908,8 +16769,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data132.podLabels === undefined){
-const err244 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data133.extraVolumes === undefined){
+const err244 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -15918,8 +16779,8 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data132.podSecurityContext === undefined){
-const err245 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data133.initContainers === undefined){
+const err245 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -15928,8 +16789,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data132.preStopSleepSeconds === undefined){
-const err246 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data133.nodeSelector === undefined){
+const err246 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -15938,8 +16799,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data132.priorityClassName === undefined){
-const err247 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data133.podAnnotations === undefined){
+const err247 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -15948,8 +16809,8 @@ vErrors.push(err247);
 }
 errors++;
 }
-if(data132.resources === undefined){
-const err248 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data133.podLabels === undefined){
+const err248 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -15958,8 +16819,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data132.sandbox === undefined){
-const err249 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data133.podSecurityContext === undefined){
+const err249 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -15968,8 +16829,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data132.seccompProfile === undefined){
-const err250 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data133.preStopSleepSeconds === undefined){
+const err250 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -15978,8 +16839,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data132.tolerations === undefined){
-const err251 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data133.priorityClassName === undefined){
+const err251 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -15988,8 +16849,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data132.topologySpreadConstraints === undefined){
-const err252 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data133.probes === undefined){
+const err252 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -15998,12 +16859,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data132.resources !== undefined){
-let data133 = data132.resources;
-const _errs218 = errors;
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-if(data133.limits === undefined){
-const err253 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data133.resources === undefined){
+const err253 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -16012,8 +16869,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data133.requests === undefined){
-const err254 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data133.sandbox === undefined){
+const err254 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -16022,15 +16879,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-}
-var valid109 = _errs218 === errors;
-}
-if(data132.autoscaling !== undefined){
-let data134 = data132.autoscaling;
-const _errs219 = errors;
-if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
-if(data134.enabled === undefined){
-const err255 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data133.seccompProfile === undefined){
+const err255 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -16039,8 +16889,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data134.maxReplicas === undefined){
-const err256 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data133.tolerations === undefined){
+const err256 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -16049,8 +16899,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data134.minReplicas === undefined){
-const err257 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data133.topologySpreadConstraints === undefined){
+const err257 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -16059,8 +16909,12 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data134.targetCPUUtilizationPercentage === undefined){
-const err258 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data133.resources !== undefined){
+let data134 = data133.resources;
+const _errs219 = errors;
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+if(data134.limits === undefined){
+const err258 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -16069,40 +16923,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-}
-var valid109 = _errs219 === errors;
-}
-}
-var valid107 = _errs217 === errors;
-}
-if(data126.agentWorker !== undefined){
-let data135 = data126.agentWorker;
-const _errs220 = errors;
-if(!(validate52(data135, {instancePath:instancePath+"/components/agentWorker",parentData:data126,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs220 === errors;
-}
-if(data126.agentEvalWorker !== undefined){
-let data136 = data126.agentEvalWorker;
-const _errs221 = errors;
-if(!(validate52(data136, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data126,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs221 === errors;
-}
-if(data126.multiplayerWs !== undefined){
-let data137 = data126.multiplayerWs;
-const _errs222 = errors;
-if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
-if(data137.affinity === undefined){
-const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data134.requests === undefined){
+const err259 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -16111,8 +16933,15 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data137.autoscaling === undefined){
-const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+}
+var valid109 = _errs219 === errors;
+}
+if(data133.probes !== undefined){
+let data135 = data133.probes;
+const _errs220 = errors;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.liveness === undefined){
+const err260 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -16121,8 +16950,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data137.containerSecurityContext === undefined){
-const err261 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data135.readiness === undefined){
+const err261 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -16131,8 +16960,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data137.enabled === undefined){
-const err262 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data135.startup === undefined){
+const err262 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -16141,8 +16970,15 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data137.env === undefined){
-const err263 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+}
+var valid109 = _errs220 === errors;
+}
+if(data133.autoscaling !== undefined){
+let data136 = data133.autoscaling;
+const _errs221 = errors;
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+if(data136.enabled === undefined){
+const err263 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -16151,8 +16987,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data137.extraContainers === undefined){
-const err264 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data136.maxReplicas === undefined){
+const err264 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -16161,8 +16997,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data137.extraEnvFrom === undefined){
-const err265 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data136.minReplicas === undefined){
+const err265 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -16171,8 +17007,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data137.extraVolumeMounts === undefined){
-const err266 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data136.targetCPUUtilizationPercentage === undefined){
+const err266 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -16181,8 +17017,40 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data137.extraVolumes === undefined){
-const err267 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+}
+var valid109 = _errs221 === errors;
+}
+}
+var valid107 = _errs218 === errors;
+}
+if(data126.agentWorker !== undefined){
+let data137 = data126.agentWorker;
+const _errs222 = errors;
+if(!(validate52(data137, {instancePath:instancePath+"/components/agentWorker",parentData:data126,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs222 === errors;
+}
+if(data126.agentEvalWorker !== undefined){
+let data138 = data126.agentEvalWorker;
+const _errs223 = errors;
+if(!(validate52(data138, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data126,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs223 === errors;
+}
+if(data126.multiplayerWs !== undefined){
+let data139 = data126.multiplayerWs;
+const _errs224 = errors;
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+if(data139.affinity === undefined){
+const err267 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -16191,8 +17059,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data137.initContainers === undefined){
-const err268 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data139.autoscaling === undefined){
+const err268 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -16201,8 +17069,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data137.nodeSelector === undefined){
-const err269 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data139.containerSecurityContext === undefined){
+const err269 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -16211,8 +17079,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data137.podAnnotations === undefined){
-const err270 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data139.enabled === undefined){
+const err270 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -16221,8 +17089,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data137.podLabels === undefined){
-const err271 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data139.env === undefined){
+const err271 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -16231,8 +17099,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data137.podSecurityContext === undefined){
-const err272 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data139.extraContainers === undefined){
+const err272 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -16241,8 +17109,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(data137.preStopSleepSeconds === undefined){
-const err273 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data139.extraEnvFrom === undefined){
+const err273 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -16251,8 +17119,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data137.priorityClassName === undefined){
-const err274 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data139.extraVolumeMounts === undefined){
+const err274 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -16261,8 +17129,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data137.resources === undefined){
-const err275 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data139.extraVolumes === undefined){
+const err275 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -16271,8 +17139,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data137.tolerations === undefined){
-const err276 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data139.initContainers === undefined){
+const err276 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -16281,8 +17149,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data137.topologySpreadConstraints === undefined){
-const err277 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data139.nodeSelector === undefined){
+const err277 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -16291,12 +17159,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data137.resources !== undefined){
-let data138 = data137.resources;
-const _errs223 = errors;
-if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
-if(data138.limits === undefined){
-const err278 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data139.podAnnotations === undefined){
+const err278 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -16305,8 +17169,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data138.requests === undefined){
-const err279 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data139.podLabels === undefined){
+const err279 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -16315,15 +17179,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-}
-var valid110 = _errs223 === errors;
-}
-if(data137.autoscaling !== undefined){
-let data139 = data137.autoscaling;
-const _errs224 = errors;
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
-if(data139.enabled === undefined){
-const err280 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data139.podSecurityContext === undefined){
+const err280 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -16332,8 +17189,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data139.maxReplicas === undefined){
-const err281 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data139.preStopSleepSeconds === undefined){
+const err281 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -16342,8 +17199,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data139.minReplicas === undefined){
-const err282 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data139.priorityClassName === undefined){
+const err282 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -16352,8 +17209,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data139.targetCPUUtilizationPercentage === undefined){
-const err283 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data139.probes === undefined){
+const err283 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -16362,18 +17219,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-var valid110 = _errs224 === errors;
-}
-}
-var valid107 = _errs222 === errors;
-}
-if(data126.dbConnector !== undefined){
-let data140 = data126.dbConnector;
-const _errs225 = errors;
-if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
-if(data140.affinity === undefined){
-const err284 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data139.resources === undefined){
+const err284 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -16382,8 +17229,8 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(data140.autoscaling === undefined){
-const err285 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data139.tolerations === undefined){
+const err285 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -16392,8 +17239,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(data140.containerSecurityContext === undefined){
-const err286 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data139.topologySpreadConstraints === undefined){
+const err286 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -16402,8 +17249,12 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data140.enabled === undefined){
-const err287 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data139.resources !== undefined){
+let data140 = data139.resources;
+const _errs225 = errors;
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+if(data140.limits === undefined){
+const err287 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -16412,8 +17263,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data140.env === undefined){
-const err288 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data140.requests === undefined){
+const err288 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -16422,8 +17273,15 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data140.extraContainers === undefined){
-const err289 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+}
+var valid110 = _errs225 === errors;
+}
+if(data139.probes !== undefined){
+let data141 = data139.probes;
+const _errs226 = errors;
+if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
+if(data141.liveness === undefined){
+const err289 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -16432,8 +17290,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data140.extraEnvFrom === undefined){
-const err290 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data141.readiness === undefined){
+const err290 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -16442,8 +17300,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data140.extraVolumeMounts === undefined){
-const err291 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data141.startup === undefined){
+const err291 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -16452,8 +17310,15 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data140.extraVolumes === undefined){
-const err292 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+}
+var valid110 = _errs226 === errors;
+}
+if(data139.autoscaling !== undefined){
+let data142 = data139.autoscaling;
+const _errs227 = errors;
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+if(data142.enabled === undefined){
+const err292 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -16462,8 +17327,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(data140.initContainers === undefined){
-const err293 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data142.maxReplicas === undefined){
+const err293 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -16472,8 +17337,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(data140.javaDbConnector === undefined){
-const err294 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "javaDbConnector"},message:"must have required property '"+"javaDbConnector"+"'"};
+if(data142.minReplicas === undefined){
+const err294 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -16482,8 +17347,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data140.nodeSelector === undefined){
-const err295 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data142.targetCPUUtilizationPercentage === undefined){
+const err295 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -16492,8 +17357,18 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data140.podAnnotations === undefined){
-const err296 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+}
+var valid110 = _errs227 === errors;
+}
+}
+var valid107 = _errs224 === errors;
+}
+if(data126.dbConnector !== undefined){
+let data143 = data126.dbConnector;
+const _errs228 = errors;
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+if(data143.affinity === undefined){
+const err296 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -16502,8 +17377,8 @@ vErrors.push(err296);
 }
 errors++;
 }
-if(data140.podLabels === undefined){
-const err297 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data143.autoscaling === undefined){
+const err297 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -16512,8 +17387,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data140.podSecurityContext === undefined){
-const err298 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data143.containerSecurityContext === undefined){
+const err298 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -16522,8 +17397,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data140.preStopSleepSeconds === undefined){
-const err299 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data143.enabled === undefined){
+const err299 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -16532,8 +17407,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data140.priorityClassName === undefined){
-const err300 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data143.env === undefined){
+const err300 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -16542,8 +17417,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data140.resources === undefined){
-const err301 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data143.extraContainers === undefined){
+const err301 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -16552,8 +17427,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(data140.tolerations === undefined){
-const err302 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data143.extraEnvFrom === undefined){
+const err302 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -16562,8 +17437,8 @@ vErrors.push(err302);
 }
 errors++;
 }
-if(data140.topologySpreadConstraints === undefined){
-const err303 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data143.extraVolumeMounts === undefined){
+const err303 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -16572,12 +17447,8 @@ vErrors.push(err303);
 }
 errors++;
 }
-if(data140.resources !== undefined){
-let data141 = data140.resources;
-const _errs226 = errors;
-if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
-if(data141.limits === undefined){
-const err304 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data143.extraVolumes === undefined){
+const err304 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -16586,8 +17457,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-if(data141.requests === undefined){
-const err305 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data143.initContainers === undefined){
+const err305 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -16596,15 +17467,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-}
-var valid111 = _errs226 === errors;
-}
-if(data140.autoscaling !== undefined){
-let data142 = data140.autoscaling;
-const _errs227 = errors;
-if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
-if(data142.enabled === undefined){
-const err306 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data143.javaDbConnector === undefined){
+const err306 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "javaDbConnector"},message:"must have required property '"+"javaDbConnector"+"'"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -16613,8 +17477,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(data142.maxReplicas === undefined){
-const err307 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data143.nodeSelector === undefined){
+const err307 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -16623,8 +17487,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(data142.minReplicas === undefined){
-const err308 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data143.podAnnotations === undefined){
+const err308 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -16633,8 +17497,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-if(data142.targetCPUUtilizationPercentage === undefined){
-const err309 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data143.podLabels === undefined){
+const err309 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -16643,21 +17507,8 @@ vErrors.push(err309);
 }
 errors++;
 }
-}
-var valid111 = _errs227 === errors;
-}
-}
-var valid107 = _errs225 === errors;
-}
-}
-var valid100 = _errs211 === errors;
-}
-if(data.podDefaults !== undefined){
-let data143 = data.podDefaults;
-const _errs228 = errors;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-if(data143.affinity === undefined){
-const err310 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data143.podSecurityContext === undefined){
+const err310 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -16666,8 +17517,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-if(data143.containerSecurityContext === undefined){
-const err311 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data143.preStopSleepSeconds === undefined){
+const err311 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -16676,8 +17527,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(data143.env === undefined){
-const err312 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data143.priorityClassName === undefined){
+const err312 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -16686,8 +17537,8 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(data143.extraContainers === undefined){
-const err313 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data143.probes === undefined){
+const err313 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -16696,8 +17547,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-if(data143.extraEnvFrom === undefined){
-const err314 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data143.resources === undefined){
+const err314 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -16706,8 +17557,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-if(data143.extraVolumeMounts === undefined){
-const err315 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data143.tolerations === undefined){
+const err315 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -16716,8 +17567,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-if(data143.extraVolumes === undefined){
-const err316 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data143.topologySpreadConstraints === undefined){
+const err316 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -16726,8 +17577,12 @@ vErrors.push(err316);
 }
 errors++;
 }
-if(data143.initContainers === undefined){
-const err317 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data143.resources !== undefined){
+let data144 = data143.resources;
+const _errs229 = errors;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+if(data144.limits === undefined){
+const err317 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -16736,8 +17591,8 @@ vErrors.push(err317);
 }
 errors++;
 }
-if(data143.nodeSelector === undefined){
-const err318 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data144.requests === undefined){
+const err318 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -16746,8 +17601,15 @@ vErrors.push(err318);
 }
 errors++;
 }
-if(data143.podAnnotations === undefined){
-const err319 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+}
+var valid111 = _errs229 === errors;
+}
+if(data143.probes !== undefined){
+let data145 = data143.probes;
+const _errs230 = errors;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.liveness === undefined){
+const err319 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -16756,8 +17618,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-if(data143.podLabels === undefined){
-const err320 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data145.readiness === undefined){
+const err320 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -16766,8 +17628,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(data143.podSecurityContext === undefined){
-const err321 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data145.startup === undefined){
+const err321 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -16776,8 +17638,15 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(data143.preStopSleepSeconds === undefined){
-const err322 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+}
+var valid111 = _errs230 === errors;
+}
+if(data143.autoscaling !== undefined){
+let data146 = data143.autoscaling;
+const _errs231 = errors;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(data146.enabled === undefined){
+const err322 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -16786,8 +17655,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-if(data143.priorityClassName === undefined){
-const err323 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data146.maxReplicas === undefined){
+const err323 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -16796,8 +17665,8 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(data143.resources === undefined){
-const err324 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data146.minReplicas === undefined){
+const err324 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -16806,8 +17675,8 @@ vErrors.push(err324);
 }
 errors++;
 }
-if(data143.tolerations === undefined){
-const err325 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data146.targetCPUUtilizationPercentage === undefined){
+const err325 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -16816,8 +17685,21 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(data143.topologySpreadConstraints === undefined){
-const err326 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+}
+var valid111 = _errs231 === errors;
+}
+}
+var valid107 = _errs228 === errors;
+}
+}
+var valid100 = _errs211 === errors;
+}
+if(data.podDefaults !== undefined){
+let data147 = data.podDefaults;
+const _errs232 = errors;
+if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
+if(data147.affinity === undefined){
+const err326 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -16826,15 +17708,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-var valid100 = _errs228 === errors;
-}
-if(data.service !== undefined){
-let data144 = data.service;
-const _errs229 = errors;
-if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
-if(data144.annotations === undefined){
-const err327 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/18/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data147.containerSecurityContext === undefined){
+const err327 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -16843,8 +17718,8 @@ vErrors.push(err327);
 }
 errors++;
 }
-if(data144.port === undefined){
-const err328 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/18/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data147.env === undefined){
+const err328 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -16853,8 +17728,8 @@ vErrors.push(err328);
 }
 errors++;
 }
-if(data144.type === undefined){
-const err329 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/18/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data147.extraContainers === undefined){
+const err329 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -16863,15 +17738,8 @@ vErrors.push(err329);
 }
 errors++;
 }
-}
-var valid100 = _errs229 === errors;
-}
-if(data.ingress !== undefined){
-let data145 = data.ingress;
-const _errs230 = errors;
-if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
-if(data145.annotations === undefined){
-const err330 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data147.extraEnvFrom === undefined){
+const err330 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -16880,8 +17748,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-if(data145.className === undefined){
-const err331 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(data147.extraVolumeMounts === undefined){
+const err331 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -16890,8 +17758,8 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(data145.enabled === undefined){
-const err332 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data147.extraVolumes === undefined){
+const err332 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -16900,8 +17768,8 @@ vErrors.push(err332);
 }
 errors++;
 }
-if(data145.extraHosts === undefined){
-const err333 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
+if(data147.initContainers === undefined){
+const err333 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -16910,8 +17778,8 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(data145.extraPaths === undefined){
-const err334 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
+if(data147.nodeSelector === undefined){
+const err334 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -16920,8 +17788,8 @@ vErrors.push(err334);
 }
 errors++;
 }
-if(data145.gateway === undefined){
-const err335 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(data147.podAnnotations === undefined){
+const err335 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -16930,8 +17798,8 @@ vErrors.push(err335);
 }
 errors++;
 }
-if(data145.host === undefined){
-const err336 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data147.podLabels === undefined){
+const err336 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -16940,8 +17808,8 @@ vErrors.push(err336);
 }
 errors++;
 }
-if(data145.kind === undefined){
-const err337 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data147.podSecurityContext === undefined){
+const err337 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -16950,8 +17818,8 @@ vErrors.push(err337);
 }
 errors++;
 }
-if(data145.tls === undefined){
-const err338 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data147.preStopSleepSeconds === undefined){
+const err338 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -16960,12 +17828,8 @@ vErrors.push(err338);
 }
 errors++;
 }
-if(data145.tls !== undefined){
-let data146 = data145.tls;
-const _errs231 = errors;
-if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
-if(data146.enabled === undefined){
-const err339 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/18/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data147.priorityClassName === undefined){
+const err339 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -16974,8 +17838,8 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(data146.secretName === undefined){
-const err340 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/18/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data147.resources === undefined){
+const err340 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -16984,15 +17848,8 @@ vErrors.push(err340);
 }
 errors++;
 }
-}
-var valid112 = _errs231 === errors;
-}
-if(data145.gateway !== undefined){
-let data147 = data145.gateway;
-const _errs232 = errors;
-if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
-if(data147.name === undefined){
-const err341 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/18/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data147.tolerations === undefined){
+const err341 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -17001,8 +17858,8 @@ vErrors.push(err341);
 }
 errors++;
 }
-if(data147.namespace === undefined){
-const err342 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/18/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data147.topologySpreadConstraints === undefined){
+const err342 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -17011,8 +17868,15 @@ vErrors.push(err342);
 }
 errors++;
 }
-if(data147.sectionName === undefined){
-const err343 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/18/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+}
+var valid100 = _errs232 === errors;
+}
+if(data.service !== undefined){
+let data148 = data.service;
+const _errs233 = errors;
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+if(data148.annotations === undefined){
+const err343 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/18/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -17021,18 +17885,8 @@ vErrors.push(err343);
 }
 errors++;
 }
-}
-var valid112 = _errs232 === errors;
-}
-}
-var valid100 = _errs230 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data148 = data.serviceAccount;
-const _errs233 = errors;
-if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
-if(data148.annotations === undefined){
-const err344 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/18/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data148.port === undefined){
+const err344 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/18/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -17041,8 +17895,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-if(data148.create === undefined){
-const err345 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/18/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+if(data148.type === undefined){
+const err345 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/18/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -17051,8 +17905,15 @@ vErrors.push(err345);
 }
 errors++;
 }
-if(data148.name === undefined){
-const err346 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/18/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+var valid100 = _errs233 === errors;
+}
+if(data.ingress !== undefined){
+let data149 = data.ingress;
+const _errs234 = errors;
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+if(data149.annotations === undefined){
+const err346 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -17061,15 +17922,8 @@ vErrors.push(err346);
 }
 errors++;
 }
-}
-var valid100 = _errs233 === errors;
-}
-if(data.tests !== undefined){
-let data149 = data.tests;
-const _errs234 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.enabled === undefined){
-const err347 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/18/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data149.className === undefined){
+const err347 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -17078,15 +17932,8 @@ vErrors.push(err347);
 }
 errors++;
 }
-}
-var valid100 = _errs234 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data150 = data.networkPolicy;
-const _errs235 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.databaseCIDRs === undefined){
-const err348 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(data149.enabled === undefined){
+const err348 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -17095,8 +17942,8 @@ vErrors.push(err348);
 }
 errors++;
 }
-if(data150.dnsFrom === undefined){
-const err349 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(data149.extraHosts === undefined){
+const err349 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -17105,8 +17952,8 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(data150.ingressControllerFrom === undefined){
-const err350 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(data149.extraPaths === undefined){
+const err350 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -17115,8 +17962,8 @@ vErrors.push(err350);
 }
 errors++;
 }
-if(data150.licenseCIDRs === undefined){
-const err351 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(data149.gateway === undefined){
+const err351 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -17125,8 +17972,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-if(data150.resources === undefined){
-const err352 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data149.host === undefined){
+const err352 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -17135,8 +17982,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-if(data150.sourceControl === undefined){
-const err353 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(data149.kind === undefined){
+const err353 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -17145,8 +17992,8 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(data150.temporalCIDRs === undefined){
-const err354 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data149.tls === undefined){
+const err354 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -17155,15 +18002,12 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-var valid100 = _errs235 === errors;
-}
-}
-var _valid20 = _errs186 === errors;
-valid99 = _valid20;
-}
-if(!valid99){
-const err355 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data149.tls !== undefined){
+let data150 = data149.tls;
+const _errs235 = errors;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.enabled === undefined){
+const err355 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/18/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -17172,15 +18016,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-var valid0 = _errs183 === errors;
-const _errs236 = errors;
-const _errs237 = errors;
-let valid113 = true;
-const _errs238 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing34;
-if((data.profile === undefined) && (missing34 = "profile")){
-const err356 = {};
+if(data150.secretName === undefined){
+const err356 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/18/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -17189,12 +18026,15 @@ vErrors.push(err356);
 }
 errors++;
 }
-else {
-if(data.profile !== undefined){
-let data151 = data.profile;
-const _errs239 = errors;
-if("production" !== data151){
-const err357 = {};
+}
+var valid112 = _errs235 === errors;
+}
+if(data149.gateway !== undefined){
+let data151 = data149.gateway;
+const _errs236 = errors;
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+if(data151.name === undefined){
+const err357 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/18/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -17203,48 +18043,8 @@ vErrors.push(err357);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs239){
-}
-var valid114 = _errs239 === errors;
-}
-else {
-var valid114 = true;
-}
-if(valid114){
-}
-}
-}
-if(errors === _errs238){
-}
-var _valid21 = _errs238 === errors;
-errors = _errs237;
-if(vErrors !== null){
-if(_errs237){
-vErrors.length = _errs237;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid21){
-const _errs240 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool !== undefined){
-let data152 = data.retool;
-const _errs241 = errors;
-if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
-if(data152.licenseKey !== undefined){
-let data153 = data152.licenseKey;
-const _errs242 = errors;
-const _errs243 = errors;
-const _errs244 = errors;
-const _errs245 = errors;
-if(errors === _errs244){
-if(typeof data153 === "string"){
-if(!pattern4.test(data153)){
-const err358 = {};
+if(data151.namespace === undefined){
+const err358 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/18/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -17253,11 +18053,8 @@ vErrors.push(err358);
 }
 errors++;
 }
-else {
-}
-}
-else {
-const err359 = {};
+if(data151.sectionName === undefined){
+const err359 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/18/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -17266,12 +18063,18 @@ vErrors.push(err359);
 }
 errors++;
 }
-if(errors === _errs244){
+}
+var valid112 = _errs236 === errors;
 }
 }
-var valid117 = _errs244 === errors;
-if(valid117){
-const err360 = {instancePath:instancePath+"/retool/licenseKey",schemaPath:"#/allOf/19/then/properties/retool/properties/licenseKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid100 = _errs234 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data152 = data.serviceAccount;
+const _errs237 = errors;
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+if(data152.annotations === undefined){
+const err360 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/18/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -17280,29 +18083,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-else {
-errors = _errs243;
-if(vErrors !== null){
-if(_errs243){
-vErrors.length = _errs243;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid116 = _errs242 === errors;
-}
-if(data152.encryptionKey !== undefined){
-let data154 = data152.encryptionKey;
-const _errs246 = errors;
-const _errs247 = errors;
-const _errs248 = errors;
-const _errs249 = errors;
-if(errors === _errs248){
-if(typeof data154 === "string"){
-if(!pattern4.test(data154)){
-const err361 = {};
+if(data152.create === undefined){
+const err361 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/18/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -17311,11 +18093,8 @@ vErrors.push(err361);
 }
 errors++;
 }
-else {
-}
-}
-else {
-const err362 = {};
+if(data152.name === undefined){
+const err362 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/18/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -17324,17 +18103,222 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(errors === _errs248){
 }
+var valid100 = _errs237 === errors;
 }
-var valid118 = _errs248 === errors;
-if(valid118){
-const err363 = {instancePath:instancePath+"/retool/encryptionKey",schemaPath:"#/allOf/19/then/properties/retool/properties/encryptionKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.tests !== undefined){
+let data153 = data.tests;
+const _errs238 = errors;
+if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
+if(data153.enabled === undefined){
+const err363 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/18/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err363];
 }
 else {
 vErrors.push(err363);
+}
+errors++;
+}
+}
+var valid100 = _errs238 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data154 = data.networkPolicy;
+const _errs239 = errors;
+if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
+if(data154.databaseCIDRs === undefined){
+const err364 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
+}
+errors++;
+}
+if(data154.dnsFrom === undefined){
+const err365 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(vErrors === null){
+vErrors = [err365];
+}
+else {
+vErrors.push(err365);
+}
+errors++;
+}
+if(data154.ingressControllerFrom === undefined){
+const err366 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(vErrors === null){
+vErrors = [err366];
+}
+else {
+vErrors.push(err366);
+}
+errors++;
+}
+if(data154.licenseCIDRs === undefined){
+const err367 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
+}
+errors++;
+}
+if(data154.resources === undefined){
+const err368 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+if(data154.sourceControl === undefined){
+const err369 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
+}
+errors++;
+}
+if(data154.temporalCIDRs === undefined){
+const err370 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+}
+var valid100 = _errs239 === errors;
+}
+}
+var _valid20 = _errs186 === errors;
+valid99 = _valid20;
+}
+if(!valid99){
+const err371 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
+}
+errors++;
+}
+var valid0 = _errs183 === errors;
+const _errs240 = errors;
+const _errs241 = errors;
+let valid113 = true;
+const _errs242 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing34;
+if((data.profile === undefined) && (missing34 = "profile")){
+const err372 = {};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+else {
+if(data.profile !== undefined){
+let data155 = data.profile;
+const _errs243 = errors;
+if("production" !== data155){
+const err373 = {};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs243){
+}
+var valid114 = _errs243 === errors;
+}
+else {
+var valid114 = true;
+}
+if(valid114){
+}
+}
+}
+if(errors === _errs242){
+}
+var _valid21 = _errs242 === errors;
+errors = _errs241;
+if(vErrors !== null){
+if(_errs241){
+vErrors.length = _errs241;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid21){
+const _errs244 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool !== undefined){
+let data156 = data.retool;
+const _errs245 = errors;
+if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
+if(data156.licenseKey !== undefined){
+let data157 = data156.licenseKey;
+const _errs246 = errors;
+const _errs247 = errors;
+const _errs248 = errors;
+const _errs249 = errors;
+if(errors === _errs248){
+if(typeof data157 === "string"){
+if(!pattern4.test(data157)){
+const err374 = {};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+else {
+}
+}
+else {
+const err375 = {};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+if(errors === _errs248){
+}
+}
+var valid117 = _errs248 === errors;
+if(valid117){
+const err376 = {instancePath:instancePath+"/retool/licenseKey",schemaPath:"#/allOf/19/then/properties/retool/properties/licenseKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err376];
+}
+else {
+vErrors.push(err376);
 }
 errors++;
 }
@@ -17351,21 +18335,21 @@ vErrors = null;
 }
 var valid116 = _errs246 === errors;
 }
-if(data152.jwtSecret !== undefined){
-let data155 = data152.jwtSecret;
+if(data156.encryptionKey !== undefined){
+let data158 = data156.encryptionKey;
 const _errs250 = errors;
 const _errs251 = errors;
 const _errs252 = errors;
 const _errs253 = errors;
 if(errors === _errs252){
-if(typeof data155 === "string"){
-if(!pattern4.test(data155)){
-const err364 = {};
+if(typeof data158 === "string"){
+if(!pattern4.test(data158)){
+const err377 = {};
 if(vErrors === null){
-vErrors = [err364];
+vErrors = [err377];
 }
 else {
-vErrors.push(err364);
+vErrors.push(err377);
 }
 errors++;
 }
@@ -17373,26 +18357,26 @@ else {
 }
 }
 else {
-const err365 = {};
+const err378 = {};
 if(vErrors === null){
-vErrors = [err365];
+vErrors = [err378];
 }
 else {
-vErrors.push(err365);
+vErrors.push(err378);
 }
 errors++;
 }
 if(errors === _errs252){
 }
 }
-var valid119 = _errs252 === errors;
-if(valid119){
-const err366 = {instancePath:instancePath+"/retool/jwtSecret",schemaPath:"#/allOf/19/then/properties/retool/properties/jwtSecret/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid118 = _errs252 === errors;
+if(valid118){
+const err379 = {instancePath:instancePath+"/retool/encryptionKey",schemaPath:"#/allOf/19/then/properties/retool/properties/encryptionKey/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err366];
+vErrors = [err379];
 }
 else {
-vErrors.push(err366);
+vErrors.push(err379);
 }
 errors++;
 }
@@ -17409,58 +18393,21 @@ vErrors = null;
 }
 var valid116 = _errs250 === errors;
 }
-}
-var valid115 = _errs241 === errors;
-}
-if(data.database !== undefined){
-let data156 = data.database;
+if(data156.jwtSecret !== undefined){
+let data159 = data156.jwtSecret;
 const _errs254 = errors;
-if(!(validate57(data156, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs254 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data157 = data.retoolDatabase;
 const _errs255 = errors;
-if(!(validate57(data157, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs255 === errors;
-}
-if(data.temporal !== undefined){
-let data158 = data.temporal;
 const _errs256 = errors;
-if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
-if(data158.external !== undefined){
-let data159 = data158.external;
 const _errs257 = errors;
-if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
-if(data159.tls !== undefined){
-let data160 = data159.tls;
-const _errs258 = errors;
-if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
-if(data160.clientCert !== undefined){
-let data161 = data160.clientCert;
-const _errs259 = errors;
-const _errs260 = errors;
-const _errs261 = errors;
-const _errs262 = errors;
-if(errors === _errs261){
-if(typeof data161 === "string"){
-if(!pattern4.test(data161)){
-const err367 = {};
+if(errors === _errs256){
+if(typeof data159 === "string"){
+if(!pattern4.test(data159)){
+const err380 = {};
 if(vErrors === null){
-vErrors = [err367];
+vErrors = [err380];
 }
 else {
-vErrors.push(err367);
+vErrors.push(err380);
 }
 errors++;
 }
@@ -17468,57 +18415,94 @@ else {
 }
 }
 else {
-const err368 = {};
+const err381 = {};
 if(vErrors === null){
-vErrors = [err368];
+vErrors = [err381];
 }
 else {
-vErrors.push(err368);
+vErrors.push(err381);
 }
 errors++;
 }
-if(errors === _errs261){
+if(errors === _errs256){
 }
 }
-var valid123 = _errs261 === errors;
-if(valid123){
-const err369 = {instancePath:instancePath+"/temporal/external/tls/clientCert",schemaPath:"#/allOf/19/then/properties/temporal/properties/external/properties/tls/properties/clientCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid119 = _errs256 === errors;
+if(valid119){
+const err382 = {instancePath:instancePath+"/retool/jwtSecret",schemaPath:"#/allOf/19/then/properties/retool/properties/jwtSecret/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err369];
+vErrors = [err382];
 }
 else {
-vErrors.push(err369);
+vErrors.push(err382);
 }
 errors++;
 }
 else {
-errors = _errs260;
+errors = _errs255;
 if(vErrors !== null){
-if(_errs260){
-vErrors.length = _errs260;
+if(_errs255){
+vErrors.length = _errs255;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid122 = _errs259 === errors;
+var valid116 = _errs254 === errors;
 }
-if(data160.clientKey !== undefined){
-let data162 = data160.clientKey;
+}
+var valid115 = _errs245 === errors;
+}
+if(data.database !== undefined){
+let data160 = data.database;
+const _errs258 = errors;
+if(!(validate57(data160, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs258 === errors;
+}
+if(data.retoolDatabase !== undefined){
+let data161 = data.retoolDatabase;
+const _errs259 = errors;
+if(!(validate57(data161, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs259 === errors;
+}
+if(data.temporal !== undefined){
+let data162 = data.temporal;
+const _errs260 = errors;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+if(data162.external !== undefined){
+let data163 = data162.external;
+const _errs261 = errors;
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+if(data163.tls !== undefined){
+let data164 = data163.tls;
+const _errs262 = errors;
+if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
+if(data164.clientCert !== undefined){
+let data165 = data164.clientCert;
 const _errs263 = errors;
 const _errs264 = errors;
 const _errs265 = errors;
 const _errs266 = errors;
 if(errors === _errs265){
-if(typeof data162 === "string"){
-if(!pattern4.test(data162)){
-const err370 = {};
+if(typeof data165 === "string"){
+if(!pattern4.test(data165)){
+const err383 = {};
 if(vErrors === null){
-vErrors = [err370];
+vErrors = [err383];
 }
 else {
-vErrors.push(err370);
+vErrors.push(err383);
 }
 errors++;
 }
@@ -17526,26 +18510,26 @@ else {
 }
 }
 else {
-const err371 = {};
+const err384 = {};
 if(vErrors === null){
-vErrors = [err371];
+vErrors = [err384];
 }
 else {
-vErrors.push(err371);
+vErrors.push(err384);
 }
 errors++;
 }
 if(errors === _errs265){
 }
 }
-var valid124 = _errs265 === errors;
-if(valid124){
-const err372 = {instancePath:instancePath+"/temporal/external/tls/clientKey",schemaPath:"#/allOf/19/then/properties/temporal/properties/external/properties/tls/properties/clientKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid123 = _errs265 === errors;
+if(valid123){
+const err385 = {instancePath:instancePath+"/temporal/external/tls/clientCert",schemaPath:"#/allOf/19/then/properties/temporal/properties/external/properties/tls/properties/clientCert/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err372];
+vErrors = [err385];
 }
 else {
-vErrors.push(err372);
+vErrors.push(err385);
 }
 errors++;
 }
@@ -17562,21 +18546,21 @@ vErrors = null;
 }
 var valid122 = _errs263 === errors;
 }
-if(data160.caCert !== undefined){
-let data163 = data160.caCert;
+if(data164.clientKey !== undefined){
+let data166 = data164.clientKey;
 const _errs267 = errors;
 const _errs268 = errors;
 const _errs269 = errors;
 const _errs270 = errors;
 if(errors === _errs269){
-if(typeof data163 === "string"){
-if(!pattern4.test(data163)){
-const err373 = {};
+if(typeof data166 === "string"){
+if(!pattern4.test(data166)){
+const err386 = {};
 if(vErrors === null){
-vErrors = [err373];
+vErrors = [err386];
 }
 else {
-vErrors.push(err373);
+vErrors.push(err386);
 }
 errors++;
 }
@@ -17584,26 +18568,26 @@ else {
 }
 }
 else {
-const err374 = {};
+const err387 = {};
 if(vErrors === null){
-vErrors = [err374];
+vErrors = [err387];
 }
 else {
-vErrors.push(err374);
+vErrors.push(err387);
 }
 errors++;
 }
 if(errors === _errs269){
 }
 }
-var valid125 = _errs269 === errors;
-if(valid125){
-const err375 = {instancePath:instancePath+"/temporal/external/tls/caCert",schemaPath:"#/allOf/19/then/properties/temporal/properties/external/properties/tls/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid124 = _errs269 === errors;
+if(valid124){
+const err388 = {instancePath:instancePath+"/temporal/external/tls/clientKey",schemaPath:"#/allOf/19/then/properties/temporal/properties/external/properties/tls/properties/clientKey/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err375];
+vErrors = [err388];
 }
 else {
-vErrors.push(err375);
+vErrors.push(err388);
 }
 errors++;
 }
@@ -17620,39 +18604,21 @@ vErrors = null;
 }
 var valid122 = _errs267 === errors;
 }
-}
-var valid121 = _errs258 === errors;
-}
-}
-var valid120 = _errs257 === errors;
-}
-if(data158.local !== undefined){
-let data164 = data158.local;
+if(data164.caCert !== undefined){
+let data167 = data164.caCert;
 const _errs271 = errors;
-if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
-if(data164.persistence !== undefined){
-let data165 = data164.persistence;
 const _errs272 = errors;
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-if(data165.external !== undefined){
-let data166 = data165.external;
 const _errs273 = errors;
-if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
-if(data166.password !== undefined){
-let data167 = data166.password;
 const _errs274 = errors;
-const _errs275 = errors;
-const _errs276 = errors;
-const _errs277 = errors;
-if(errors === _errs276){
+if(errors === _errs273){
 if(typeof data167 === "string"){
 if(!pattern4.test(data167)){
-const err376 = {};
+const err389 = {};
 if(vErrors === null){
-vErrors = [err376];
+vErrors = [err389];
 }
 else {
-vErrors.push(err376);
+vErrors.push(err389);
 }
 errors++;
 }
@@ -17660,57 +18626,75 @@ else {
 }
 }
 else {
-const err377 = {};
+const err390 = {};
 if(vErrors === null){
-vErrors = [err377];
+vErrors = [err390];
 }
 else {
-vErrors.push(err377);
+vErrors.push(err390);
 }
 errors++;
 }
-if(errors === _errs276){
+if(errors === _errs273){
 }
 }
-var valid129 = _errs276 === errors;
-if(valid129){
-const err378 = {instancePath:instancePath+"/temporal/local/persistence/external/password",schemaPath:"#/allOf/19/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/password/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid125 = _errs273 === errors;
+if(valid125){
+const err391 = {instancePath:instancePath+"/temporal/external/tls/caCert",schemaPath:"#/allOf/19/then/properties/temporal/properties/external/properties/tls/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err378];
+vErrors = [err391];
 }
 else {
-vErrors.push(err378);
+vErrors.push(err391);
 }
 errors++;
 }
 else {
-errors = _errs275;
+errors = _errs272;
 if(vErrors !== null){
-if(_errs275){
-vErrors.length = _errs275;
+if(_errs272){
+vErrors.length = _errs272;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid128 = _errs274 === errors;
+var valid122 = _errs271 === errors;
 }
-if(data166.caCert !== undefined){
-let data168 = data166.caCert;
+}
+var valid121 = _errs262 === errors;
+}
+}
+var valid120 = _errs261 === errors;
+}
+if(data162.local !== undefined){
+let data168 = data162.local;
+const _errs275 = errors;
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+if(data168.persistence !== undefined){
+let data169 = data168.persistence;
+const _errs276 = errors;
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+if(data169.external !== undefined){
+let data170 = data169.external;
+const _errs277 = errors;
+if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
+if(data170.password !== undefined){
+let data171 = data170.password;
 const _errs278 = errors;
 const _errs279 = errors;
 const _errs280 = errors;
 const _errs281 = errors;
 if(errors === _errs280){
-if(typeof data168 === "string"){
-if(!pattern4.test(data168)){
-const err379 = {};
+if(typeof data171 === "string"){
+if(!pattern4.test(data171)){
+const err392 = {};
 if(vErrors === null){
-vErrors = [err379];
+vErrors = [err392];
 }
 else {
-vErrors.push(err379);
+vErrors.push(err392);
 }
 errors++;
 }
@@ -17718,26 +18702,26 @@ else {
 }
 }
 else {
-const err380 = {};
+const err393 = {};
 if(vErrors === null){
-vErrors = [err380];
+vErrors = [err393];
 }
 else {
-vErrors.push(err380);
+vErrors.push(err393);
 }
 errors++;
 }
 if(errors === _errs280){
 }
 }
-var valid130 = _errs280 === errors;
-if(valid130){
-const err381 = {instancePath:instancePath+"/temporal/local/persistence/external/caCert",schemaPath:"#/allOf/19/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid129 = _errs280 === errors;
+if(valid129){
+const err394 = {instancePath:instancePath+"/temporal/local/persistence/external/password",schemaPath:"#/allOf/19/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/password/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err381];
+vErrors = [err394];
 }
 else {
-vErrors.push(err381);
+vErrors.push(err394);
 }
 errors++;
 }
@@ -17754,196 +18738,16 @@ vErrors = null;
 }
 var valid128 = _errs278 === errors;
 }
-}
-var valid127 = _errs273 === errors;
-}
-}
-var valid126 = _errs272 === errors;
-}
-}
-var valid120 = _errs271 === errors;
-}
-}
-var valid115 = _errs256 === errors;
-}
-}
-var _valid21 = _errs240 === errors;
-valid113 = _valid21;
-}
-if(!valid113){
-const err382 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err382];
-}
-else {
-vErrors.push(err382);
-}
-errors++;
-}
-var valid0 = _errs236 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err383 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
-if(vErrors === null){
-vErrors = [err383];
-}
-else {
-vErrors.push(err383);
-}
-errors++;
-}
+if(data170.caCert !== undefined){
+let data172 = data170.caCert;
 const _errs282 = errors;
-for(const key1 in data){
-if(!(func16.call(schema0.properties, key1))){
-const err384 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err384];
-}
-else {
-vErrors.push(err384);
-}
-errors++;
-}
-}
-if(data.global !== undefined){
-let data169 = data.global;
 const _errs283 = errors;
 const _errs284 = errors;
-if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
 const _errs285 = errors;
-}
-else {
-const err385 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err385];
-}
-else {
-vErrors.push(err385);
-}
-errors++;
-}
-var valid131 = _errs283 === errors;
-}
-if(data.nameOverride !== undefined){
-let data170 = data.nameOverride;
-const _errs286 = errors;
-const _errs287 = errors;
-if(typeof data170 === "string"){
-if(func0(data170) > 63){
-const err386 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
-if(vErrors === null){
-vErrors = [err386];
-}
-else {
-vErrors.push(err386);
-}
-errors++;
-}
-if(!pattern13.test(data170)){
-const err387 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err387];
-}
-else {
-vErrors.push(err387);
-}
-errors++;
-}
-}
-else {
-const err388 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err388];
-}
-else {
-vErrors.push(err388);
-}
-errors++;
-}
-var valid131 = _errs286 === errors;
-}
-if(data.fullnameOverride !== undefined){
-let data171 = data.fullnameOverride;
-const _errs288 = errors;
-const _errs289 = errors;
-if(typeof data171 === "string"){
-if(func0(data171) > 63){
-const err389 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
-if(vErrors === null){
-vErrors = [err389];
-}
-else {
-vErrors.push(err389);
-}
-errors++;
-}
-if(!pattern13.test(data171)){
-const err390 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err390];
-}
-else {
-vErrors.push(err390);
-}
-errors++;
-}
-}
-else {
-const err391 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err391];
-}
-else {
-vErrors.push(err391);
-}
-errors++;
-}
-var valid131 = _errs288 === errors;
-}
-if(data.profile !== undefined){
-let data172 = data.profile;
-const _errs290 = errors;
-if(typeof data172 !== "string"){
-const err392 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err392];
-}
-else {
-vErrors.push(err392);
-}
-errors++;
-}
-const _errs291 = errors;
-const vSchema1 = schema0.properties.profile.enum;
-if(!((data172 === "evaluation") || (data172 === "production"))){
-const err393 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err393];
-}
-else {
-vErrors.push(err393);
-}
-errors++;
-}
-var valid131 = _errs290 === errors;
-}
-if(data.podSecurity !== undefined){
-let data173 = data.podSecurity;
-const _errs292 = errors;
-if(typeof data173 !== "string"){
-const err394 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err394];
-}
-else {
-vErrors.push(err394);
-}
-errors++;
-}
-const _errs293 = errors;
-const vSchema2 = schema0.properties.podSecurity.enum;
-if(!((data173 === "compatible") || (data173 === "restricted"))){
-const err395 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+if(errors === _errs284){
+if(typeof data172 === "string"){
+if(!pattern4.test(data172)){
+const err395 = {};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -17952,15 +18756,11 @@ vErrors.push(err395);
 }
 errors++;
 }
-var valid131 = _errs292 === errors;
+else {
 }
-if(data.retool !== undefined){
-let data174 = data.retool;
-const _errs294 = errors;
-const _errs295 = errors;
-if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
-if(data174.licenseKey === undefined){
-const err396 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+}
+else {
+const err396 = {};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -17969,8 +18769,12 @@ vErrors.push(err396);
 }
 errors++;
 }
-if(data174.encryptionKey === undefined){
-const err397 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+if(errors === _errs284){
+}
+}
+var valid130 = _errs284 === errors;
+if(valid130){
+const err397 = {instancePath:instancePath+"/temporal/local/persistence/external/caCert",schemaPath:"#/allOf/19/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -17979,8 +18783,37 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(data174.jwtSecret === undefined){
-const err398 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+else {
+errors = _errs283;
+if(vErrors !== null){
+if(_errs283){
+vErrors.length = _errs283;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid128 = _errs282 === errors;
+}
+}
+var valid127 = _errs277 === errors;
+}
+}
+var valid126 = _errs276 === errors;
+}
+}
+var valid120 = _errs275 === errors;
+}
+}
+var valid115 = _errs260 === errors;
+}
+}
+var _valid21 = _errs244 === errors;
+valid113 = _valid21;
+}
+if(!valid113){
+const err398 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -17989,10 +18822,10 @@ vErrors.push(err398);
 }
 errors++;
 }
-const _errs296 = errors;
-for(const key2 in data174){
-if(!((((((((key2 === "version") || (key2 === "channel")) || (key2 === "licenseKey")) || (key2 === "encryptionKey")) || (key2 === "jwtSecret")) || (key2 === "baseDomain")) || (key2 === "cookieInsecure")) || (key2 === "env"))){
-const err399 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+var valid0 = _errs240 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err399 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -18001,14 +18834,10 @@ vErrors.push(err399);
 }
 errors++;
 }
-}
-if(data174.version !== undefined){
-let data175 = data174.version;
-const _errs297 = errors;
-const _errs298 = errors;
-if(typeof data175 === "string"){
-if(!pattern15.test(data175)){
-const err400 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+const _errs286 = errors;
+for(const key1 in data){
+if(!(func16.call(schema0.properties, key1))){
+const err400 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -18018,8 +18847,15 @@ vErrors.push(err400);
 errors++;
 }
 }
+if(data.global !== undefined){
+let data173 = data.global;
+const _errs287 = errors;
+const _errs288 = errors;
+if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
+const _errs289 = errors;
+}
 else {
-const err401 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err401 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -18028,13 +18864,15 @@ vErrors.push(err401);
 }
 errors++;
 }
-var valid132 = _errs297 === errors;
+var valid131 = _errs287 === errors;
 }
-if(data174.channel !== undefined){
-let data176 = data174.channel;
-const _errs299 = errors;
-if(typeof data176 !== "string"){
-const err402 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.nameOverride !== undefined){
+let data174 = data.nameOverride;
+const _errs290 = errors;
+const _errs291 = errors;
+if(typeof data174 === "string"){
+if(func0(data174) > 63){
+const err402 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -18043,10 +18881,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-const _errs300 = errors;
-const vSchema3 = schema0.properties.retool.properties.channel.enum;
-if(!((data176 === "stable") || (data176 === "edge"))){
-const err403 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+if(!pattern13.test(data174)){
+const err403 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -18055,46 +18891,9 @@ vErrors.push(err403);
 }
 errors++;
 }
-var valid132 = _errs299 === errors;
-}
-if(data174.licenseKey !== undefined){
-let data177 = data174.licenseKey;
-const _errs301 = errors;
-if(!(validate3(data177, {instancePath:instancePath+"/retool/licenseKey",parentData:data174,parentDataProperty:"licenseKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid132 = _errs301 === errors;
-}
-if(data174.encryptionKey !== undefined){
-let data178 = data174.encryptionKey;
-const _errs302 = errors;
-if(!(validate3(data178, {instancePath:instancePath+"/retool/encryptionKey",parentData:data174,parentDataProperty:"encryptionKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs302 === errors;
-}
-if(data174.jwtSecret !== undefined){
-let data179 = data174.jwtSecret;
-const _errs303 = errors;
-if(!(validate3(data179, {instancePath:instancePath+"/retool/jwtSecret",parentData:data174,parentDataProperty:"jwtSecret",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs303 === errors;
-}
-if(data174.baseDomain !== undefined){
-let data180 = data174.baseDomain;
-const _errs304 = errors;
-if((typeof data180 !== "string") && (data180 !== null)){
-const err404 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+const err404 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -18103,10 +18902,15 @@ vErrors.push(err404);
 }
 errors++;
 }
-const _errs305 = errors;
-if(typeof data180 === "string"){
-if(!pattern16.test(data180)){
-const err405 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
+var valid131 = _errs290 === errors;
+}
+if(data.fullnameOverride !== undefined){
+let data175 = data.fullnameOverride;
+const _errs292 = errors;
+const _errs293 = errors;
+if(typeof data175 === "string"){
+if(func0(data175) > 63){
+const err405 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -18115,14 +18919,8 @@ vErrors.push(err405);
 }
 errors++;
 }
-}
-var valid132 = _errs304 === errors;
-}
-if(data174.cookieInsecure !== undefined){
-let data181 = data174.cookieInsecure;
-const _errs306 = errors;
-if((typeof data181 !== "boolean") && (data181 !== null)){
-const err406 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+if(!pattern13.test(data175)){
+const err406 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -18131,23 +18929,9 @@ vErrors.push(err406);
 }
 errors++;
 }
-const _errs307 = errors;
-var valid132 = _errs306 === errors;
-}
-if(data174.env !== undefined){
-let data182 = data174.env;
-const _errs308 = errors;
-if(!(validate66(data182, {instancePath:instancePath+"/retool/env",parentData:data174,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid132 = _errs308 === errors;
-}
-}
-else {
-const err407 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err407 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -18156,17 +18940,13 @@ vErrors.push(err407);
 }
 errors++;
 }
-var valid131 = _errs294 === errors;
+var valid131 = _errs292 === errors;
 }
-if(data.images !== undefined){
-let data183 = data.images;
-const _errs309 = errors;
-const _errs310 = errors;
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-const _errs311 = errors;
-for(const key3 in data183){
-if(!(func16.call(schema0.properties.images.properties, key3))){
-const err408 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data.profile !== undefined){
+let data176 = data.profile;
+const _errs294 = errors;
+if(typeof data176 !== "string"){
+const err408 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -18175,14 +18955,10 @@ vErrors.push(err408);
 }
 errors++;
 }
-}
-if(data183.registry !== undefined){
-let data184 = data183.registry;
-const _errs312 = errors;
-const _errs313 = errors;
-if(typeof data184 === "string"){
-if(!pattern19.test(data184)){
-const err409 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+const _errs295 = errors;
+const vSchema1 = schema0.properties.profile.enum;
+if(!((data176 === "evaluation") || (data176 === "production"))){
+const err409 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -18191,9 +18967,13 @@ vErrors.push(err409);
 }
 errors++;
 }
+var valid131 = _errs294 === errors;
 }
-else {
-const err410 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.podSecurity !== undefined){
+let data177 = data.podSecurity;
+const _errs296 = errors;
+if(typeof data177 !== "string"){
+const err410 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -18202,13 +18982,10 @@ vErrors.push(err410);
 }
 errors++;
 }
-var valid133 = _errs312 === errors;
-}
-if(data183.pullPolicy !== undefined){
-let data185 = data183.pullPolicy;
-const _errs314 = errors;
-if(typeof data185 !== "string"){
-const err411 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs297 = errors;
+const vSchema2 = schema0.properties.podSecurity.enum;
+if(!((data177 === "compatible") || (data177 === "restricted"))){
+const err411 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -18217,10 +18994,15 @@ vErrors.push(err411);
 }
 errors++;
 }
-const _errs315 = errors;
-const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
-if(!(((data185 === "IfNotPresent") || (data185 === "Always")) || (data185 === "Never"))){
-const err412 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+var valid131 = _errs296 === errors;
+}
+if(data.retool !== undefined){
+let data178 = data.retool;
+const _errs298 = errors;
+const _errs299 = errors;
+if(data178 && typeof data178 == "object" && !Array.isArray(data178)){
+if(data178.licenseKey === undefined){
+const err412 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -18229,32 +19011,8 @@ vErrors.push(err412);
 }
 errors++;
 }
-var valid133 = _errs314 === errors;
-}
-if(data183.pullSecrets !== undefined){
-let data186 = data183.pullSecrets;
-const _errs316 = errors;
-const _errs317 = errors;
-if(Array.isArray(data186)){
-let valid135 = true;
-const len0 = data186.length;
-for(let i0=0; i0<len0; i0++){
-let data187 = data186[i0];
-const _errs318 = errors;
-if(!(validate6(data187, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data186,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid134 = _errs318 === errors;
-if(!valid134){
-valid135 = false;
-}
-}
-}
-else {
-const err413 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data178.encryptionKey === undefined){
+const err413 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -18263,77 +19021,8 @@ vErrors.push(err413);
 }
 errors++;
 }
-var valid133 = _errs316 === errors;
-}
-if(data183.backend !== undefined){
-let data188 = data183.backend;
-const _errs319 = errors;
-if(!(validate81(data188, {instancePath:instancePath+"/images/backend",parentData:data183,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid133 = _errs319 === errors;
-}
-if(data183.codeExecutor !== undefined){
-let data189 = data183.codeExecutor;
-const _errs320 = errors;
-if(!(validate81(data189, {instancePath:instancePath+"/images/codeExecutor",parentData:data183,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid133 = _errs320 === errors;
-}
-if(data183.postgres !== undefined){
-let data190 = data183.postgres;
-const _errs321 = errors;
-if(!(validate81(data190, {instancePath:instancePath+"/images/postgres",parentData:data183,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid133 = _errs321 === errors;
-}
-if(data183.temporalServer !== undefined){
-let data191 = data183.temporalServer;
-const _errs322 = errors;
-if(!(validate81(data191, {instancePath:instancePath+"/images/temporalServer",parentData:data183,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid133 = _errs322 === errors;
-}
-if(data183.temporalAdminTools !== undefined){
-let data192 = data183.temporalAdminTools;
-const _errs323 = errors;
-if(!(validate81(data192, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data183,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid133 = _errs323 === errors;
-}
-if(data183.temporalWeb !== undefined){
-let data193 = data183.temporalWeb;
-const _errs324 = errors;
-if(!(validate81(data193, {instancePath:instancePath+"/images/temporalWeb",parentData:data183,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid133 = _errs324 === errors;
-}
-}
-else {
-const err414 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data178.jwtSecret === undefined){
+const err414 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -18342,17 +19031,10 @@ vErrors.push(err414);
 }
 errors++;
 }
-var valid131 = _errs309 === errors;
-}
-if(data.database !== undefined){
-let data194 = data.database;
-const _errs325 = errors;
-const _errs326 = errors;
-if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
-const _errs327 = errors;
-for(const key4 in data194){
-if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err415 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const _errs300 = errors;
+for(const key2 in data178){
+if(!((((((((key2 === "version") || (key2 === "channel")) || (key2 === "licenseKey")) || (key2 === "encryptionKey")) || (key2 === "jwtSecret")) || (key2 === "baseDomain")) || (key2 === "cookieInsecure")) || (key2 === "env"))){
+const err415 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -18362,11 +19044,13 @@ vErrors.push(err415);
 errors++;
 }
 }
-if(data194.mode !== undefined){
-let data195 = data194.mode;
-const _errs328 = errors;
-if(typeof data195 !== "string"){
-const err416 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data178.version !== undefined){
+let data179 = data178.version;
+const _errs301 = errors;
+const _errs302 = errors;
+if(typeof data179 === "string"){
+if(!pattern15.test(data179)){
+const err416 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -18375,10 +19059,9 @@ vErrors.push(err416);
 }
 errors++;
 }
-const _errs329 = errors;
-const vSchema5 = schema0.properties.database.properties.mode.enum;
-if(!((data195 === "embedded") || (data195 === "external"))){
-const err417 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err417 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -18387,33 +19070,13 @@ vErrors.push(err417);
 }
 errors++;
 }
-var valid136 = _errs328 === errors;
+var valid132 = _errs301 === errors;
 }
-if(data194.embedded !== undefined){
-let data196 = data194.embedded;
-const _errs330 = errors;
-if(!(validate88(data196, {instancePath:instancePath+"/database/embedded",parentData:data194,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid136 = _errs330 === errors;
-}
-if(data194.external !== undefined){
-let data197 = data194.external;
-const _errs331 = errors;
-if(!(validate105(data197, {instancePath:instancePath+"/database/external",parentData:data194,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid136 = _errs331 === errors;
-}
-}
-else {
-const err418 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data178.channel !== undefined){
+let data180 = data178.channel;
+const _errs303 = errors;
+if(typeof data180 !== "string"){
+const err418 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -18422,17 +19085,10 @@ vErrors.push(err418);
 }
 errors++;
 }
-var valid131 = _errs325 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data198 = data.retoolDatabase;
-const _errs332 = errors;
-const _errs333 = errors;
-if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
-const _errs334 = errors;
-for(const key5 in data198){
-if(!(((key5 === "mode") || (key5 === "embedded")) || (key5 === "external"))){
-const err419 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const _errs304 = errors;
+const vSchema3 = schema0.properties.retool.properties.channel.enum;
+if(!((data180 === "stable") || (data180 === "edge"))){
+const err419 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -18441,12 +19097,46 @@ vErrors.push(err419);
 }
 errors++;
 }
+var valid132 = _errs303 === errors;
 }
-if(data198.mode !== undefined){
-let data199 = data198.mode;
-const _errs335 = errors;
-if(typeof data199 !== "string"){
-const err420 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data178.licenseKey !== undefined){
+let data181 = data178.licenseKey;
+const _errs305 = errors;
+if(!(validate3(data181, {instancePath:instancePath+"/retool/licenseKey",parentData:data178,parentDataProperty:"licenseKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs305 === errors;
+}
+if(data178.encryptionKey !== undefined){
+let data182 = data178.encryptionKey;
+const _errs306 = errors;
+if(!(validate3(data182, {instancePath:instancePath+"/retool/encryptionKey",parentData:data178,parentDataProperty:"encryptionKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs306 === errors;
+}
+if(data178.jwtSecret !== undefined){
+let data183 = data178.jwtSecret;
+const _errs307 = errors;
+if(!(validate3(data183, {instancePath:instancePath+"/retool/jwtSecret",parentData:data178,parentDataProperty:"jwtSecret",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs307 === errors;
+}
+if(data178.baseDomain !== undefined){
+let data184 = data178.baseDomain;
+const _errs308 = errors;
+if((typeof data184 !== "string") && (data184 !== null)){
+const err420 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -18455,10 +19145,10 @@ vErrors.push(err420);
 }
 errors++;
 }
-const _errs336 = errors;
-const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data199 === "disabled") || (data199 === "embedded")) || (data199 === "external"))){
-const err421 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const _errs309 = errors;
+if(typeof data184 === "string"){
+if(!pattern16.test(data184)){
+const err421 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -18467,33 +19157,14 @@ vErrors.push(err421);
 }
 errors++;
 }
-var valid137 = _errs335 === errors;
 }
-if(data198.embedded !== undefined){
-let data200 = data198.embedded;
-const _errs337 = errors;
-if(!(validate88(data200, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data198,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
-errors = vErrors.length;
+var valid132 = _errs308 === errors;
 }
-else {
-}
-var valid137 = _errs337 === errors;
-}
-if(data198.external !== undefined){
-let data201 = data198.external;
-const _errs338 = errors;
-if(!(validate105(data201, {instancePath:instancePath+"/retoolDatabase/external",parentData:data198,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid137 = _errs338 === errors;
-}
-}
-else {
-const err422 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data178.cookieInsecure !== undefined){
+let data185 = data178.cookieInsecure;
+const _errs310 = errors;
+if((typeof data185 !== "boolean") && (data185 !== null)){
+const err422 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -18502,17 +19173,23 @@ vErrors.push(err422);
 }
 errors++;
 }
-var valid131 = _errs332 === errors;
+const _errs311 = errors;
+var valid132 = _errs310 === errors;
 }
-if(data.temporal !== undefined){
-let data202 = data.temporal;
-const _errs339 = errors;
-const _errs340 = errors;
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
-const _errs341 = errors;
-for(const key6 in data202){
-if(!(((key6 === "mode") || (key6 === "external")) || (key6 === "local"))){
-const err423 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data178.env !== undefined){
+let data186 = data178.env;
+const _errs312 = errors;
+if(!(validate66(data186, {instancePath:instancePath+"/retool/env",parentData:data178,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs312 === errors;
+}
+}
+else {
+const err423 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -18521,12 +19198,17 @@ vErrors.push(err423);
 }
 errors++;
 }
+var valid131 = _errs298 === errors;
 }
-if(data202.mode !== undefined){
-let data203 = data202.mode;
-const _errs342 = errors;
-if(typeof data203 !== "string"){
-const err424 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.images !== undefined){
+let data187 = data.images;
+const _errs313 = errors;
+const _errs314 = errors;
+if(data187 && typeof data187 == "object" && !Array.isArray(data187)){
+const _errs315 = errors;
+for(const key3 in data187){
+if(!(func16.call(schema0.properties.images.properties, key3))){
+const err424 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -18535,10 +19217,14 @@ vErrors.push(err424);
 }
 errors++;
 }
-const _errs343 = errors;
-const vSchema7 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data203 === "retoolManaged") || (data203 === "external")) || (data203 === "local"))){
-const err425 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data187.registry !== undefined){
+let data188 = data187.registry;
+const _errs316 = errors;
+const _errs317 = errors;
+if(typeof data188 === "string"){
+if(!pattern19.test(data188)){
+const err425 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -18547,17 +19233,9 @@ vErrors.push(err425);
 }
 errors++;
 }
-var valid138 = _errs342 === errors;
 }
-if(data202.external !== undefined){
-let data204 = data202.external;
-const _errs344 = errors;
-const _errs345 = errors;
-if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
-const _errs346 = errors;
-for(const key7 in data204){
-if(!((((key7 === "host") || (key7 === "port")) || (key7 === "namespace")) || (key7 === "tls"))){
-const err426 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+else {
+const err426 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -18566,36 +19244,13 @@ vErrors.push(err426);
 }
 errors++;
 }
+var valid133 = _errs316 === errors;
 }
-if(data204.host !== undefined){
-let data205 = data204.host;
-const _errs347 = errors;
-if(!(validate106(data205, {instancePath:instancePath+"/temporal/external/host",parentData:data204,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid139 = _errs347 === errors;
-}
-if(data204.port !== undefined){
-let data206 = data204.port;
-const _errs348 = errors;
-if(!(validate108(data206, {instancePath:instancePath+"/temporal/external/port",parentData:data204,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid139 = _errs348 === errors;
-}
-if(data204.namespace !== undefined){
-let data207 = data204.namespace;
-const _errs349 = errors;
-const _errs350 = errors;
-if(typeof data207 === "string"){
-if(!pattern2.test(data207)){
-const err427 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data187.pullPolicy !== undefined){
+let data189 = data187.pullPolicy;
+const _errs318 = errors;
+if(typeof data189 !== "string"){
+const err427 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -18604,9 +19259,10 @@ vErrors.push(err427);
 }
 errors++;
 }
-}
-else {
-const err428 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs319 = errors;
+const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
+if(!(((data189 === "IfNotPresent") || (data189 === "Always")) || (data189 === "Never"))){
+const err428 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -18615,17 +19271,32 @@ vErrors.push(err428);
 }
 errors++;
 }
-var valid139 = _errs349 === errors;
+var valid133 = _errs318 === errors;
 }
-if(data204.tls !== undefined){
-let data208 = data204.tls;
-const _errs351 = errors;
-const _errs352 = errors;
-if(data208 && typeof data208 == "object" && !Array.isArray(data208)){
-const _errs353 = errors;
-for(const key8 in data208){
-if(!((((key8 === "enabled") || (key8 === "clientCert")) || (key8 === "clientKey")) || (key8 === "caCert"))){
-const err429 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data187.pullSecrets !== undefined){
+let data190 = data187.pullSecrets;
+const _errs320 = errors;
+const _errs321 = errors;
+if(Array.isArray(data190)){
+let valid135 = true;
+const len0 = data190.length;
+for(let i0=0; i0<len0; i0++){
+let data191 = data190[i0];
+const _errs322 = errors;
+if(!(validate6(data191, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data190,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid134 = _errs322 === errors;
+if(!valid134){
+valid135 = false;
+}
+}
+}
+else {
+const err429 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -18634,12 +19305,77 @@ vErrors.push(err429);
 }
 errors++;
 }
+var valid133 = _errs320 === errors;
 }
-if(data208.enabled !== undefined){
-let data209 = data208.enabled;
-const _errs354 = errors;
-if(typeof data209 !== "boolean"){
-const err430 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data187.backend !== undefined){
+let data192 = data187.backend;
+const _errs323 = errors;
+if(!(validate81(data192, {instancePath:instancePath+"/images/backend",parentData:data187,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs323 === errors;
+}
+if(data187.codeExecutor !== undefined){
+let data193 = data187.codeExecutor;
+const _errs324 = errors;
+if(!(validate81(data193, {instancePath:instancePath+"/images/codeExecutor",parentData:data187,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs324 === errors;
+}
+if(data187.postgres !== undefined){
+let data194 = data187.postgres;
+const _errs325 = errors;
+if(!(validate81(data194, {instancePath:instancePath+"/images/postgres",parentData:data187,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs325 === errors;
+}
+if(data187.temporalServer !== undefined){
+let data195 = data187.temporalServer;
+const _errs326 = errors;
+if(!(validate81(data195, {instancePath:instancePath+"/images/temporalServer",parentData:data187,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs326 === errors;
+}
+if(data187.temporalAdminTools !== undefined){
+let data196 = data187.temporalAdminTools;
+const _errs327 = errors;
+if(!(validate81(data196, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data187,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs327 === errors;
+}
+if(data187.temporalWeb !== undefined){
+let data197 = data187.temporalWeb;
+const _errs328 = errors;
+if(!(validate81(data197, {instancePath:instancePath+"/images/temporalWeb",parentData:data187,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs328 === errors;
+}
+}
+else {
+const err430 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -18648,45 +19384,17 @@ vErrors.push(err430);
 }
 errors++;
 }
-const _errs355 = errors;
-var valid140 = _errs354 === errors;
+var valid131 = _errs313 === errors;
 }
-if(data208.clientCert !== undefined){
-let data210 = data208.clientCert;
-const _errs356 = errors;
-if(!(validate95(data210, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data208,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs356 === errors;
-}
-if(data208.clientKey !== undefined){
-let data211 = data208.clientKey;
-const _errs357 = errors;
-if(!(validate95(data211, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data208,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs357 === errors;
-}
-if(data208.caCert !== undefined){
-let data212 = data208.caCert;
-const _errs358 = errors;
-if(!(validate95(data212, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data208,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs358 === errors;
-}
-}
-else {
-const err431 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.database !== undefined){
+let data198 = data.database;
+const _errs329 = errors;
+const _errs330 = errors;
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+const _errs331 = errors;
+for(const key4 in data198){
+if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
+const err431 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -18695,11 +19403,12 @@ vErrors.push(err431);
 }
 errors++;
 }
-var valid139 = _errs351 === errors;
 }
-}
-else {
-const err432 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data198.mode !== undefined){
+let data199 = data198.mode;
+const _errs332 = errors;
+if(typeof data199 !== "string"){
+const err432 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -18708,17 +19417,10 @@ vErrors.push(err432);
 }
 errors++;
 }
-var valid138 = _errs344 === errors;
-}
-if(data202.local !== undefined){
-let data213 = data202.local;
-const _errs359 = errors;
-const _errs360 = errors;
-if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
-const _errs361 = errors;
-for(const key9 in data213){
-if(!(func16.call(schema0.properties.temporal.properties.local.properties, key9))){
-const err433 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+const _errs333 = errors;
+const vSchema5 = schema0.properties.database.properties.mode.enum;
+if(!((data199 === "embedded") || (data199 === "external"))){
+const err433 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -18727,14 +19429,33 @@ vErrors.push(err433);
 }
 errors++;
 }
+var valid136 = _errs332 === errors;
 }
-if(data213.namespace !== undefined){
-let data214 = data213.namespace;
-const _errs362 = errors;
-const _errs363 = errors;
-if(typeof data214 === "string"){
-if(!pattern30.test(data214)){
-const err434 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+if(data198.embedded !== undefined){
+let data200 = data198.embedded;
+const _errs334 = errors;
+if(!(validate88(data200, {instancePath:instancePath+"/database/embedded",parentData:data198,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid136 = _errs334 === errors;
+}
+if(data198.external !== undefined){
+let data201 = data198.external;
+const _errs335 = errors;
+if(!(validate105(data201, {instancePath:instancePath+"/database/external",parentData:data198,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid136 = _errs335 === errors;
+}
+}
+else {
+const err434 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -18743,9 +19464,17 @@ vErrors.push(err434);
 }
 errors++;
 }
+var valid131 = _errs329 === errors;
 }
-else {
-const err435 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.retoolDatabase !== undefined){
+let data202 = data.retoolDatabase;
+const _errs336 = errors;
+const _errs337 = errors;
+if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+const _errs338 = errors;
+for(const key5 in data202){
+if(!(((key5 === "mode") || (key5 === "embedded")) || (key5 === "external"))){
+const err435 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -18754,13 +19483,12 @@ vErrors.push(err435);
 }
 errors++;
 }
-var valid141 = _errs362 === errors;
 }
-if(data213.numHistoryShards !== undefined){
-let data215 = data213.numHistoryShards;
-const _errs364 = errors;
-if(!((typeof data215 == "number") && (!(data215 % 1) && !isNaN(data215)))){
-const err436 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data202.mode !== undefined){
+let data203 = data202.mode;
+const _errs339 = errors;
+if(typeof data203 !== "string"){
+const err436 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -18769,10 +19497,10 @@ vErrors.push(err436);
 }
 errors++;
 }
-const _errs365 = errors;
-if(typeof data215 == "number"){
-if(data215 > 16384 || isNaN(data215)){
-const err437 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+const _errs340 = errors;
+const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data203 === "disabled") || (data203 === "embedded")) || (data203 === "external"))){
+const err437 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -18781,8 +19509,33 @@ vErrors.push(err437);
 }
 errors++;
 }
-if(data215 < 1 || isNaN(data215)){
-const err438 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid137 = _errs339 === errors;
+}
+if(data202.embedded !== undefined){
+let data204 = data202.embedded;
+const _errs341 = errors;
+if(!(validate88(data204, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data202,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid137 = _errs341 === errors;
+}
+if(data202.external !== undefined){
+let data205 = data202.external;
+const _errs342 = errors;
+if(!(validate105(data205, {instancePath:instancePath+"/retoolDatabase/external",parentData:data202,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid137 = _errs342 === errors;
+}
+}
+else {
+const err438 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -18791,16 +19544,17 @@ vErrors.push(err438);
 }
 errors++;
 }
+var valid131 = _errs336 === errors;
 }
-var valid141 = _errs364 === errors;
-}
-if(data213.retention !== undefined){
-let data216 = data213.retention;
-const _errs366 = errors;
-const _errs367 = errors;
-if(typeof data216 === "string"){
-if(!pattern31.test(data216)){
-const err439 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+if(data.temporal !== undefined){
+let data206 = data.temporal;
+const _errs343 = errors;
+const _errs344 = errors;
+if(data206 && typeof data206 == "object" && !Array.isArray(data206)){
+const _errs345 = errors;
+for(const key6 in data206){
+if(!(((key6 === "mode") || (key6 === "external")) || (key6 === "local"))){
+const err439 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -18810,8 +19564,11 @@ vErrors.push(err439);
 errors++;
 }
 }
-else {
-const err440 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data206.mode !== undefined){
+let data207 = data206.mode;
+const _errs346 = errors;
+if(typeof data207 !== "string"){
+const err440 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -18820,17 +19577,10 @@ vErrors.push(err440);
 }
 errors++;
 }
-var valid141 = _errs366 === errors;
-}
-if(data213.persistence !== undefined){
-let data217 = data213.persistence;
-const _errs368 = errors;
-const _errs369 = errors;
-if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
-const _errs370 = errors;
-for(const key10 in data217){
-if(!((((key10 === "database") || (key10 === "external")) || (key10 === "defaultDatabase")) || (key10 === "visibilityDatabase"))){
-const err441 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+const _errs347 = errors;
+const vSchema7 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data207 === "retoolManaged") || (data207 === "external")) || (data207 === "local"))){
+const err441 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -18839,12 +19589,17 @@ vErrors.push(err441);
 }
 errors++;
 }
+var valid138 = _errs346 === errors;
 }
-if(data217.database !== undefined){
-let data218 = data217.database;
-const _errs371 = errors;
-if(typeof data218 !== "string"){
-const err442 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data206.external !== undefined){
+let data208 = data206.external;
+const _errs348 = errors;
+const _errs349 = errors;
+if(data208 && typeof data208 == "object" && !Array.isArray(data208)){
+const _errs350 = errors;
+for(const key7 in data208){
+if(!((((key7 === "host") || (key7 === "port")) || (key7 === "namespace")) || (key7 === "tls"))){
+const err442 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -18853,10 +19608,36 @@ vErrors.push(err442);
 }
 errors++;
 }
-const _errs372 = errors;
-const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data218 === "storage") || (data218 === "external"))){
-const err443 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+}
+if(data208.host !== undefined){
+let data209 = data208.host;
+const _errs351 = errors;
+if(!(validate106(data209, {instancePath:instancePath+"/temporal/external/host",parentData:data208,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid139 = _errs351 === errors;
+}
+if(data208.port !== undefined){
+let data210 = data208.port;
+const _errs352 = errors;
+if(!(validate108(data210, {instancePath:instancePath+"/temporal/external/port",parentData:data208,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid139 = _errs352 === errors;
+}
+if(data208.namespace !== undefined){
+let data211 = data208.namespace;
+const _errs353 = errors;
+const _errs354 = errors;
+if(typeof data211 === "string"){
+if(!pattern2.test(data211)){
+const err443 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -18865,26 +19646,9 @@ vErrors.push(err443);
 }
 errors++;
 }
-var valid142 = _errs371 === errors;
-}
-if(data217.external !== undefined){
-let data219 = data217.external;
-const _errs373 = errors;
-if(!(validate119(data219, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data217,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid142 = _errs373 === errors;
-}
-if(data217.defaultDatabase !== undefined){
-let data220 = data217.defaultDatabase;
-const _errs374 = errors;
-const _errs375 = errors;
-if(typeof data220 === "string"){
-if(!pattern33.test(data220)){
-const err444 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const err444 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -18893,9 +19657,17 @@ vErrors.push(err444);
 }
 errors++;
 }
+var valid139 = _errs353 === errors;
 }
-else {
-const err445 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data208.tls !== undefined){
+let data212 = data208.tls;
+const _errs355 = errors;
+const _errs356 = errors;
+if(data212 && typeof data212 == "object" && !Array.isArray(data212)){
+const _errs357 = errors;
+for(const key8 in data212){
+if(!((((key8 === "enabled") || (key8 === "clientCert")) || (key8 === "clientKey")) || (key8 === "caCert"))){
+const err445 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -18904,15 +19676,12 @@ vErrors.push(err445);
 }
 errors++;
 }
-var valid142 = _errs374 === errors;
 }
-if(data217.visibilityDatabase !== undefined){
-let data221 = data217.visibilityDatabase;
-const _errs376 = errors;
-const _errs377 = errors;
-if(typeof data221 === "string"){
-if(!pattern33.test(data221)){
-const err446 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(data212.enabled !== undefined){
+let data213 = data212.enabled;
+const _errs358 = errors;
+if(typeof data213 !== "boolean"){
+const err446 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -18921,9 +19690,45 @@ vErrors.push(err446);
 }
 errors++;
 }
+const _errs359 = errors;
+var valid140 = _errs358 === errors;
+}
+if(data212.clientCert !== undefined){
+let data214 = data212.clientCert;
+const _errs360 = errors;
+if(!(validate95(data214, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data212,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
 }
 else {
-const err447 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid140 = _errs360 === errors;
+}
+if(data212.clientKey !== undefined){
+let data215 = data212.clientKey;
+const _errs361 = errors;
+if(!(validate95(data215, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data212,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid140 = _errs361 === errors;
+}
+if(data212.caCert !== undefined){
+let data216 = data212.caCert;
+const _errs362 = errors;
+if(!(validate95(data216, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data212,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid140 = _errs362 === errors;
+}
+}
+else {
+const err447 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -18932,11 +19737,11 @@ vErrors.push(err447);
 }
 errors++;
 }
-var valid142 = _errs376 === errors;
+var valid139 = _errs355 === errors;
 }
 }
 else {
-const err448 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err448 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -18945,61 +19750,17 @@ vErrors.push(err448);
 }
 errors++;
 }
-var valid141 = _errs368 === errors;
+var valid138 = _errs348 === errors;
 }
-if(data213.frontend !== undefined){
-let data222 = data213.frontend;
-const _errs378 = errors;
-if(!(validate125(data222, {instancePath:instancePath+"/temporal/local/frontend",parentData:data213,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid141 = _errs378 === errors;
-}
-if(data213.history !== undefined){
-let data223 = data213.history;
-const _errs379 = errors;
-if(!(validate125(data223, {instancePath:instancePath+"/temporal/local/history",parentData:data213,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid141 = _errs379 === errors;
-}
-if(data213.matching !== undefined){
-let data224 = data213.matching;
-const _errs380 = errors;
-if(!(validate125(data224, {instancePath:instancePath+"/temporal/local/matching",parentData:data213,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid141 = _errs380 === errors;
-}
-if(data213.worker !== undefined){
-let data225 = data213.worker;
-const _errs381 = errors;
-if(!(validate125(data225, {instancePath:instancePath+"/temporal/local/worker",parentData:data213,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid141 = _errs381 === errors;
-}
-if(data213.web !== undefined){
-let data226 = data213.web;
-const _errs382 = errors;
-const _errs383 = errors;
-if(data226 && typeof data226 == "object" && !Array.isArray(data226)){
-const _errs384 = errors;
-for(const key11 in data226){
-if(!(func16.call(schema0.properties.temporal.properties.local.properties.web.properties, key11))){
-const err449 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data206.local !== undefined){
+let data217 = data206.local;
+const _errs363 = errors;
+const _errs364 = errors;
+if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
+const _errs365 = errors;
+for(const key9 in data217){
+if(!(func16.call(schema0.properties.temporal.properties.local.properties, key9))){
+const err449 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -19009,209 +19770,13 @@ vErrors.push(err449);
 errors++;
 }
 }
-if(data226.resources !== undefined){
-let data227 = data226.resources;
-const _errs385 = errors;
-if(!(validate98(data227, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data226,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs385 === errors;
-}
-if(data226.nodeSelector !== undefined){
-let data228 = data226.nodeSelector;
-const _errs386 = errors;
-if(!(validate127(data228, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data226,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs386 === errors;
-}
-if(data226.tolerations !== undefined){
-let data229 = data226.tolerations;
-const _errs387 = errors;
-if(!(validate133(data229, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data226,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs387 === errors;
-}
-if(data226.affinity !== undefined){
-let data230 = data226.affinity;
-const _errs388 = errors;
-if(!(validate139(data230, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data226,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs388 === errors;
-}
-if(data226.topologySpreadConstraints !== undefined){
-let data231 = data226.topologySpreadConstraints;
-const _errs389 = errors;
-if(!(validate178(data231, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data226,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs389 === errors;
-}
-if(data226.podAnnotations !== undefined){
-let data232 = data226.podAnnotations;
-const _errs390 = errors;
-if(!(validate185(data232, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data226,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs390 === errors;
-}
-if(data226.podLabels !== undefined){
-let data233 = data226.podLabels;
-const _errs391 = errors;
-if(!(validate189(data233, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data226,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs391 === errors;
-}
-if(data226.env !== undefined){
-let data234 = data226.env;
-const _errs392 = errors;
-if(!(validate193(data234, {instancePath:instancePath+"/temporal/local/web/env",parentData:data226,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs392 === errors;
-}
-if(data226.extraEnvFrom !== undefined){
-let data235 = data226.extraEnvFrom;
-const _errs393 = errors;
-if(!(validate197(data235, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data226,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs393 === errors;
-}
-if(data226.extraVolumes !== undefined){
-let data236 = data226.extraVolumes;
-const _errs394 = errors;
-if(!(validate205(data236, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data226,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs394 === errors;
-}
-if(data226.extraVolumeMounts !== undefined){
-let data237 = data226.extraVolumeMounts;
-const _errs395 = errors;
-if(!(validate222(data237, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data226,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs395 === errors;
-}
-if(data226.extraContainers !== undefined){
-let data238 = data226.extraContainers;
-const _errs396 = errors;
-if(!(validate228(data238, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data226,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs396 === errors;
-}
-if(data226.initContainers !== undefined){
-let data239 = data226.initContainers;
-const _errs397 = errors;
-if(!(validate262(data239, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data226,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs397 === errors;
-}
-if(data226.priorityClassName !== undefined){
-let data240 = data226.priorityClassName;
-const _errs398 = errors;
-if(!(validate265(data240, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data226,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs398 === errors;
-}
-if(data226.terminationGracePeriodSeconds !== undefined){
-let data241 = data226.terminationGracePeriodSeconds;
-const _errs399 = errors;
-if(!(validate267(data241, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data226,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs399 === errors;
-}
-if(data226.preStopSleepSeconds !== undefined){
-let data242 = data226.preStopSleepSeconds;
-const _errs400 = errors;
-if(!(validate269(data242, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data226,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs400 === errors;
-}
-if(data226.podSecurityContext !== undefined){
-let data243 = data226.podSecurityContext;
-const _errs401 = errors;
-if(!(validate271(data243, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data226,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs401 === errors;
-}
-if(data226.containerSecurityContext !== undefined){
-let data244 = data226.containerSecurityContext;
-const _errs402 = errors;
-if(!(validate274(data244, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data226,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs402 === errors;
-}
-if(data226.enabled !== undefined){
-let data245 = data226.enabled;
-const _errs403 = errors;
-if(typeof data245 !== "boolean"){
-const err450 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data217.namespace !== undefined){
+let data218 = data217.namespace;
+const _errs366 = errors;
+const _errs367 = errors;
+if(typeof data218 === "string"){
+if(!pattern30.test(data218)){
+const err450 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -19220,12 +19785,9 @@ vErrors.push(err450);
 }
 errors++;
 }
-const _errs404 = errors;
-var valid143 = _errs403 === errors;
-}
 }
 else {
-const err451 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err451 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -19234,11 +19796,13 @@ vErrors.push(err451);
 }
 errors++;
 }
-var valid141 = _errs382 === errors;
+var valid141 = _errs366 === errors;
 }
-}
-else {
-const err452 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data217.numHistoryShards !== undefined){
+let data219 = data217.numHistoryShards;
+const _errs368 = errors;
+if(!((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219)))){
+const err452 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -19247,11 +19811,10 @@ vErrors.push(err452);
 }
 errors++;
 }
-var valid138 = _errs359 === errors;
-}
-}
-else {
-const err453 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs369 = errors;
+if(typeof data219 == "number"){
+if(data219 > 16384 || isNaN(data219)){
+const err453 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -19260,39 +19823,8 @@ vErrors.push(err453);
 }
 errors++;
 }
-var valid131 = _errs339 === errors;
-}
-if(data.workflows !== undefined){
-let data246 = data.workflows;
-const _errs405 = errors;
-if(!(validate300(data246, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs405 === errors;
-}
-if(data.agents !== undefined){
-let data247 = data.agents;
-const _errs406 = errors;
-if(!(validate300(data247, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
-vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs406 === errors;
-}
-if(data.components !== undefined){
-let data248 = data.components;
-const _errs407 = errors;
-const _errs408 = errors;
-if(data248 && typeof data248 == "object" && !Array.isArray(data248)){
-const _errs409 = errors;
-for(const key12 in data248){
-if(!(func16.call(schema0.properties.components.properties, key12))){
-const err454 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(data219 < 1 || isNaN(data219)){
+const err454 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -19302,39 +19834,15 @@ vErrors.push(err454);
 errors++;
 }
 }
-if(data248.api !== undefined){
-let data249 = data248.api;
-const _errs410 = errors;
-const _errs411 = errors;
-const _errs412 = errors;
-const _errs413 = errors;
-let valid146 = true;
-const _errs414 = errors;
-if(!(validate303(data249, {instancePath:instancePath+"/components/api",parentData:data248,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate303.errors : vErrors.concat(validate303.errors);
-errors = vErrors.length;
+var valid141 = _errs368 === errors;
 }
-else {
-}
-var _valid22 = _errs414 === errors;
-errors = _errs413;
-if(vErrors !== null){
-if(_errs413){
-vErrors.length = _errs413;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid22){
-const _errs415 = errors;
-if(data249 && typeof data249 == "object" && !Array.isArray(data249)){
-if(data249.replicas !== undefined){
-let data250 = data249.replicas;
-const _errs416 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data250 === null) || (data250 === 2))){
-const err455 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+if(data217.retention !== undefined){
+let data220 = data217.retention;
+const _errs370 = errors;
+const _errs371 = errors;
+if(typeof data220 === "string"){
+if(!pattern31.test(data220)){
+const err455 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -19343,14 +19851,9 @@ vErrors.push(err455);
 }
 errors++;
 }
-var valid147 = _errs416 === errors;
 }
-}
-var _valid22 = _errs415 === errors;
-valid146 = _valid22;
-}
-if(!valid146){
-const err456 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err456 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -19359,12 +19862,17 @@ vErrors.push(err456);
 }
 errors++;
 }
-var valid145 = _errs412 === errors;
-if(data249 && typeof data249 == "object" && !Array.isArray(data249)){
-const _errs417 = errors;
-for(const key13 in data249){
-if(!(func16.call(schema0.properties.components.properties.api.properties, key13))){
-const err457 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+var valid141 = _errs370 === errors;
+}
+if(data217.persistence !== undefined){
+let data221 = data217.persistence;
+const _errs372 = errors;
+const _errs373 = errors;
+if(data221 && typeof data221 == "object" && !Array.isArray(data221)){
+const _errs374 = errors;
+for(const key10 in data221){
+if(!((((key10 === "database") || (key10 === "external")) || (key10 === "defaultDatabase")) || (key10 === "visibilityDatabase"))){
+const err457 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -19374,165 +19882,11 @@ vErrors.push(err457);
 errors++;
 }
 }
-if(data249.resources !== undefined){
-let data251 = data249.resources;
-const _errs418 = errors;
-if(!(validate98(data251, {instancePath:instancePath+"/components/api/resources",parentData:data249,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs418 === errors;
-}
-if(data249.nodeSelector !== undefined){
-let data252 = data249.nodeSelector;
-const _errs419 = errors;
-if(!(validate127(data252, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data249,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs419 === errors;
-}
-if(data249.tolerations !== undefined){
-let data253 = data249.tolerations;
-const _errs420 = errors;
-if(!(validate133(data253, {instancePath:instancePath+"/components/api/tolerations",parentData:data249,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs420 === errors;
-}
-if(data249.affinity !== undefined){
-let data254 = data249.affinity;
-const _errs421 = errors;
-if(!(validate139(data254, {instancePath:instancePath+"/components/api/affinity",parentData:data249,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs421 === errors;
-}
-if(data249.topologySpreadConstraints !== undefined){
-let data255 = data249.topologySpreadConstraints;
-const _errs422 = errors;
-if(!(validate178(data255, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data249,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs422 === errors;
-}
-if(data249.podAnnotations !== undefined){
-let data256 = data249.podAnnotations;
-const _errs423 = errors;
-if(!(validate185(data256, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data249,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs423 === errors;
-}
-if(data249.podLabels !== undefined){
-let data257 = data249.podLabels;
-const _errs424 = errors;
-if(!(validate189(data257, {instancePath:instancePath+"/components/api/podLabels",parentData:data249,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs424 === errors;
-}
-if(data249.env !== undefined){
-let data258 = data249.env;
-const _errs425 = errors;
-if(!(validate193(data258, {instancePath:instancePath+"/components/api/env",parentData:data249,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs425 === errors;
-}
-if(data249.extraEnvFrom !== undefined){
-let data259 = data249.extraEnvFrom;
-const _errs426 = errors;
-if(!(validate197(data259, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data249,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs426 === errors;
-}
-if(data249.extraVolumes !== undefined){
-let data260 = data249.extraVolumes;
-const _errs427 = errors;
-if(!(validate205(data260, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data249,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs427 === errors;
-}
-if(data249.extraVolumeMounts !== undefined){
-let data261 = data249.extraVolumeMounts;
-const _errs428 = errors;
-if(!(validate222(data261, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data249,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs428 === errors;
-}
-if(data249.extraContainers !== undefined){
-let data262 = data249.extraContainers;
-const _errs429 = errors;
-if(!(validate228(data262, {instancePath:instancePath+"/components/api/extraContainers",parentData:data249,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs429 === errors;
-}
-if(data249.initContainers !== undefined){
-let data263 = data249.initContainers;
-const _errs430 = errors;
-if(!(validate262(data263, {instancePath:instancePath+"/components/api/initContainers",parentData:data249,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs430 === errors;
-}
-if(data249.priorityClassName !== undefined){
-let data264 = data249.priorityClassName;
-const _errs431 = errors;
-if(!(validate265(data264, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data249,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs431 === errors;
-}
-if(data249.terminationGracePeriodSeconds !== undefined){
-let data265 = data249.terminationGracePeriodSeconds;
-const _errs432 = errors;
-if((!((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265)))) && (data265 !== null)){
-const err458 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+if(data221.database !== undefined){
+let data222 = data221.database;
+const _errs375 = errors;
+if(typeof data222 !== "string"){
+const err458 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -19541,10 +19895,10 @@ vErrors.push(err458);
 }
 errors++;
 }
-const _errs433 = errors;
-if(typeof data265 == "number"){
-if(data265 > 2147483647 || isNaN(data265)){
-const err459 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const _errs376 = errors;
+const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data222 === "storage") || (data222 === "external"))){
+const err459 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -19553,8 +19907,26 @@ vErrors.push(err459);
 }
 errors++;
 }
-if(data265 < 0 || isNaN(data265)){
-const err460 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var valid142 = _errs375 === errors;
+}
+if(data221.external !== undefined){
+let data223 = data221.external;
+const _errs377 = errors;
+if(!(validate119(data223, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data221,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid142 = _errs377 === errors;
+}
+if(data221.defaultDatabase !== undefined){
+let data224 = data221.defaultDatabase;
+const _errs378 = errors;
+const _errs379 = errors;
+if(typeof data224 === "string"){
+if(!pattern33.test(data224)){
+const err460 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -19564,13 +19936,8 @@ vErrors.push(err460);
 errors++;
 }
 }
-var valid148 = _errs432 === errors;
-}
-if(data249.preStopSleepSeconds !== undefined){
-let data266 = data249.preStopSleepSeconds;
-const _errs434 = errors;
-if(!((typeof data266 == "number") && (!(data266 % 1) && !isNaN(data266)))){
-const err461 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err461 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -19579,10 +19946,15 @@ vErrors.push(err461);
 }
 errors++;
 }
-const _errs435 = errors;
-if(typeof data266 == "number"){
-if(data266 > 3600 || isNaN(data266)){
-const err462 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
+var valid142 = _errs378 === errors;
+}
+if(data221.visibilityDatabase !== undefined){
+let data225 = data221.visibilityDatabase;
+const _errs380 = errors;
+const _errs381 = errors;
+if(typeof data225 === "string"){
+if(!pattern33.test(data225)){
+const err462 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -19591,8 +19963,9 @@ vErrors.push(err462);
 }
 errors++;
 }
-if(data266 < 0 || isNaN(data266)){
-const err463 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err463 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -19601,36 +19974,11 @@ vErrors.push(err463);
 }
 errors++;
 }
+var valid142 = _errs380 === errors;
 }
-var valid148 = _errs434 === errors;
-}
-if(data249.podSecurityContext !== undefined){
-let data267 = data249.podSecurityContext;
-const _errs436 = errors;
-if(!(validate271(data267, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data249,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid148 = _errs436 === errors;
-}
-if(data249.containerSecurityContext !== undefined){
-let data268 = data249.containerSecurityContext;
-const _errs437 = errors;
-if(!(validate274(data268, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data249,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs437 === errors;
-}
-if(data249.replicas !== undefined){
-let data269 = data249.replicas;
-const _errs438 = errors;
-if(!((typeof data269 == "number") && (!(data269 % 1) && !isNaN(data269)))){
-const err464 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err464 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -19639,10 +19987,61 @@ vErrors.push(err464);
 }
 errors++;
 }
-const _errs439 = errors;
-if(typeof data269 == "number"){
-if(data269 > 2147483647 || isNaN(data269)){
-const err465 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid141 = _errs372 === errors;
+}
+if(data217.frontend !== undefined){
+let data226 = data217.frontend;
+const _errs382 = errors;
+if(!(validate125(data226, {instancePath:instancePath+"/temporal/local/frontend",parentData:data217,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs382 === errors;
+}
+if(data217.history !== undefined){
+let data227 = data217.history;
+const _errs383 = errors;
+if(!(validate125(data227, {instancePath:instancePath+"/temporal/local/history",parentData:data217,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs383 === errors;
+}
+if(data217.matching !== undefined){
+let data228 = data217.matching;
+const _errs384 = errors;
+if(!(validate125(data228, {instancePath:instancePath+"/temporal/local/matching",parentData:data217,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs384 === errors;
+}
+if(data217.worker !== undefined){
+let data229 = data217.worker;
+const _errs385 = errors;
+if(!(validate125(data229, {instancePath:instancePath+"/temporal/local/worker",parentData:data217,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs385 === errors;
+}
+if(data217.web !== undefined){
+let data230 = data217.web;
+const _errs386 = errors;
+const _errs387 = errors;
+if(data230 && typeof data230 == "object" && !Array.isArray(data230)){
+const _errs388 = errors;
+for(const key11 in data230){
+if(!(func16.call(schema0.properties.temporal.properties.local.properties.web.properties, key11))){
+const err465 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -19651,8 +20050,210 @@ vErrors.push(err465);
 }
 errors++;
 }
-if(data269 < 1 || isNaN(data269)){
-const err466 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data230.resources !== undefined){
+let data231 = data230.resources;
+const _errs389 = errors;
+if(!(validate98(data231, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data230,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs389 === errors;
+}
+if(data230.nodeSelector !== undefined){
+let data232 = data230.nodeSelector;
+const _errs390 = errors;
+if(!(validate127(data232, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data230,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs390 === errors;
+}
+if(data230.tolerations !== undefined){
+let data233 = data230.tolerations;
+const _errs391 = errors;
+if(!(validate133(data233, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data230,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs391 === errors;
+}
+if(data230.affinity !== undefined){
+let data234 = data230.affinity;
+const _errs392 = errors;
+if(!(validate139(data234, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data230,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs392 === errors;
+}
+if(data230.topologySpreadConstraints !== undefined){
+let data235 = data230.topologySpreadConstraints;
+const _errs393 = errors;
+if(!(validate178(data235, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data230,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs393 === errors;
+}
+if(data230.podAnnotations !== undefined){
+let data236 = data230.podAnnotations;
+const _errs394 = errors;
+if(!(validate185(data236, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data230,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs394 === errors;
+}
+if(data230.podLabels !== undefined){
+let data237 = data230.podLabels;
+const _errs395 = errors;
+if(!(validate189(data237, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data230,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs395 === errors;
+}
+if(data230.env !== undefined){
+let data238 = data230.env;
+const _errs396 = errors;
+if(!(validate193(data238, {instancePath:instancePath+"/temporal/local/web/env",parentData:data230,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs396 === errors;
+}
+if(data230.extraEnvFrom !== undefined){
+let data239 = data230.extraEnvFrom;
+const _errs397 = errors;
+if(!(validate197(data239, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data230,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs397 === errors;
+}
+if(data230.extraVolumes !== undefined){
+let data240 = data230.extraVolumes;
+const _errs398 = errors;
+if(!(validate205(data240, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data230,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs398 === errors;
+}
+if(data230.extraVolumeMounts !== undefined){
+let data241 = data230.extraVolumeMounts;
+const _errs399 = errors;
+if(!(validate222(data241, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data230,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs399 === errors;
+}
+if(data230.extraContainers !== undefined){
+let data242 = data230.extraContainers;
+const _errs400 = errors;
+if(!(validate228(data242, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data230,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs400 === errors;
+}
+if(data230.initContainers !== undefined){
+let data243 = data230.initContainers;
+const _errs401 = errors;
+if(!(validate262(data243, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data230,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs401 === errors;
+}
+if(data230.priorityClassName !== undefined){
+let data244 = data230.priorityClassName;
+const _errs402 = errors;
+if(!(validate265(data244, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data230,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs402 === errors;
+}
+if(data230.terminationGracePeriodSeconds !== undefined){
+let data245 = data230.terminationGracePeriodSeconds;
+const _errs403 = errors;
+if(!(validate267(data245, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data230,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs403 === errors;
+}
+if(data230.preStopSleepSeconds !== undefined){
+let data246 = data230.preStopSleepSeconds;
+const _errs404 = errors;
+if(!(validate269(data246, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data230,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs404 === errors;
+}
+if(data230.podSecurityContext !== undefined){
+let data247 = data230.podSecurityContext;
+const _errs405 = errors;
+if(!(validate271(data247, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data230,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs405 === errors;
+}
+if(data230.containerSecurityContext !== undefined){
+let data248 = data230.containerSecurityContext;
+const _errs406 = errors;
+if(!(validate274(data248, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data230,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs406 === errors;
+}
+if(data230.enabled !== undefined){
+let data249 = data230.enabled;
+const _errs407 = errors;
+if(typeof data249 !== "boolean"){
+const err466 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -19661,14 +20262,12 @@ vErrors.push(err466);
 }
 errors++;
 }
+const _errs408 = errors;
+var valid143 = _errs407 === errors;
 }
-var valid148 = _errs438 === errors;
 }
-if(data249.javaDbConnector !== undefined){
-let data270 = data249.javaDbConnector;
-const _errs440 = errors;
-if(typeof data270 !== "boolean"){
-const err467 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err467 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -19677,23 +20276,11 @@ vErrors.push(err467);
 }
 errors++;
 }
-const _errs441 = errors;
-var valid148 = _errs440 === errors;
-}
-if(data249.autoscaling !== undefined){
-let data271 = data249.autoscaling;
-const _errs442 = errors;
-if(!(validate321(data271, {instancePath:instancePath+"/components/api/autoscaling",parentData:data249,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs442 === errors;
+var valid141 = _errs386 === errors;
 }
 }
 else {
-const err468 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err468 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -19702,17 +20289,11 @@ vErrors.push(err468);
 }
 errors++;
 }
-var valid144 = _errs410 === errors;
+var valid138 = _errs363 === errors;
 }
-if(data248.jobsRunner !== undefined){
-let data272 = data248.jobsRunner;
-const _errs443 = errors;
-const _errs444 = errors;
-if(data272 && typeof data272 == "object" && !Array.isArray(data272)){
-const _errs445 = errors;
-for(const key14 in data272){
-if(!(func16.call(schema0.properties.components.properties.jobsRunner.properties, key14))){
-const err469 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+}
+else {
+const err469 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -19721,208 +20302,39 @@ vErrors.push(err469);
 }
 errors++;
 }
+var valid131 = _errs343 === errors;
 }
-if(data272.resources !== undefined){
-let data273 = data272.resources;
-const _errs446 = errors;
-if(!(validate98(data273, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data272,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+if(data.workflows !== undefined){
+let data250 = data.workflows;
+const _errs409 = errors;
+if(!(validate300(data250, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid149 = _errs446 === errors;
+var valid131 = _errs409 === errors;
 }
-if(data272.nodeSelector !== undefined){
-let data274 = data272.nodeSelector;
-const _errs447 = errors;
-if(!(validate127(data274, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data272,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(data.agents !== undefined){
+let data251 = data.agents;
+const _errs410 = errors;
+if(!(validate300(data251, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
+vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid149 = _errs447 === errors;
+var valid131 = _errs410 === errors;
 }
-if(data272.tolerations !== undefined){
-let data275 = data272.tolerations;
-const _errs448 = errors;
-if(!(validate133(data275, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data272,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs448 === errors;
-}
-if(data272.affinity !== undefined){
-let data276 = data272.affinity;
-const _errs449 = errors;
-if(!(validate139(data276, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data272,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs449 === errors;
-}
-if(data272.topologySpreadConstraints !== undefined){
-let data277 = data272.topologySpreadConstraints;
-const _errs450 = errors;
-if(!(validate178(data277, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data272,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs450 === errors;
-}
-if(data272.podAnnotations !== undefined){
-let data278 = data272.podAnnotations;
-const _errs451 = errors;
-if(!(validate185(data278, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data272,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs451 === errors;
-}
-if(data272.podLabels !== undefined){
-let data279 = data272.podLabels;
-const _errs452 = errors;
-if(!(validate189(data279, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data272,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs452 === errors;
-}
-if(data272.env !== undefined){
-let data280 = data272.env;
-const _errs453 = errors;
-if(!(validate193(data280, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data272,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs453 === errors;
-}
-if(data272.extraEnvFrom !== undefined){
-let data281 = data272.extraEnvFrom;
-const _errs454 = errors;
-if(!(validate197(data281, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data272,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs454 === errors;
-}
-if(data272.extraVolumes !== undefined){
-let data282 = data272.extraVolumes;
-const _errs455 = errors;
-if(!(validate205(data282, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data272,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs455 === errors;
-}
-if(data272.extraVolumeMounts !== undefined){
-let data283 = data272.extraVolumeMounts;
-const _errs456 = errors;
-if(!(validate222(data283, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data272,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs456 === errors;
-}
-if(data272.extraContainers !== undefined){
-let data284 = data272.extraContainers;
-const _errs457 = errors;
-if(!(validate228(data284, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data272,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs457 === errors;
-}
-if(data272.initContainers !== undefined){
-let data285 = data272.initContainers;
-const _errs458 = errors;
-if(!(validate262(data285, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data272,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs458 === errors;
-}
-if(data272.priorityClassName !== undefined){
-let data286 = data272.priorityClassName;
-const _errs459 = errors;
-if(!(validate265(data286, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data272,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs459 === errors;
-}
-if(data272.terminationGracePeriodSeconds !== undefined){
-let data287 = data272.terminationGracePeriodSeconds;
-const _errs460 = errors;
-if(!(validate267(data287, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data272,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs460 === errors;
-}
-if(data272.preStopSleepSeconds !== undefined){
-let data288 = data272.preStopSleepSeconds;
-const _errs461 = errors;
-if(!(validate269(data288, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data272,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs461 === errors;
-}
-if(data272.podSecurityContext !== undefined){
-let data289 = data272.podSecurityContext;
-const _errs462 = errors;
-if(!(validate271(data289, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data272,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs462 === errors;
-}
-if(data272.containerSecurityContext !== undefined){
-let data290 = data272.containerSecurityContext;
-const _errs463 = errors;
-if(!(validate274(data290, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data272,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs463 === errors;
-}
-}
-else {
-const err470 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.components !== undefined){
+let data252 = data.components;
+const _errs411 = errors;
+const _errs412 = errors;
+if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
+const _errs413 = errors;
+for(const key12 in data252){
+if(!(func16.call(schema0.properties.components.properties, key12))){
+const err470 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -19931,36 +20343,40 @@ vErrors.push(err470);
 }
 errors++;
 }
-var valid144 = _errs443 === errors;
 }
-if(data248.workflowsWorker !== undefined){
-let data291 = data248.workflowsWorker;
-const _errs464 = errors;
-if(!(validate341(data291, {instancePath:instancePath+"/components/workflowsWorker",parentData:data248,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate341.errors : vErrors.concat(validate341.errors);
+if(data252.api !== undefined){
+let data253 = data252.api;
+const _errs414 = errors;
+const _errs415 = errors;
+const _errs416 = errors;
+const _errs417 = errors;
+let valid146 = true;
+const _errs418 = errors;
+if(!(validate303(data253, {instancePath:instancePath+"/components/api",parentData:data252,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate303.errors : vErrors.concat(validate303.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid144 = _errs464 === errors;
-}
-if(data248.workflowsBackend !== undefined){
-let data292 = data248.workflowsBackend;
-const _errs465 = errors;
-const _errs466 = errors;
-const _errs467 = errors;
-if(!(validate342(data292, {instancePath:instancePath+"/components/workflowsBackend",parentData:data248,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
-errors = vErrors.length;
+var _valid22 = _errs418 === errors;
+errors = _errs417;
+if(vErrors !== null){
+if(_errs417){
+vErrors.length = _errs417;
 }
 else {
+vErrors = null;
 }
-var valid150 = _errs467 === errors;
-if(data292 && typeof data292 == "object" && !Array.isArray(data292)){
-const _errs468 = errors;
-for(const key15 in data292){
-if(!(func16.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
-const err471 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+}
+if(_valid22){
+const _errs419 = errors;
+if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
+if(data253.replicas !== undefined){
+let data254 = data253.replicas;
+const _errs420 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data254 === null) || (data254 === 2))){
+const err471 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -19969,210 +20385,14 @@ vErrors.push(err471);
 }
 errors++;
 }
+var valid147 = _errs420 === errors;
 }
-if(data292.resources !== undefined){
-let data293 = data292.resources;
-const _errs469 = errors;
-if(!(validate98(data293, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data292,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
-errors = vErrors.length;
 }
-else {
+var _valid22 = _errs419 === errors;
+valid146 = _valid22;
 }
-var valid151 = _errs469 === errors;
-}
-if(data292.nodeSelector !== undefined){
-let data294 = data292.nodeSelector;
-const _errs470 = errors;
-if(!(validate127(data294, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data292,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs470 === errors;
-}
-if(data292.tolerations !== undefined){
-let data295 = data292.tolerations;
-const _errs471 = errors;
-if(!(validate133(data295, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data292,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs471 === errors;
-}
-if(data292.affinity !== undefined){
-let data296 = data292.affinity;
-const _errs472 = errors;
-if(!(validate139(data296, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data292,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs472 === errors;
-}
-if(data292.topologySpreadConstraints !== undefined){
-let data297 = data292.topologySpreadConstraints;
-const _errs473 = errors;
-if(!(validate178(data297, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data292,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs473 === errors;
-}
-if(data292.podAnnotations !== undefined){
-let data298 = data292.podAnnotations;
-const _errs474 = errors;
-if(!(validate185(data298, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data292,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs474 === errors;
-}
-if(data292.podLabels !== undefined){
-let data299 = data292.podLabels;
-const _errs475 = errors;
-if(!(validate189(data299, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data292,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs475 === errors;
-}
-if(data292.env !== undefined){
-let data300 = data292.env;
-const _errs476 = errors;
-if(!(validate193(data300, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data292,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs476 === errors;
-}
-if(data292.extraEnvFrom !== undefined){
-let data301 = data292.extraEnvFrom;
-const _errs477 = errors;
-if(!(validate197(data301, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data292,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs477 === errors;
-}
-if(data292.extraVolumes !== undefined){
-let data302 = data292.extraVolumes;
-const _errs478 = errors;
-if(!(validate205(data302, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data292,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs478 === errors;
-}
-if(data292.extraVolumeMounts !== undefined){
-let data303 = data292.extraVolumeMounts;
-const _errs479 = errors;
-if(!(validate222(data303, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data292,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs479 === errors;
-}
-if(data292.extraContainers !== undefined){
-let data304 = data292.extraContainers;
-const _errs480 = errors;
-if(!(validate228(data304, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data292,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs480 === errors;
-}
-if(data292.initContainers !== undefined){
-let data305 = data292.initContainers;
-const _errs481 = errors;
-if(!(validate262(data305, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data292,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs481 === errors;
-}
-if(data292.priorityClassName !== undefined){
-let data306 = data292.priorityClassName;
-const _errs482 = errors;
-if(!(validate265(data306, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data292,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs482 === errors;
-}
-if(data292.terminationGracePeriodSeconds !== undefined){
-let data307 = data292.terminationGracePeriodSeconds;
-const _errs483 = errors;
-if(!(validate267(data307, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data292,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs483 === errors;
-}
-if(data292.preStopSleepSeconds !== undefined){
-let data308 = data292.preStopSleepSeconds;
-const _errs484 = errors;
-if(!(validate269(data308, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data292,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs484 === errors;
-}
-if(data292.podSecurityContext !== undefined){
-let data309 = data292.podSecurityContext;
-const _errs485 = errors;
-if(!(validate271(data309, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data292,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs485 === errors;
-}
-if(data292.containerSecurityContext !== undefined){
-let data310 = data292.containerSecurityContext;
-const _errs486 = errors;
-if(!(validate274(data310, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data292,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs486 === errors;
-}
-if(data292.replicas !== undefined){
-let data311 = data292.replicas;
-const _errs487 = errors;
-if(!((typeof data311 == "number") && (!(data311 % 1) && !isNaN(data311)))){
-const err472 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!valid146){
+const err472 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -20181,10 +20401,12 @@ vErrors.push(err472);
 }
 errors++;
 }
-const _errs488 = errors;
-if(typeof data311 == "number"){
-if(data311 > 2147483647 || isNaN(data311)){
-const err473 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid145 = _errs416 === errors;
+if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
+const _errs421 = errors;
+for(const key13 in data253){
+if(!(func16.call(schema0.properties.components.properties.api.properties, key13))){
+const err473 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -20193,8 +20415,166 @@ vErrors.push(err473);
 }
 errors++;
 }
-if(data311 < 1 || isNaN(data311)){
-const err474 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data253.resources !== undefined){
+let data255 = data253.resources;
+const _errs422 = errors;
+if(!(validate98(data255, {instancePath:instancePath+"/components/api/resources",parentData:data253,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs422 === errors;
+}
+if(data253.nodeSelector !== undefined){
+let data256 = data253.nodeSelector;
+const _errs423 = errors;
+if(!(validate127(data256, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data253,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs423 === errors;
+}
+if(data253.tolerations !== undefined){
+let data257 = data253.tolerations;
+const _errs424 = errors;
+if(!(validate133(data257, {instancePath:instancePath+"/components/api/tolerations",parentData:data253,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs424 === errors;
+}
+if(data253.affinity !== undefined){
+let data258 = data253.affinity;
+const _errs425 = errors;
+if(!(validate139(data258, {instancePath:instancePath+"/components/api/affinity",parentData:data253,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs425 === errors;
+}
+if(data253.topologySpreadConstraints !== undefined){
+let data259 = data253.topologySpreadConstraints;
+const _errs426 = errors;
+if(!(validate178(data259, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data253,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs426 === errors;
+}
+if(data253.podAnnotations !== undefined){
+let data260 = data253.podAnnotations;
+const _errs427 = errors;
+if(!(validate185(data260, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data253,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs427 === errors;
+}
+if(data253.podLabels !== undefined){
+let data261 = data253.podLabels;
+const _errs428 = errors;
+if(!(validate189(data261, {instancePath:instancePath+"/components/api/podLabels",parentData:data253,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs428 === errors;
+}
+if(data253.env !== undefined){
+let data262 = data253.env;
+const _errs429 = errors;
+if(!(validate193(data262, {instancePath:instancePath+"/components/api/env",parentData:data253,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs429 === errors;
+}
+if(data253.extraEnvFrom !== undefined){
+let data263 = data253.extraEnvFrom;
+const _errs430 = errors;
+if(!(validate197(data263, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data253,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs430 === errors;
+}
+if(data253.extraVolumes !== undefined){
+let data264 = data253.extraVolumes;
+const _errs431 = errors;
+if(!(validate205(data264, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data253,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs431 === errors;
+}
+if(data253.extraVolumeMounts !== undefined){
+let data265 = data253.extraVolumeMounts;
+const _errs432 = errors;
+if(!(validate222(data265, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data253,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs432 === errors;
+}
+if(data253.extraContainers !== undefined){
+let data266 = data253.extraContainers;
+const _errs433 = errors;
+if(!(validate228(data266, {instancePath:instancePath+"/components/api/extraContainers",parentData:data253,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs433 === errors;
+}
+if(data253.initContainers !== undefined){
+let data267 = data253.initContainers;
+const _errs434 = errors;
+if(!(validate262(data267, {instancePath:instancePath+"/components/api/initContainers",parentData:data253,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs434 === errors;
+}
+if(data253.priorityClassName !== undefined){
+let data268 = data253.priorityClassName;
+const _errs435 = errors;
+if(!(validate265(data268, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data253,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs435 === errors;
+}
+if(data253.terminationGracePeriodSeconds !== undefined){
+let data269 = data253.terminationGracePeriodSeconds;
+const _errs436 = errors;
+if((!((typeof data269 == "number") && (!(data269 % 1) && !isNaN(data269)))) && (data269 !== null)){
+const err474 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -20203,14 +20583,10 @@ vErrors.push(err474);
 }
 errors++;
 }
-}
-var valid151 = _errs487 === errors;
-}
-if(data292.javaDbConnector !== undefined){
-let data312 = data292.javaDbConnector;
-const _errs489 = errors;
-if(typeof data312 !== "boolean"){
-const err475 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs437 = errors;
+if(typeof data269 == "number"){
+if(data269 > 2147483647 || isNaN(data269)){
+const err475 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -20219,23 +20595,8 @@ vErrors.push(err475);
 }
 errors++;
 }
-const _errs490 = errors;
-var valid151 = _errs489 === errors;
-}
-if(data292.autoscaling !== undefined){
-let data313 = data292.autoscaling;
-const _errs491 = errors;
-if(!(validate321(data313, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data292,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs491 === errors;
-}
-}
-else {
-const err476 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data269 < 0 || isNaN(data269)){
+const err476 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -20244,25 +20605,14 @@ vErrors.push(err476);
 }
 errors++;
 }
-var valid144 = _errs465 === errors;
 }
-if(data248.codeExecutor !== undefined){
-let data314 = data248.codeExecutor;
-const _errs492 = errors;
-const _errs493 = errors;
-const _errs494 = errors;
-if(!(validate342(data314, {instancePath:instancePath+"/components/codeExecutor",parentData:data248,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
-errors = vErrors.length;
+var valid148 = _errs436 === errors;
 }
-else {
-}
-var valid152 = _errs494 === errors;
-if(data314 && typeof data314 == "object" && !Array.isArray(data314)){
-const _errs495 = errors;
-for(const key16 in data314){
-if(!(func16.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
-const err477 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(data253.preStopSleepSeconds !== undefined){
+let data270 = data253.preStopSleepSeconds;
+const _errs438 = errors;
+if(!((typeof data270 == "number") && (!(data270 % 1) && !isNaN(data270)))){
+const err477 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -20271,166 +20621,10 @@ vErrors.push(err477);
 }
 errors++;
 }
-}
-if(data314.resources !== undefined){
-let data315 = data314.resources;
-const _errs496 = errors;
-if(!(validate98(data315, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data314,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs496 === errors;
-}
-if(data314.nodeSelector !== undefined){
-let data316 = data314.nodeSelector;
-const _errs497 = errors;
-if(!(validate127(data316, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data314,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs497 === errors;
-}
-if(data314.tolerations !== undefined){
-let data317 = data314.tolerations;
-const _errs498 = errors;
-if(!(validate133(data317, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data314,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs498 === errors;
-}
-if(data314.affinity !== undefined){
-let data318 = data314.affinity;
-const _errs499 = errors;
-if(!(validate139(data318, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data314,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs499 === errors;
-}
-if(data314.topologySpreadConstraints !== undefined){
-let data319 = data314.topologySpreadConstraints;
-const _errs500 = errors;
-if(!(validate178(data319, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data314,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs500 === errors;
-}
-if(data314.podAnnotations !== undefined){
-let data320 = data314.podAnnotations;
-const _errs501 = errors;
-if(!(validate185(data320, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data314,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs501 === errors;
-}
-if(data314.podLabels !== undefined){
-let data321 = data314.podLabels;
-const _errs502 = errors;
-if(!(validate189(data321, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data314,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs502 === errors;
-}
-if(data314.env !== undefined){
-let data322 = data314.env;
-const _errs503 = errors;
-if(!(validate193(data322, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data314,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs503 === errors;
-}
-if(data314.extraEnvFrom !== undefined){
-let data323 = data314.extraEnvFrom;
-const _errs504 = errors;
-if(!(validate197(data323, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data314,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs504 === errors;
-}
-if(data314.extraVolumes !== undefined){
-let data324 = data314.extraVolumes;
-const _errs505 = errors;
-if(!(validate205(data324, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data314,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs505 === errors;
-}
-if(data314.extraVolumeMounts !== undefined){
-let data325 = data314.extraVolumeMounts;
-const _errs506 = errors;
-if(!(validate222(data325, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data314,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs506 === errors;
-}
-if(data314.extraContainers !== undefined){
-let data326 = data314.extraContainers;
-const _errs507 = errors;
-if(!(validate228(data326, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data314,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs507 === errors;
-}
-if(data314.initContainers !== undefined){
-let data327 = data314.initContainers;
-const _errs508 = errors;
-if(!(validate262(data327, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data314,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs508 === errors;
-}
-if(data314.priorityClassName !== undefined){
-let data328 = data314.priorityClassName;
-const _errs509 = errors;
-if(!(validate265(data328, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data314,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs509 === errors;
-}
-if(data314.terminationGracePeriodSeconds !== undefined){
-let data329 = data314.terminationGracePeriodSeconds;
-const _errs510 = errors;
-if((!((typeof data329 == "number") && (!(data329 % 1) && !isNaN(data329)))) && (data329 !== null)){
-const err478 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+const _errs439 = errors;
+if(typeof data270 == "number"){
+if(data270 > 3600 || isNaN(data270)){
+const err478 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -20439,10 +20633,8 @@ vErrors.push(err478);
 }
 errors++;
 }
-const _errs511 = errors;
-if(typeof data329 == "number"){
-if(data329 > 2147483647 || isNaN(data329)){
-const err479 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data270 < 0 || isNaN(data270)){
+const err479 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -20451,8 +20643,36 @@ vErrors.push(err479);
 }
 errors++;
 }
-if(data329 < 0 || isNaN(data329)){
-const err480 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+var valid148 = _errs438 === errors;
+}
+if(data253.podSecurityContext !== undefined){
+let data271 = data253.podSecurityContext;
+const _errs440 = errors;
+if(!(validate271(data271, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data253,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs440 === errors;
+}
+if(data253.containerSecurityContext !== undefined){
+let data272 = data253.containerSecurityContext;
+const _errs441 = errors;
+if(!(validate274(data272, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data253,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs441 === errors;
+}
+if(data253.replicas !== undefined){
+let data273 = data253.replicas;
+const _errs442 = errors;
+if(!((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273)))){
+const err480 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -20461,47 +20681,10 @@ vErrors.push(err480);
 }
 errors++;
 }
-}
-var valid153 = _errs510 === errors;
-}
-if(data314.preStopSleepSeconds !== undefined){
-let data330 = data314.preStopSleepSeconds;
-const _errs512 = errors;
-if(!(validate269(data330, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data314,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs512 === errors;
-}
-if(data314.podSecurityContext !== undefined){
-let data331 = data314.podSecurityContext;
-const _errs513 = errors;
-if(!(validate271(data331, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data314,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs513 === errors;
-}
-if(data314.containerSecurityContext !== undefined){
-let data332 = data314.containerSecurityContext;
-const _errs514 = errors;
-if(!(validate274(data332, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data314,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs514 === errors;
-}
-if(data314.replicas !== undefined){
-let data333 = data314.replicas;
-const _errs515 = errors;
-if(!((typeof data333 == "number") && (!(data333 % 1) && !isNaN(data333)))){
-const err481 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs443 = errors;
+if(typeof data273 == "number"){
+if(data273 > 2147483647 || isNaN(data273)){
+const err481 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -20510,10 +20693,8 @@ vErrors.push(err481);
 }
 errors++;
 }
-const _errs516 = errors;
-if(typeof data333 == "number"){
-if(data333 > 2147483647 || isNaN(data333)){
-const err482 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data273 < 1 || isNaN(data273)){
+const err482 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -20522,8 +20703,14 @@ vErrors.push(err482);
 }
 errors++;
 }
-if(data333 < 1 || isNaN(data333)){
-const err483 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var valid148 = _errs442 === errors;
+}
+if(data253.javaDbConnector !== undefined){
+let data274 = data253.javaDbConnector;
+const _errs444 = errors;
+if(typeof data274 !== "boolean"){
+const err483 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -20532,14 +20719,34 @@ vErrors.push(err483);
 }
 errors++;
 }
+const _errs445 = errors;
+var valid148 = _errs444 === errors;
 }
-var valid153 = _errs515 === errors;
+if(data253.probes !== undefined){
+let data275 = data253.probes;
+const _errs446 = errors;
+if(!(validate321(data275, {instancePath:instancePath+"/components/api/probes",parentData:data253,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
+errors = vErrors.length;
 }
-if(data314.sandbox !== undefined){
-let data334 = data314.sandbox;
-const _errs517 = errors;
-if(typeof data334 !== "string"){
-const err484 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+}
+var valid148 = _errs446 === errors;
+}
+if(data253.autoscaling !== undefined){
+let data276 = data253.autoscaling;
+const _errs447 = errors;
+if(!(validate340(data276, {instancePath:instancePath+"/components/api/autoscaling",parentData:data253,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs447 === errors;
+}
+}
+else {
+const err484 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -20548,10 +20755,17 @@ vErrors.push(err484);
 }
 errors++;
 }
-const _errs518 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data334 === "nsjail") || (data334 === "seccomp")) || (data334 === "none"))){
-const err485 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+var valid144 = _errs414 === errors;
+}
+if(data252.jobsRunner !== undefined){
+let data277 = data252.jobsRunner;
+const _errs448 = errors;
+const _errs449 = errors;
+if(data277 && typeof data277 == "object" && !Array.isArray(data277)){
+const _errs450 = errors;
+for(const key14 in data277){
+if(!(func16.call(schema0.properties.components.properties.jobsRunner.properties, key14))){
+const err485 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -20560,15 +20774,219 @@ vErrors.push(err485);
 }
 errors++;
 }
-var valid153 = _errs517 === errors;
 }
-if(data314.seccompProfile !== undefined){
-let data335 = data314.seccompProfile;
-const _errs519 = errors;
-const _errs520 = errors;
-if(typeof data335 === "string"){
-if(func0(data335) < 1){
-const err486 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data277.resources !== undefined){
+let data278 = data277.resources;
+const _errs451 = errors;
+if(!(validate98(data278, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data277,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs451 === errors;
+}
+if(data277.nodeSelector !== undefined){
+let data279 = data277.nodeSelector;
+const _errs452 = errors;
+if(!(validate127(data279, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data277,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs452 === errors;
+}
+if(data277.tolerations !== undefined){
+let data280 = data277.tolerations;
+const _errs453 = errors;
+if(!(validate133(data280, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data277,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs453 === errors;
+}
+if(data277.affinity !== undefined){
+let data281 = data277.affinity;
+const _errs454 = errors;
+if(!(validate139(data281, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data277,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs454 === errors;
+}
+if(data277.topologySpreadConstraints !== undefined){
+let data282 = data277.topologySpreadConstraints;
+const _errs455 = errors;
+if(!(validate178(data282, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data277,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs455 === errors;
+}
+if(data277.podAnnotations !== undefined){
+let data283 = data277.podAnnotations;
+const _errs456 = errors;
+if(!(validate185(data283, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data277,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs456 === errors;
+}
+if(data277.podLabels !== undefined){
+let data284 = data277.podLabels;
+const _errs457 = errors;
+if(!(validate189(data284, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data277,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs457 === errors;
+}
+if(data277.env !== undefined){
+let data285 = data277.env;
+const _errs458 = errors;
+if(!(validate193(data285, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data277,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs458 === errors;
+}
+if(data277.extraEnvFrom !== undefined){
+let data286 = data277.extraEnvFrom;
+const _errs459 = errors;
+if(!(validate197(data286, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data277,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs459 === errors;
+}
+if(data277.extraVolumes !== undefined){
+let data287 = data277.extraVolumes;
+const _errs460 = errors;
+if(!(validate205(data287, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data277,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs460 === errors;
+}
+if(data277.extraVolumeMounts !== undefined){
+let data288 = data277.extraVolumeMounts;
+const _errs461 = errors;
+if(!(validate222(data288, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data277,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs461 === errors;
+}
+if(data277.extraContainers !== undefined){
+let data289 = data277.extraContainers;
+const _errs462 = errors;
+if(!(validate228(data289, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data277,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs462 === errors;
+}
+if(data277.initContainers !== undefined){
+let data290 = data277.initContainers;
+const _errs463 = errors;
+if(!(validate262(data290, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data277,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs463 === errors;
+}
+if(data277.priorityClassName !== undefined){
+let data291 = data277.priorityClassName;
+const _errs464 = errors;
+if(!(validate265(data291, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data277,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs464 === errors;
+}
+if(data277.terminationGracePeriodSeconds !== undefined){
+let data292 = data277.terminationGracePeriodSeconds;
+const _errs465 = errors;
+if(!(validate267(data292, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data277,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs465 === errors;
+}
+if(data277.preStopSleepSeconds !== undefined){
+let data293 = data277.preStopSleepSeconds;
+const _errs466 = errors;
+if(!(validate269(data293, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data277,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs466 === errors;
+}
+if(data277.podSecurityContext !== undefined){
+let data294 = data277.podSecurityContext;
+const _errs467 = errors;
+if(!(validate271(data294, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data277,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs467 === errors;
+}
+if(data277.containerSecurityContext !== undefined){
+let data295 = data277.containerSecurityContext;
+const _errs468 = errors;
+if(!(validate274(data295, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data277,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs468 === errors;
+}
+if(data277.probes !== undefined){
+let data296 = data277.probes;
+const _errs469 = errors;
+if(!(validate321(data296, {instancePath:instancePath+"/components/jobsRunner/probes",parentData:data277,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs469 === errors;
+}
+}
+else {
+const err486 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -20577,8 +20995,36 @@ vErrors.push(err486);
 }
 errors++;
 }
-if(!pattern56.test(data335)){
-const err487 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+var valid144 = _errs448 === errors;
+}
+if(data252.workflowsWorker !== undefined){
+let data297 = data252.workflowsWorker;
+const _errs470 = errors;
+if(!(validate361(data297, {instancePath:instancePath+"/components/workflowsWorker",parentData:data252,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate361.errors : vErrors.concat(validate361.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid144 = _errs470 === errors;
+}
+if(data252.workflowsBackend !== undefined){
+let data298 = data252.workflowsBackend;
+const _errs471 = errors;
+const _errs472 = errors;
+const _errs473 = errors;
+if(!(validate362(data298, {instancePath:instancePath+"/components/workflowsBackend",parentData:data252,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate362.errors : vErrors.concat(validate362.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid150 = _errs473 === errors;
+if(data298 && typeof data298 == "object" && !Array.isArray(data298)){
+const _errs474 = errors;
+for(const key15 in data298){
+if(!(func16.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
+const err487 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -20588,8 +21034,209 @@ vErrors.push(err487);
 errors++;
 }
 }
+if(data298.resources !== undefined){
+let data299 = data298.resources;
+const _errs475 = errors;
+if(!(validate98(data299, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data298,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
 else {
-const err488 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid151 = _errs475 === errors;
+}
+if(data298.nodeSelector !== undefined){
+let data300 = data298.nodeSelector;
+const _errs476 = errors;
+if(!(validate127(data300, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data298,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs476 === errors;
+}
+if(data298.tolerations !== undefined){
+let data301 = data298.tolerations;
+const _errs477 = errors;
+if(!(validate133(data301, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data298,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs477 === errors;
+}
+if(data298.affinity !== undefined){
+let data302 = data298.affinity;
+const _errs478 = errors;
+if(!(validate139(data302, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data298,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs478 === errors;
+}
+if(data298.topologySpreadConstraints !== undefined){
+let data303 = data298.topologySpreadConstraints;
+const _errs479 = errors;
+if(!(validate178(data303, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data298,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs479 === errors;
+}
+if(data298.podAnnotations !== undefined){
+let data304 = data298.podAnnotations;
+const _errs480 = errors;
+if(!(validate185(data304, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data298,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs480 === errors;
+}
+if(data298.podLabels !== undefined){
+let data305 = data298.podLabels;
+const _errs481 = errors;
+if(!(validate189(data305, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data298,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs481 === errors;
+}
+if(data298.env !== undefined){
+let data306 = data298.env;
+const _errs482 = errors;
+if(!(validate193(data306, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data298,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs482 === errors;
+}
+if(data298.extraEnvFrom !== undefined){
+let data307 = data298.extraEnvFrom;
+const _errs483 = errors;
+if(!(validate197(data307, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data298,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs483 === errors;
+}
+if(data298.extraVolumes !== undefined){
+let data308 = data298.extraVolumes;
+const _errs484 = errors;
+if(!(validate205(data308, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data298,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs484 === errors;
+}
+if(data298.extraVolumeMounts !== undefined){
+let data309 = data298.extraVolumeMounts;
+const _errs485 = errors;
+if(!(validate222(data309, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data298,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs485 === errors;
+}
+if(data298.extraContainers !== undefined){
+let data310 = data298.extraContainers;
+const _errs486 = errors;
+if(!(validate228(data310, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data298,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs486 === errors;
+}
+if(data298.initContainers !== undefined){
+let data311 = data298.initContainers;
+const _errs487 = errors;
+if(!(validate262(data311, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data298,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs487 === errors;
+}
+if(data298.priorityClassName !== undefined){
+let data312 = data298.priorityClassName;
+const _errs488 = errors;
+if(!(validate265(data312, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data298,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs488 === errors;
+}
+if(data298.terminationGracePeriodSeconds !== undefined){
+let data313 = data298.terminationGracePeriodSeconds;
+const _errs489 = errors;
+if(!(validate267(data313, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data298,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs489 === errors;
+}
+if(data298.preStopSleepSeconds !== undefined){
+let data314 = data298.preStopSleepSeconds;
+const _errs490 = errors;
+if(!(validate269(data314, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data298,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs490 === errors;
+}
+if(data298.podSecurityContext !== undefined){
+let data315 = data298.podSecurityContext;
+const _errs491 = errors;
+if(!(validate271(data315, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data298,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs491 === errors;
+}
+if(data298.containerSecurityContext !== undefined){
+let data316 = data298.containerSecurityContext;
+const _errs492 = errors;
+if(!(validate274(data316, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data298,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs492 === errors;
+}
+if(data298.replicas !== undefined){
+let data317 = data298.replicas;
+const _errs493 = errors;
+if(!((typeof data317 == "number") && (!(data317 % 1) && !isNaN(data317)))){
+const err488 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -20598,22 +21245,10 @@ vErrors.push(err488);
 }
 errors++;
 }
-var valid153 = _errs519 === errors;
-}
-if(data314.autoscaling !== undefined){
-let data336 = data314.autoscaling;
-const _errs521 = errors;
-if(!(validate321(data336, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data314,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs521 === errors;
-}
-}
-else {
-const err489 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs494 = errors;
+if(typeof data317 == "number"){
+if(data317 > 2147483647 || isNaN(data317)){
+const err489 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -20622,47 +21257,8 @@ vErrors.push(err489);
 }
 errors++;
 }
-var valid144 = _errs492 === errors;
-}
-if(data248.agentWorker !== undefined){
-let data337 = data248.agentWorker;
-const _errs522 = errors;
-if(!(validate341(data337, {instancePath:instancePath+"/components/agentWorker",parentData:data248,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate341.errors : vErrors.concat(validate341.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid144 = _errs522 === errors;
-}
-if(data248.agentEvalWorker !== undefined){
-let data338 = data248.agentEvalWorker;
-const _errs523 = errors;
-if(!(validate341(data338, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data248,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate341.errors : vErrors.concat(validate341.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid144 = _errs523 === errors;
-}
-if(data248.multiplayerWs !== undefined){
-let data339 = data248.multiplayerWs;
-const _errs524 = errors;
-const _errs525 = errors;
-const _errs526 = errors;
-if(!(validate342(data339, {instancePath:instancePath+"/components/multiplayerWs",parentData:data248,parentDataProperty:"multiplayerWs",rootData}))){
-vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid154 = _errs526 === errors;
-if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
-const _errs527 = errors;
-for(const key17 in data339){
-if(!(func16.call(schema0.properties.components.properties.multiplayerWs.properties, key17))){
-const err490 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(data317 < 1 || isNaN(data317)){
+const err490 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -20672,209 +21268,13 @@ vErrors.push(err490);
 errors++;
 }
 }
-if(data339.resources !== undefined){
-let data340 = data339.resources;
-const _errs528 = errors;
-if(!(validate98(data340, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data339,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
-errors = vErrors.length;
+var valid151 = _errs493 === errors;
 }
-else {
-}
-var valid155 = _errs528 === errors;
-}
-if(data339.nodeSelector !== undefined){
-let data341 = data339.nodeSelector;
-const _errs529 = errors;
-if(!(validate127(data341, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data339,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs529 === errors;
-}
-if(data339.tolerations !== undefined){
-let data342 = data339.tolerations;
-const _errs530 = errors;
-if(!(validate133(data342, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data339,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs530 === errors;
-}
-if(data339.affinity !== undefined){
-let data343 = data339.affinity;
-const _errs531 = errors;
-if(!(validate139(data343, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data339,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs531 === errors;
-}
-if(data339.topologySpreadConstraints !== undefined){
-let data344 = data339.topologySpreadConstraints;
-const _errs532 = errors;
-if(!(validate178(data344, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data339,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs532 === errors;
-}
-if(data339.podAnnotations !== undefined){
-let data345 = data339.podAnnotations;
-const _errs533 = errors;
-if(!(validate185(data345, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data339,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs533 === errors;
-}
-if(data339.podLabels !== undefined){
-let data346 = data339.podLabels;
-const _errs534 = errors;
-if(!(validate189(data346, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data339,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs534 === errors;
-}
-if(data339.env !== undefined){
-let data347 = data339.env;
-const _errs535 = errors;
-if(!(validate193(data347, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data339,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs535 === errors;
-}
-if(data339.extraEnvFrom !== undefined){
-let data348 = data339.extraEnvFrom;
-const _errs536 = errors;
-if(!(validate197(data348, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data339,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs536 === errors;
-}
-if(data339.extraVolumes !== undefined){
-let data349 = data339.extraVolumes;
-const _errs537 = errors;
-if(!(validate205(data349, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data339,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs537 === errors;
-}
-if(data339.extraVolumeMounts !== undefined){
-let data350 = data339.extraVolumeMounts;
-const _errs538 = errors;
-if(!(validate222(data350, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data339,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs538 === errors;
-}
-if(data339.extraContainers !== undefined){
-let data351 = data339.extraContainers;
-const _errs539 = errors;
-if(!(validate228(data351, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data339,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs539 === errors;
-}
-if(data339.initContainers !== undefined){
-let data352 = data339.initContainers;
-const _errs540 = errors;
-if(!(validate262(data352, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data339,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs540 === errors;
-}
-if(data339.priorityClassName !== undefined){
-let data353 = data339.priorityClassName;
-const _errs541 = errors;
-if(!(validate265(data353, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data339,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs541 === errors;
-}
-if(data339.terminationGracePeriodSeconds !== undefined){
-let data354 = data339.terminationGracePeriodSeconds;
-const _errs542 = errors;
-if(!(validate267(data354, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data339,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs542 === errors;
-}
-if(data339.preStopSleepSeconds !== undefined){
-let data355 = data339.preStopSleepSeconds;
-const _errs543 = errors;
-if(!(validate269(data355, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data339,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs543 === errors;
-}
-if(data339.podSecurityContext !== undefined){
-let data356 = data339.podSecurityContext;
-const _errs544 = errors;
-if(!(validate271(data356, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data339,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs544 === errors;
-}
-if(data339.containerSecurityContext !== undefined){
-let data357 = data339.containerSecurityContext;
-const _errs545 = errors;
-if(!(validate274(data357, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data339,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs545 === errors;
-}
-if(data339.enabled !== undefined){
-let data358 = data339.enabled;
-const _errs546 = errors;
-if(typeof data358 !== "boolean"){
-const err491 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data298.javaDbConnector !== undefined){
+let data318 = data298.javaDbConnector;
+const _errs495 = errors;
+if(typeof data318 !== "boolean"){
+const err491 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -20883,14 +21283,34 @@ vErrors.push(err491);
 }
 errors++;
 }
-const _errs547 = errors;
-var valid155 = _errs546 === errors;
+const _errs496 = errors;
+var valid151 = _errs495 === errors;
 }
-if(data339.replicas !== undefined){
-let data359 = data339.replicas;
-const _errs548 = errors;
-if(!((typeof data359 == "number") && (!(data359 % 1) && !isNaN(data359)))){
-const err492 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data298.probes !== undefined){
+let data319 = data298.probes;
+const _errs497 = errors;
+if(!(validate321(data319, {instancePath:instancePath+"/components/workflowsBackend/probes",parentData:data298,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs497 === errors;
+}
+if(data298.autoscaling !== undefined){
+let data320 = data298.autoscaling;
+const _errs498 = errors;
+if(!(validate340(data320, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data298,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs498 === errors;
+}
+}
+else {
+const err492 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -20899,10 +21319,25 @@ vErrors.push(err492);
 }
 errors++;
 }
-const _errs549 = errors;
-if(typeof data359 == "number"){
-if(data359 > 2147483647 || isNaN(data359)){
-const err493 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid144 = _errs471 === errors;
+}
+if(data252.codeExecutor !== undefined){
+let data321 = data252.codeExecutor;
+const _errs499 = errors;
+const _errs500 = errors;
+const _errs501 = errors;
+if(!(validate362(data321, {instancePath:instancePath+"/components/codeExecutor",parentData:data252,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate362.errors : vErrors.concat(validate362.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid152 = _errs501 === errors;
+if(data321 && typeof data321 == "object" && !Array.isArray(data321)){
+const _errs502 = errors;
+for(const key16 in data321){
+if(!(func16.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
+const err493 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -20911,8 +21346,166 @@ vErrors.push(err493);
 }
 errors++;
 }
-if(data359 < 1 || isNaN(data359)){
-const err494 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data321.resources !== undefined){
+let data322 = data321.resources;
+const _errs503 = errors;
+if(!(validate98(data322, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data321,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs503 === errors;
+}
+if(data321.nodeSelector !== undefined){
+let data323 = data321.nodeSelector;
+const _errs504 = errors;
+if(!(validate127(data323, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data321,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs504 === errors;
+}
+if(data321.tolerations !== undefined){
+let data324 = data321.tolerations;
+const _errs505 = errors;
+if(!(validate133(data324, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data321,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs505 === errors;
+}
+if(data321.affinity !== undefined){
+let data325 = data321.affinity;
+const _errs506 = errors;
+if(!(validate139(data325, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data321,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs506 === errors;
+}
+if(data321.topologySpreadConstraints !== undefined){
+let data326 = data321.topologySpreadConstraints;
+const _errs507 = errors;
+if(!(validate178(data326, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data321,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs507 === errors;
+}
+if(data321.podAnnotations !== undefined){
+let data327 = data321.podAnnotations;
+const _errs508 = errors;
+if(!(validate185(data327, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data321,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs508 === errors;
+}
+if(data321.podLabels !== undefined){
+let data328 = data321.podLabels;
+const _errs509 = errors;
+if(!(validate189(data328, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data321,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs509 === errors;
+}
+if(data321.env !== undefined){
+let data329 = data321.env;
+const _errs510 = errors;
+if(!(validate193(data329, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data321,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs510 === errors;
+}
+if(data321.extraEnvFrom !== undefined){
+let data330 = data321.extraEnvFrom;
+const _errs511 = errors;
+if(!(validate197(data330, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data321,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs511 === errors;
+}
+if(data321.extraVolumes !== undefined){
+let data331 = data321.extraVolumes;
+const _errs512 = errors;
+if(!(validate205(data331, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data321,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs512 === errors;
+}
+if(data321.extraVolumeMounts !== undefined){
+let data332 = data321.extraVolumeMounts;
+const _errs513 = errors;
+if(!(validate222(data332, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data321,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs513 === errors;
+}
+if(data321.extraContainers !== undefined){
+let data333 = data321.extraContainers;
+const _errs514 = errors;
+if(!(validate228(data333, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data321,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs514 === errors;
+}
+if(data321.initContainers !== undefined){
+let data334 = data321.initContainers;
+const _errs515 = errors;
+if(!(validate262(data334, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data321,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs515 === errors;
+}
+if(data321.priorityClassName !== undefined){
+let data335 = data321.priorityClassName;
+const _errs516 = errors;
+if(!(validate265(data335, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data321,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs516 === errors;
+}
+if(data321.terminationGracePeriodSeconds !== undefined){
+let data336 = data321.terminationGracePeriodSeconds;
+const _errs517 = errors;
+if((!((typeof data336 == "number") && (!(data336 % 1) && !isNaN(data336)))) && (data336 !== null)){
+const err494 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -20921,23 +21514,10 @@ vErrors.push(err494);
 }
 errors++;
 }
-}
-var valid155 = _errs548 === errors;
-}
-if(data339.autoscaling !== undefined){
-let data360 = data339.autoscaling;
-const _errs550 = errors;
-if(!(validate321(data360, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data339,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs550 === errors;
-}
-}
-else {
-const err495 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs518 = errors;
+if(typeof data336 == "number"){
+if(data336 > 2147483647 || isNaN(data336)){
+const err495 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -20946,25 +21526,8 @@ vErrors.push(err495);
 }
 errors++;
 }
-var valid144 = _errs524 === errors;
-}
-if(data248.dbConnector !== undefined){
-let data361 = data248.dbConnector;
-const _errs551 = errors;
-const _errs552 = errors;
-const _errs553 = errors;
-if(!(validate342(data361, {instancePath:instancePath+"/components/dbConnector",parentData:data248,parentDataProperty:"dbConnector",rootData}))){
-vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid156 = _errs553 === errors;
-if(data361 && typeof data361 == "object" && !Array.isArray(data361)){
-const _errs554 = errors;
-for(const key18 in data361){
-if(!(func16.call(schema0.properties.components.properties.dbConnector.properties, key18))){
-const err496 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data336 < 0 || isNaN(data336)){
+const err496 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -20974,209 +21537,46 @@ vErrors.push(err496);
 errors++;
 }
 }
-if(data361.resources !== undefined){
-let data362 = data361.resources;
-const _errs555 = errors;
-if(!(validate98(data362, {instancePath:instancePath+"/components/dbConnector/resources",parentData:data361,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
-errors = vErrors.length;
+var valid153 = _errs517 === errors;
 }
-else {
-}
-var valid157 = _errs555 === errors;
-}
-if(data361.nodeSelector !== undefined){
-let data363 = data361.nodeSelector;
-const _errs556 = errors;
-if(!(validate127(data363, {instancePath:instancePath+"/components/dbConnector/nodeSelector",parentData:data361,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs556 === errors;
-}
-if(data361.tolerations !== undefined){
-let data364 = data361.tolerations;
-const _errs557 = errors;
-if(!(validate133(data364, {instancePath:instancePath+"/components/dbConnector/tolerations",parentData:data361,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs557 === errors;
-}
-if(data361.affinity !== undefined){
-let data365 = data361.affinity;
-const _errs558 = errors;
-if(!(validate139(data365, {instancePath:instancePath+"/components/dbConnector/affinity",parentData:data361,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs558 === errors;
-}
-if(data361.topologySpreadConstraints !== undefined){
-let data366 = data361.topologySpreadConstraints;
-const _errs559 = errors;
-if(!(validate178(data366, {instancePath:instancePath+"/components/dbConnector/topologySpreadConstraints",parentData:data361,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs559 === errors;
-}
-if(data361.podAnnotations !== undefined){
-let data367 = data361.podAnnotations;
-const _errs560 = errors;
-if(!(validate185(data367, {instancePath:instancePath+"/components/dbConnector/podAnnotations",parentData:data361,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs560 === errors;
-}
-if(data361.podLabels !== undefined){
-let data368 = data361.podLabels;
-const _errs561 = errors;
-if(!(validate189(data368, {instancePath:instancePath+"/components/dbConnector/podLabels",parentData:data361,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs561 === errors;
-}
-if(data361.env !== undefined){
-let data369 = data361.env;
-const _errs562 = errors;
-if(!(validate193(data369, {instancePath:instancePath+"/components/dbConnector/env",parentData:data361,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs562 === errors;
-}
-if(data361.extraEnvFrom !== undefined){
-let data370 = data361.extraEnvFrom;
-const _errs563 = errors;
-if(!(validate197(data370, {instancePath:instancePath+"/components/dbConnector/extraEnvFrom",parentData:data361,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs563 === errors;
-}
-if(data361.extraVolumes !== undefined){
-let data371 = data361.extraVolumes;
-const _errs564 = errors;
-if(!(validate205(data371, {instancePath:instancePath+"/components/dbConnector/extraVolumes",parentData:data361,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs564 === errors;
-}
-if(data361.extraVolumeMounts !== undefined){
-let data372 = data361.extraVolumeMounts;
-const _errs565 = errors;
-if(!(validate222(data372, {instancePath:instancePath+"/components/dbConnector/extraVolumeMounts",parentData:data361,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs565 === errors;
-}
-if(data361.extraContainers !== undefined){
-let data373 = data361.extraContainers;
-const _errs566 = errors;
-if(!(validate228(data373, {instancePath:instancePath+"/components/dbConnector/extraContainers",parentData:data361,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs566 === errors;
-}
-if(data361.initContainers !== undefined){
-let data374 = data361.initContainers;
-const _errs567 = errors;
-if(!(validate262(data374, {instancePath:instancePath+"/components/dbConnector/initContainers",parentData:data361,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs567 === errors;
-}
-if(data361.priorityClassName !== undefined){
-let data375 = data361.priorityClassName;
-const _errs568 = errors;
-if(!(validate265(data375, {instancePath:instancePath+"/components/dbConnector/priorityClassName",parentData:data361,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs568 === errors;
-}
-if(data361.terminationGracePeriodSeconds !== undefined){
-let data376 = data361.terminationGracePeriodSeconds;
-const _errs569 = errors;
-if(!(validate267(data376, {instancePath:instancePath+"/components/dbConnector/terminationGracePeriodSeconds",parentData:data361,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs569 === errors;
-}
-if(data361.preStopSleepSeconds !== undefined){
-let data377 = data361.preStopSleepSeconds;
-const _errs570 = errors;
-if(!(validate269(data377, {instancePath:instancePath+"/components/dbConnector/preStopSleepSeconds",parentData:data361,parentDataProperty:"preStopSleepSeconds",rootData}))){
+if(data321.preStopSleepSeconds !== undefined){
+let data337 = data321.preStopSleepSeconds;
+const _errs519 = errors;
+if(!(validate269(data337, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data321,parentDataProperty:"preStopSleepSeconds",rootData}))){
 vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid157 = _errs570 === errors;
+var valid153 = _errs519 === errors;
 }
-if(data361.podSecurityContext !== undefined){
-let data378 = data361.podSecurityContext;
-const _errs571 = errors;
-if(!(validate271(data378, {instancePath:instancePath+"/components/dbConnector/podSecurityContext",parentData:data361,parentDataProperty:"podSecurityContext",rootData}))){
+if(data321.podSecurityContext !== undefined){
+let data338 = data321.podSecurityContext;
+const _errs520 = errors;
+if(!(validate271(data338, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data321,parentDataProperty:"podSecurityContext",rootData}))){
 vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid157 = _errs571 === errors;
+var valid153 = _errs520 === errors;
 }
-if(data361.containerSecurityContext !== undefined){
-let data379 = data361.containerSecurityContext;
-const _errs572 = errors;
-if(!(validate274(data379, {instancePath:instancePath+"/components/dbConnector/containerSecurityContext",parentData:data361,parentDataProperty:"containerSecurityContext",rootData}))){
+if(data321.containerSecurityContext !== undefined){
+let data339 = data321.containerSecurityContext;
+const _errs521 = errors;
+if(!(validate274(data339, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data321,parentDataProperty:"containerSecurityContext",rootData}))){
 vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid157 = _errs572 === errors;
+var valid153 = _errs521 === errors;
 }
-if(data361.enabled !== undefined){
-let data380 = data361.enabled;
-const _errs573 = errors;
-if(typeof data380 !== "boolean"){
-const err497 = {instancePath:instancePath+"/components/dbConnector/enabled",schemaPath:"#/properties/components/properties/dbConnector/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data321.replicas !== undefined){
+let data340 = data321.replicas;
+const _errs522 = errors;
+if(!((typeof data340 == "number") && (!(data340 % 1) && !isNaN(data340)))){
+const err497 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -21185,14 +21585,10 @@ vErrors.push(err497);
 }
 errors++;
 }
-const _errs574 = errors;
-var valid157 = _errs573 === errors;
-}
-if(data361.replicas !== undefined){
-let data381 = data361.replicas;
-const _errs575 = errors;
-if(!((typeof data381 == "number") && (!(data381 % 1) && !isNaN(data381)))){
-const err498 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs523 = errors;
+if(typeof data340 == "number"){
+if(data340 > 2147483647 || isNaN(data340)){
+const err498 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -21201,10 +21597,8 @@ vErrors.push(err498);
 }
 errors++;
 }
-const _errs576 = errors;
-if(typeof data381 == "number"){
-if(data381 > 2147483647 || isNaN(data381)){
-const err499 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data340 < 1 || isNaN(data340)){
+const err499 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -21213,8 +21607,14 @@ vErrors.push(err499);
 }
 errors++;
 }
-if(data381 < 1 || isNaN(data381)){
-const err500 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var valid153 = _errs522 === errors;
+}
+if(data321.sandbox !== undefined){
+let data341 = data321.sandbox;
+const _errs524 = errors;
+if(typeof data341 !== "string"){
+const err500 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -21223,14 +21623,10 @@ vErrors.push(err500);
 }
 errors++;
 }
-}
-var valid157 = _errs575 === errors;
-}
-if(data361.javaDbConnector !== undefined){
-let data382 = data361.javaDbConnector;
-const _errs577 = errors;
-if(typeof data382 !== "boolean"){
-const err501 = {instancePath:instancePath+"/components/dbConnector/javaDbConnector",schemaPath:"#/properties/components/properties/dbConnector/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs525 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data341 === "nsjail") || (data341 === "seccomp")) || (data341 === "none"))){
+const err501 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -21239,23 +21635,15 @@ vErrors.push(err501);
 }
 errors++;
 }
-const _errs578 = errors;
-var valid157 = _errs577 === errors;
+var valid153 = _errs524 === errors;
 }
-if(data361.autoscaling !== undefined){
-let data383 = data361.autoscaling;
-const _errs579 = errors;
-if(!(validate321(data383, {instancePath:instancePath+"/components/dbConnector/autoscaling",parentData:data361,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs579 === errors;
-}
-}
-else {
-const err502 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data321.seccompProfile !== undefined){
+let data342 = data321.seccompProfile;
+const _errs526 = errors;
+const _errs527 = errors;
+if(typeof data342 === "string"){
+if(func0(data342) < 1){
+const err502 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -21264,11 +21652,8 @@ vErrors.push(err502);
 }
 errors++;
 }
-var valid144 = _errs551 === errors;
-}
-}
-else {
-const err503 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern58.test(data342)){
+const err503 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -21277,17 +21662,9 @@ vErrors.push(err503);
 }
 errors++;
 }
-var valid131 = _errs407 === errors;
 }
-if(data.podDefaults !== undefined){
-let data384 = data.podDefaults;
-const _errs580 = errors;
-const _errs581 = errors;
-if(data384 && typeof data384 == "object" && !Array.isArray(data384)){
-const _errs582 = errors;
-for(const key19 in data384){
-if(!(func16.call(schema0.properties.podDefaults.properties, key19))){
-const err504 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+else {
+const err504 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -21296,208 +21673,33 @@ vErrors.push(err504);
 }
 errors++;
 }
+var valid153 = _errs526 === errors;
 }
-if(data384.resources !== undefined){
-let data385 = data384.resources;
-const _errs583 = errors;
-if(!(validate446(data385, {instancePath:instancePath+"/podDefaults/resources",parentData:data384,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate446.errors : vErrors.concat(validate446.errors);
+if(data321.probes !== undefined){
+let data343 = data321.probes;
+const _errs528 = errors;
+if(!(validate321(data343, {instancePath:instancePath+"/components/codeExecutor/probes",parentData:data321,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid158 = _errs583 === errors;
+var valid153 = _errs528 === errors;
 }
-if(data384.nodeSelector !== undefined){
-let data386 = data384.nodeSelector;
-const _errs584 = errors;
-if(!(validate154(data386, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data384,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(data321.autoscaling !== undefined){
+let data344 = data321.autoscaling;
+const _errs529 = errors;
+if(!(validate340(data344, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data321,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid158 = _errs584 === errors;
-}
-if(data384.tolerations !== undefined){
-let data387 = data384.tolerations;
-const _errs585 = errors;
-if(!(validate133(data387, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data384,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs585 === errors;
-}
-if(data384.affinity !== undefined){
-let data388 = data384.affinity;
-const _errs586 = errors;
-if(!(validate139(data388, {instancePath:instancePath+"/podDefaults/affinity",parentData:data384,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs586 === errors;
-}
-if(data384.topologySpreadConstraints !== undefined){
-let data389 = data384.topologySpreadConstraints;
-const _errs587 = errors;
-if(!(validate178(data389, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data384,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs587 === errors;
-}
-if(data384.podAnnotations !== undefined){
-let data390 = data384.podAnnotations;
-const _errs588 = errors;
-if(!(validate185(data390, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data384,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs588 === errors;
-}
-if(data384.podLabels !== undefined){
-let data391 = data384.podLabels;
-const _errs589 = errors;
-if(!(validate189(data391, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data384,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs589 === errors;
-}
-if(data384.env !== undefined){
-let data392 = data384.env;
-const _errs590 = errors;
-if(!(validate193(data392, {instancePath:instancePath+"/podDefaults/env",parentData:data384,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs590 === errors;
-}
-if(data384.extraEnvFrom !== undefined){
-let data393 = data384.extraEnvFrom;
-const _errs591 = errors;
-if(!(validate197(data393, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data384,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs591 === errors;
-}
-if(data384.extraVolumes !== undefined){
-let data394 = data384.extraVolumes;
-const _errs592 = errors;
-if(!(validate205(data394, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data384,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs592 === errors;
-}
-if(data384.extraVolumeMounts !== undefined){
-let data395 = data384.extraVolumeMounts;
-const _errs593 = errors;
-if(!(validate222(data395, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data384,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs593 === errors;
-}
-if(data384.extraContainers !== undefined){
-let data396 = data384.extraContainers;
-const _errs594 = errors;
-if(!(validate228(data396, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data384,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs594 === errors;
-}
-if(data384.initContainers !== undefined){
-let data397 = data384.initContainers;
-const _errs595 = errors;
-if(!(validate262(data397, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data384,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs595 === errors;
-}
-if(data384.priorityClassName !== undefined){
-let data398 = data384.priorityClassName;
-const _errs596 = errors;
-if(!(validate265(data398, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data384,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs596 === errors;
-}
-if(data384.terminationGracePeriodSeconds !== undefined){
-let data399 = data384.terminationGracePeriodSeconds;
-const _errs597 = errors;
-if(!(validate267(data399, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data384,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs597 === errors;
-}
-if(data384.preStopSleepSeconds !== undefined){
-let data400 = data384.preStopSleepSeconds;
-const _errs598 = errors;
-if(!(validate269(data400, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data384,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs598 === errors;
-}
-if(data384.podSecurityContext !== undefined){
-let data401 = data384.podSecurityContext;
-const _errs599 = errors;
-if(!(validate271(data401, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data384,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs599 === errors;
-}
-if(data384.containerSecurityContext !== undefined){
-let data402 = data384.containerSecurityContext;
-const _errs600 = errors;
-if(!(validate274(data402, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data384,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid158 = _errs600 === errors;
+var valid153 = _errs529 === errors;
 }
 }
 else {
-const err505 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err505 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -21506,17 +21708,47 @@ vErrors.push(err505);
 }
 errors++;
 }
-var valid131 = _errs580 === errors;
+var valid144 = _errs499 === errors;
 }
-if(data.service !== undefined){
-let data403 = data.service;
-const _errs601 = errors;
-const _errs602 = errors;
-if(data403 && typeof data403 == "object" && !Array.isArray(data403)){
-const _errs603 = errors;
-for(const key20 in data403){
-if(!(((key20 === "type") || (key20 === "port")) || (key20 === "annotations"))){
-const err506 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(data252.agentWorker !== undefined){
+let data345 = data252.agentWorker;
+const _errs530 = errors;
+if(!(validate361(data345, {instancePath:instancePath+"/components/agentWorker",parentData:data252,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate361.errors : vErrors.concat(validate361.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid144 = _errs530 === errors;
+}
+if(data252.agentEvalWorker !== undefined){
+let data346 = data252.agentEvalWorker;
+const _errs531 = errors;
+if(!(validate361(data346, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data252,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate361.errors : vErrors.concat(validate361.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid144 = _errs531 === errors;
+}
+if(data252.multiplayerWs !== undefined){
+let data347 = data252.multiplayerWs;
+const _errs532 = errors;
+const _errs533 = errors;
+const _errs534 = errors;
+if(!(validate362(data347, {instancePath:instancePath+"/components/multiplayerWs",parentData:data252,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate362.errors : vErrors.concat(validate362.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid154 = _errs534 === errors;
+if(data347 && typeof data347 == "object" && !Array.isArray(data347)){
+const _errs535 = errors;
+for(const key17 in data347){
+if(!(func16.call(schema0.properties.components.properties.multiplayerWs.properties, key17))){
+const err506 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -21526,11 +21758,209 @@ vErrors.push(err506);
 errors++;
 }
 }
-if(data403.type !== undefined){
-let data404 = data403.type;
-const _errs604 = errors;
-if(typeof data404 !== "string"){
-const err507 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data347.resources !== undefined){
+let data348 = data347.resources;
+const _errs536 = errors;
+if(!(validate98(data348, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data347,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs536 === errors;
+}
+if(data347.nodeSelector !== undefined){
+let data349 = data347.nodeSelector;
+const _errs537 = errors;
+if(!(validate127(data349, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data347,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs537 === errors;
+}
+if(data347.tolerations !== undefined){
+let data350 = data347.tolerations;
+const _errs538 = errors;
+if(!(validate133(data350, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data347,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs538 === errors;
+}
+if(data347.affinity !== undefined){
+let data351 = data347.affinity;
+const _errs539 = errors;
+if(!(validate139(data351, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data347,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs539 === errors;
+}
+if(data347.topologySpreadConstraints !== undefined){
+let data352 = data347.topologySpreadConstraints;
+const _errs540 = errors;
+if(!(validate178(data352, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data347,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs540 === errors;
+}
+if(data347.podAnnotations !== undefined){
+let data353 = data347.podAnnotations;
+const _errs541 = errors;
+if(!(validate185(data353, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data347,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs541 === errors;
+}
+if(data347.podLabels !== undefined){
+let data354 = data347.podLabels;
+const _errs542 = errors;
+if(!(validate189(data354, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data347,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs542 === errors;
+}
+if(data347.env !== undefined){
+let data355 = data347.env;
+const _errs543 = errors;
+if(!(validate193(data355, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data347,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs543 === errors;
+}
+if(data347.extraEnvFrom !== undefined){
+let data356 = data347.extraEnvFrom;
+const _errs544 = errors;
+if(!(validate197(data356, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data347,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs544 === errors;
+}
+if(data347.extraVolumes !== undefined){
+let data357 = data347.extraVolumes;
+const _errs545 = errors;
+if(!(validate205(data357, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data347,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs545 === errors;
+}
+if(data347.extraVolumeMounts !== undefined){
+let data358 = data347.extraVolumeMounts;
+const _errs546 = errors;
+if(!(validate222(data358, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data347,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs546 === errors;
+}
+if(data347.extraContainers !== undefined){
+let data359 = data347.extraContainers;
+const _errs547 = errors;
+if(!(validate228(data359, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data347,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs547 === errors;
+}
+if(data347.initContainers !== undefined){
+let data360 = data347.initContainers;
+const _errs548 = errors;
+if(!(validate262(data360, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data347,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs548 === errors;
+}
+if(data347.priorityClassName !== undefined){
+let data361 = data347.priorityClassName;
+const _errs549 = errors;
+if(!(validate265(data361, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data347,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs549 === errors;
+}
+if(data347.terminationGracePeriodSeconds !== undefined){
+let data362 = data347.terminationGracePeriodSeconds;
+const _errs550 = errors;
+if(!(validate267(data362, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data347,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs550 === errors;
+}
+if(data347.preStopSleepSeconds !== undefined){
+let data363 = data347.preStopSleepSeconds;
+const _errs551 = errors;
+if(!(validate269(data363, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data347,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs551 === errors;
+}
+if(data347.podSecurityContext !== undefined){
+let data364 = data347.podSecurityContext;
+const _errs552 = errors;
+if(!(validate271(data364, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data347,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs552 === errors;
+}
+if(data347.containerSecurityContext !== undefined){
+let data365 = data347.containerSecurityContext;
+const _errs553 = errors;
+if(!(validate274(data365, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data347,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs553 === errors;
+}
+if(data347.enabled !== undefined){
+let data366 = data347.enabled;
+const _errs554 = errors;
+if(typeof data366 !== "boolean"){
+const err507 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -21539,10 +21969,14 @@ vErrors.push(err507);
 }
 errors++;
 }
-const _errs605 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data404 === "ClusterIP") || (data404 === "NodePort")) || (data404 === "LoadBalancer"))){
-const err508 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+const _errs555 = errors;
+var valid155 = _errs554 === errors;
+}
+if(data347.replicas !== undefined){
+let data367 = data347.replicas;
+const _errs556 = errors;
+if(!((typeof data367 == "number") && (!(data367 % 1) && !isNaN(data367)))){
+const err508 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -21551,33 +21985,10 @@ vErrors.push(err508);
 }
 errors++;
 }
-var valid159 = _errs604 === errors;
-}
-if(data403.port !== undefined){
-let data405 = data403.port;
-const _errs606 = errors;
-if(!(validate108(data405, {instancePath:instancePath+"/service/port",parentData:data403,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid159 = _errs606 === errors;
-}
-if(data403.annotations !== undefined){
-let data406 = data403.annotations;
-const _errs607 = errors;
-if(!(validate468(data406, {instancePath:instancePath+"/service/annotations",parentData:data403,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid159 = _errs607 === errors;
-}
-}
-else {
-const err509 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs557 = errors;
+if(typeof data367 == "number"){
+if(data367 > 2147483647 || isNaN(data367)){
+const err509 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -21586,17 +21997,8 @@ vErrors.push(err509);
 }
 errors++;
 }
-var valid131 = _errs601 === errors;
-}
-if(data.ingress !== undefined){
-let data407 = data.ingress;
-const _errs608 = errors;
-const _errs609 = errors;
-if(data407 && typeof data407 == "object" && !Array.isArray(data407)){
-const _errs610 = errors;
-for(const key21 in data407){
-if(!(func16.call(schema0.properties.ingress.properties, key21))){
-const err510 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(data367 < 1 || isNaN(data367)){
+const err510 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -21606,11 +22008,33 @@ vErrors.push(err510);
 errors++;
 }
 }
-if(data407.enabled !== undefined){
-let data408 = data407.enabled;
-const _errs611 = errors;
-if(typeof data408 !== "boolean"){
-const err511 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var valid155 = _errs556 === errors;
+}
+if(data347.probes !== undefined){
+let data368 = data347.probes;
+const _errs558 = errors;
+if(!(validate321(data368, {instancePath:instancePath+"/components/multiplayerWs/probes",parentData:data347,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs558 === errors;
+}
+if(data347.autoscaling !== undefined){
+let data369 = data347.autoscaling;
+const _errs559 = errors;
+if(!(validate340(data369, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data347,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs559 === errors;
+}
+}
+else {
+const err511 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -21619,40 +22043,25 @@ vErrors.push(err511);
 }
 errors++;
 }
-const _errs612 = errors;
-var valid160 = _errs611 === errors;
+var valid144 = _errs532 === errors;
 }
-if(data407.className !== undefined){
-let data409 = data407.className;
-const _errs613 = errors;
-if(!(validate92(data409, {instancePath:instancePath+"/ingress/className",parentData:data407,parentDataProperty:"className",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(data252.dbConnector !== undefined){
+let data370 = data252.dbConnector;
+const _errs560 = errors;
+const _errs561 = errors;
+const _errs562 = errors;
+if(!(validate362(data370, {instancePath:instancePath+"/components/dbConnector",parentData:data252,parentDataProperty:"dbConnector",rootData}))){
+vErrors = vErrors === null ? validate362.errors : vErrors.concat(validate362.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid160 = _errs613 === errors;
-}
-if(data407.host !== undefined){
-let data410 = data407.host;
-const _errs614 = errors;
-if(!(validate472(data410, {instancePath:instancePath+"/ingress/host",parentData:data407,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate472.errors : vErrors.concat(validate472.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid160 = _errs614 === errors;
-}
-if(data407.tls !== undefined){
-let data411 = data407.tls;
-const _errs615 = errors;
-const _errs616 = errors;
-if(data411 && typeof data411 == "object" && !Array.isArray(data411)){
-const _errs617 = errors;
-for(const key22 in data411){
-if(!((key22 === "enabled") || (key22 === "secretName"))){
-const err512 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+var valid156 = _errs562 === errors;
+if(data370 && typeof data370 == "object" && !Array.isArray(data370)){
+const _errs563 = errors;
+for(const key18 in data370){
+if(!(func16.call(schema0.properties.components.properties.dbConnector.properties, key18))){
+const err512 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -21662,11 +22071,209 @@ vErrors.push(err512);
 errors++;
 }
 }
-if(data411.enabled !== undefined){
-let data412 = data411.enabled;
-const _errs618 = errors;
-if(typeof data412 !== "boolean"){
-const err513 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data370.resources !== undefined){
+let data371 = data370.resources;
+const _errs564 = errors;
+if(!(validate98(data371, {instancePath:instancePath+"/components/dbConnector/resources",parentData:data370,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs564 === errors;
+}
+if(data370.nodeSelector !== undefined){
+let data372 = data370.nodeSelector;
+const _errs565 = errors;
+if(!(validate127(data372, {instancePath:instancePath+"/components/dbConnector/nodeSelector",parentData:data370,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs565 === errors;
+}
+if(data370.tolerations !== undefined){
+let data373 = data370.tolerations;
+const _errs566 = errors;
+if(!(validate133(data373, {instancePath:instancePath+"/components/dbConnector/tolerations",parentData:data370,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs566 === errors;
+}
+if(data370.affinity !== undefined){
+let data374 = data370.affinity;
+const _errs567 = errors;
+if(!(validate139(data374, {instancePath:instancePath+"/components/dbConnector/affinity",parentData:data370,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs567 === errors;
+}
+if(data370.topologySpreadConstraints !== undefined){
+let data375 = data370.topologySpreadConstraints;
+const _errs568 = errors;
+if(!(validate178(data375, {instancePath:instancePath+"/components/dbConnector/topologySpreadConstraints",parentData:data370,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs568 === errors;
+}
+if(data370.podAnnotations !== undefined){
+let data376 = data370.podAnnotations;
+const _errs569 = errors;
+if(!(validate185(data376, {instancePath:instancePath+"/components/dbConnector/podAnnotations",parentData:data370,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs569 === errors;
+}
+if(data370.podLabels !== undefined){
+let data377 = data370.podLabels;
+const _errs570 = errors;
+if(!(validate189(data377, {instancePath:instancePath+"/components/dbConnector/podLabels",parentData:data370,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs570 === errors;
+}
+if(data370.env !== undefined){
+let data378 = data370.env;
+const _errs571 = errors;
+if(!(validate193(data378, {instancePath:instancePath+"/components/dbConnector/env",parentData:data370,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs571 === errors;
+}
+if(data370.extraEnvFrom !== undefined){
+let data379 = data370.extraEnvFrom;
+const _errs572 = errors;
+if(!(validate197(data379, {instancePath:instancePath+"/components/dbConnector/extraEnvFrom",parentData:data370,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs572 === errors;
+}
+if(data370.extraVolumes !== undefined){
+let data380 = data370.extraVolumes;
+const _errs573 = errors;
+if(!(validate205(data380, {instancePath:instancePath+"/components/dbConnector/extraVolumes",parentData:data370,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs573 === errors;
+}
+if(data370.extraVolumeMounts !== undefined){
+let data381 = data370.extraVolumeMounts;
+const _errs574 = errors;
+if(!(validate222(data381, {instancePath:instancePath+"/components/dbConnector/extraVolumeMounts",parentData:data370,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs574 === errors;
+}
+if(data370.extraContainers !== undefined){
+let data382 = data370.extraContainers;
+const _errs575 = errors;
+if(!(validate228(data382, {instancePath:instancePath+"/components/dbConnector/extraContainers",parentData:data370,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs575 === errors;
+}
+if(data370.initContainers !== undefined){
+let data383 = data370.initContainers;
+const _errs576 = errors;
+if(!(validate262(data383, {instancePath:instancePath+"/components/dbConnector/initContainers",parentData:data370,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs576 === errors;
+}
+if(data370.priorityClassName !== undefined){
+let data384 = data370.priorityClassName;
+const _errs577 = errors;
+if(!(validate265(data384, {instancePath:instancePath+"/components/dbConnector/priorityClassName",parentData:data370,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs577 === errors;
+}
+if(data370.terminationGracePeriodSeconds !== undefined){
+let data385 = data370.terminationGracePeriodSeconds;
+const _errs578 = errors;
+if(!(validate267(data385, {instancePath:instancePath+"/components/dbConnector/terminationGracePeriodSeconds",parentData:data370,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs578 === errors;
+}
+if(data370.preStopSleepSeconds !== undefined){
+let data386 = data370.preStopSleepSeconds;
+const _errs579 = errors;
+if(!(validate269(data386, {instancePath:instancePath+"/components/dbConnector/preStopSleepSeconds",parentData:data370,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs579 === errors;
+}
+if(data370.podSecurityContext !== undefined){
+let data387 = data370.podSecurityContext;
+const _errs580 = errors;
+if(!(validate271(data387, {instancePath:instancePath+"/components/dbConnector/podSecurityContext",parentData:data370,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs580 === errors;
+}
+if(data370.containerSecurityContext !== undefined){
+let data388 = data370.containerSecurityContext;
+const _errs581 = errors;
+if(!(validate274(data388, {instancePath:instancePath+"/components/dbConnector/containerSecurityContext",parentData:data370,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs581 === errors;
+}
+if(data370.enabled !== undefined){
+let data389 = data370.enabled;
+const _errs582 = errors;
+if(typeof data389 !== "boolean"){
+const err513 = {instancePath:instancePath+"/components/dbConnector/enabled",schemaPath:"#/properties/components/properties/dbConnector/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -21675,23 +22282,14 @@ vErrors.push(err513);
 }
 errors++;
 }
-const _errs619 = errors;
-var valid161 = _errs618 === errors;
+const _errs583 = errors;
+var valid157 = _errs582 === errors;
 }
-if(data411.secretName !== undefined){
-let data413 = data411.secretName;
-const _errs620 = errors;
-if(!(validate92(data413, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data411,parentDataProperty:"secretName",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid161 = _errs620 === errors;
-}
-}
-else {
-const err514 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data370.replicas !== undefined){
+let data390 = data370.replicas;
+const _errs584 = errors;
+if(!((typeof data390 == "number") && (!(data390 % 1) && !isNaN(data390)))){
+const err514 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -21700,24 +22298,10 @@ vErrors.push(err514);
 }
 errors++;
 }
-var valid160 = _errs615 === errors;
-}
-if(data407.annotations !== undefined){
-let data414 = data407.annotations;
-const _errs621 = errors;
-if(!(validate468(data414, {instancePath:instancePath+"/ingress/annotations",parentData:data407,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid160 = _errs621 === errors;
-}
-if(data407.kind !== undefined){
-let data415 = data407.kind;
-const _errs622 = errors;
-if(typeof data415 !== "string"){
-const err515 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs585 = errors;
+if(typeof data390 == "number"){
+if(data390 > 2147483647 || isNaN(data390)){
+const err515 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -21726,10 +22310,8 @@ vErrors.push(err515);
 }
 errors++;
 }
-const _errs623 = errors;
-const vSchema12 = schema0.properties.ingress.properties.kind.enum;
-if(!((data415 === "Ingress") || (data415 === "HTTPRoute"))){
-const err516 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(data390 < 1 || isNaN(data390)){
+const err516 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -21738,30 +22320,14 @@ vErrors.push(err516);
 }
 errors++;
 }
-var valid160 = _errs622 === errors;
 }
-if(data407.extraHosts !== undefined){
-let data416 = data407.extraHosts;
-const _errs624 = errors;
-const _errs625 = errors;
-if(Array.isArray(data416)){
-let valid163 = true;
-const len1 = data416.length;
-for(let i1=0; i1<len1; i1++){
-let data417 = data416[i1];
-const _errs626 = errors;
-const _errs627 = errors;
-const _errs628 = errors;
-if(!(validate472(data417, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data416,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate472.errors : vErrors.concat(validate472.errors);
-errors = vErrors.length;
+var valid157 = _errs584 === errors;
 }
-else {
-}
-var valid164 = _errs628 === errors;
-if(typeof data417 === "string"){
-if(func0(data417) < 1){
-const err517 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data370.javaDbConnector !== undefined){
+let data391 = data370.javaDbConnector;
+const _errs586 = errors;
+if(typeof data391 !== "boolean"){
+const err517 = {instancePath:instancePath+"/components/dbConnector/javaDbConnector",schemaPath:"#/properties/components/properties/dbConnector/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -21770,9 +22336,34 @@ vErrors.push(err517);
 }
 errors++;
 }
+const _errs587 = errors;
+var valid157 = _errs586 === errors;
+}
+if(data370.probes !== undefined){
+let data392 = data370.probes;
+const _errs588 = errors;
+if(!(validate321(data392, {instancePath:instancePath+"/components/dbConnector/probes",parentData:data370,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
+errors = vErrors.length;
 }
 else {
-const err518 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid157 = _errs588 === errors;
+}
+if(data370.autoscaling !== undefined){
+let data393 = data370.autoscaling;
+const _errs589 = errors;
+if(!(validate340(data393, {instancePath:instancePath+"/components/dbConnector/autoscaling",parentData:data370,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs589 === errors;
+}
+}
+else {
+const err518 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -21781,14 +22372,11 @@ vErrors.push(err518);
 }
 errors++;
 }
-var valid162 = _errs626 === errors;
-if(!valid162){
-valid163 = false;
-}
+var valid144 = _errs560 === errors;
 }
 }
 else {
-const err519 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err519 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -21797,22 +22385,17 @@ vErrors.push(err519);
 }
 errors++;
 }
-var valid160 = _errs624 === errors;
+var valid131 = _errs411 === errors;
 }
-if(data407.extraPaths !== undefined){
-let data418 = data407.extraPaths;
-const _errs629 = errors;
-const _errs630 = errors;
-if(Array.isArray(data418)){
-let valid166 = true;
-const len2 = data418.length;
-for(let i2=0; i2<len2; i2++){
-let data419 = data418[i2];
-const _errs631 = errors;
-const _errs632 = errors;
-if(data419 && typeof data419 == "object" && !Array.isArray(data419)){
-if(data419.path === undefined){
-const err520 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(data.podDefaults !== undefined){
+let data394 = data.podDefaults;
+const _errs590 = errors;
+const _errs591 = errors;
+if(data394 && typeof data394 == "object" && !Array.isArray(data394)){
+const _errs592 = errors;
+for(const key19 in data394){
+if(!(func16.call(schema0.properties.podDefaults.properties, key19))){
+const err520 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -21821,8 +22404,208 @@ vErrors.push(err520);
 }
 errors++;
 }
-if(data419.service === undefined){
-const err521 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+}
+if(data394.resources !== undefined){
+let data395 = data394.resources;
+const _errs593 = errors;
+if(!(validate471(data395, {instancePath:instancePath+"/podDefaults/resources",parentData:data394,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs593 === errors;
+}
+if(data394.nodeSelector !== undefined){
+let data396 = data394.nodeSelector;
+const _errs594 = errors;
+if(!(validate154(data396, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data394,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs594 === errors;
+}
+if(data394.tolerations !== undefined){
+let data397 = data394.tolerations;
+const _errs595 = errors;
+if(!(validate133(data397, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data394,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs595 === errors;
+}
+if(data394.affinity !== undefined){
+let data398 = data394.affinity;
+const _errs596 = errors;
+if(!(validate139(data398, {instancePath:instancePath+"/podDefaults/affinity",parentData:data394,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs596 === errors;
+}
+if(data394.topologySpreadConstraints !== undefined){
+let data399 = data394.topologySpreadConstraints;
+const _errs597 = errors;
+if(!(validate178(data399, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data394,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs597 === errors;
+}
+if(data394.podAnnotations !== undefined){
+let data400 = data394.podAnnotations;
+const _errs598 = errors;
+if(!(validate185(data400, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data394,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs598 === errors;
+}
+if(data394.podLabels !== undefined){
+let data401 = data394.podLabels;
+const _errs599 = errors;
+if(!(validate189(data401, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data394,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs599 === errors;
+}
+if(data394.env !== undefined){
+let data402 = data394.env;
+const _errs600 = errors;
+if(!(validate193(data402, {instancePath:instancePath+"/podDefaults/env",parentData:data394,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs600 === errors;
+}
+if(data394.extraEnvFrom !== undefined){
+let data403 = data394.extraEnvFrom;
+const _errs601 = errors;
+if(!(validate197(data403, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data394,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs601 === errors;
+}
+if(data394.extraVolumes !== undefined){
+let data404 = data394.extraVolumes;
+const _errs602 = errors;
+if(!(validate205(data404, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data394,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs602 === errors;
+}
+if(data394.extraVolumeMounts !== undefined){
+let data405 = data394.extraVolumeMounts;
+const _errs603 = errors;
+if(!(validate222(data405, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data394,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs603 === errors;
+}
+if(data394.extraContainers !== undefined){
+let data406 = data394.extraContainers;
+const _errs604 = errors;
+if(!(validate228(data406, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data394,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs604 === errors;
+}
+if(data394.initContainers !== undefined){
+let data407 = data394.initContainers;
+const _errs605 = errors;
+if(!(validate262(data407, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data394,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs605 === errors;
+}
+if(data394.priorityClassName !== undefined){
+let data408 = data394.priorityClassName;
+const _errs606 = errors;
+if(!(validate265(data408, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data394,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs606 === errors;
+}
+if(data394.terminationGracePeriodSeconds !== undefined){
+let data409 = data394.terminationGracePeriodSeconds;
+const _errs607 = errors;
+if(!(validate267(data409, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data394,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs607 === errors;
+}
+if(data394.preStopSleepSeconds !== undefined){
+let data410 = data394.preStopSleepSeconds;
+const _errs608 = errors;
+if(!(validate269(data410, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data394,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs608 === errors;
+}
+if(data394.podSecurityContext !== undefined){
+let data411 = data394.podSecurityContext;
+const _errs609 = errors;
+if(!(validate271(data411, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data394,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs609 === errors;
+}
+if(data394.containerSecurityContext !== undefined){
+let data412 = data394.containerSecurityContext;
+const _errs610 = errors;
+if(!(validate274(data412, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data394,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs610 === errors;
+}
+}
+else {
+const err521 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -21831,8 +22614,17 @@ vErrors.push(err521);
 }
 errors++;
 }
-if(data419.port === undefined){
-const err522 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+var valid131 = _errs590 === errors;
+}
+if(data.service !== undefined){
+let data413 = data.service;
+const _errs611 = errors;
+const _errs612 = errors;
+if(data413 && typeof data413 == "object" && !Array.isArray(data413)){
+const _errs613 = errors;
+for(const key20 in data413){
+if(!(((key20 === "type") || (key20 === "port")) || (key20 === "annotations"))){
+const err522 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -21841,10 +22633,12 @@ vErrors.push(err522);
 }
 errors++;
 }
-const _errs633 = errors;
-for(const key23 in data419){
-if(!((((key23 === "path") || (key23 === "pathType")) || (key23 === "service")) || (key23 === "port"))){
-const err523 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+}
+if(data413.type !== undefined){
+let data414 = data413.type;
+const _errs614 = errors;
+if(typeof data414 !== "string"){
+const err523 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -21853,14 +22647,10 @@ vErrors.push(err523);
 }
 errors++;
 }
-}
-if(data419.path !== undefined){
-let data420 = data419.path;
-const _errs634 = errors;
-const _errs635 = errors;
-if(typeof data420 === "string"){
-if(!pattern59.test(data420)){
-const err524 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+const _errs615 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data414 === "ClusterIP") || (data414 === "NodePort")) || (data414 === "LoadBalancer"))){
+const err524 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -21869,9 +22659,33 @@ vErrors.push(err524);
 }
 errors++;
 }
+var valid159 = _errs614 === errors;
+}
+if(data413.port !== undefined){
+let data415 = data413.port;
+const _errs616 = errors;
+if(!(validate108(data415, {instancePath:instancePath+"/service/port",parentData:data413,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
 }
 else {
-const err525 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid159 = _errs616 === errors;
+}
+if(data413.annotations !== undefined){
+let data416 = data413.annotations;
+const _errs617 = errors;
+if(!(validate493(data416, {instancePath:instancePath+"/service/annotations",parentData:data413,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate493.errors : vErrors.concat(validate493.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid159 = _errs617 === errors;
+}
+}
+else {
+const err525 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -21880,13 +22694,17 @@ vErrors.push(err525);
 }
 errors++;
 }
-var valid167 = _errs634 === errors;
+var valid131 = _errs611 === errors;
 }
-if(data419.pathType !== undefined){
-let data421 = data419.pathType;
-const _errs636 = errors;
-if(typeof data421 !== "string"){
-const err526 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.ingress !== undefined){
+let data417 = data.ingress;
+const _errs618 = errors;
+const _errs619 = errors;
+if(data417 && typeof data417 == "object" && !Array.isArray(data417)){
+const _errs620 = errors;
+for(const key21 in data417){
+if(!(func16.call(schema0.properties.ingress.properties, key21))){
+const err526 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -21895,10 +22713,12 @@ vErrors.push(err526);
 }
 errors++;
 }
-const _errs637 = errors;
-const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
-if(!((data421 === "Prefix") || (data421 === "Exact"))){
-const err527 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+}
+if(data417.enabled !== undefined){
+let data418 = data417.enabled;
+const _errs621 = errors;
+if(typeof data418 !== "boolean"){
+const err527 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -21907,33 +22727,40 @@ vErrors.push(err527);
 }
 errors++;
 }
-var valid167 = _errs636 === errors;
+const _errs622 = errors;
+var valid160 = _errs621 === errors;
 }
-if(data419.service !== undefined){
-let data422 = data419.service;
-const _errs638 = errors;
-if(!(validate166(data422, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data419,parentDataProperty:"service",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(data417.className !== undefined){
+let data419 = data417.className;
+const _errs623 = errors;
+if(!(validate92(data419, {instancePath:instancePath+"/ingress/className",parentData:data417,parentDataProperty:"className",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid167 = _errs638 === errors;
+var valid160 = _errs623 === errors;
 }
-if(data419.port !== undefined){
-let data423 = data419.port;
-const _errs639 = errors;
-if(!(validate108(data423, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data419,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(data417.host !== undefined){
+let data420 = data417.host;
+const _errs624 = errors;
+if(!(validate497(data420, {instancePath:instancePath+"/ingress/host",parentData:data417,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate497.errors : vErrors.concat(validate497.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid167 = _errs639 === errors;
+var valid160 = _errs624 === errors;
 }
-}
-else {
-const err528 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data417.tls !== undefined){
+let data421 = data417.tls;
+const _errs625 = errors;
+const _errs626 = errors;
+if(data421 && typeof data421 == "object" && !Array.isArray(data421)){
+const _errs627 = errors;
+for(const key22 in data421){
+if(!((key22 === "enabled") || (key22 === "secretName"))){
+const err528 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -21942,14 +22769,12 @@ vErrors.push(err528);
 }
 errors++;
 }
-var valid165 = _errs631 === errors;
-if(!valid165){
-valid166 = false;
 }
-}
-}
-else {
-const err529 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data421.enabled !== undefined){
+let data422 = data421.enabled;
+const _errs628 = errors;
+if(typeof data422 !== "boolean"){
+const err529 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -21958,17 +22783,23 @@ vErrors.push(err529);
 }
 errors++;
 }
-var valid160 = _errs629 === errors;
+const _errs629 = errors;
+var valid161 = _errs628 === errors;
 }
-if(data407.gateway !== undefined){
-let data424 = data407.gateway;
-const _errs640 = errors;
-const _errs641 = errors;
-if(data424 && typeof data424 == "object" && !Array.isArray(data424)){
-const _errs642 = errors;
-for(const key24 in data424){
-if(!(((key24 === "name") || (key24 === "namespace")) || (key24 === "sectionName"))){
-const err530 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data421.secretName !== undefined){
+let data423 = data421.secretName;
+const _errs630 = errors;
+if(!(validate92(data423, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data421,parentDataProperty:"secretName",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid161 = _errs630 === errors;
+}
+}
+else {
+const err530 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -21977,14 +22808,24 @@ vErrors.push(err530);
 }
 errors++;
 }
+var valid160 = _errs625 === errors;
 }
-if(data424.name !== undefined){
-let data425 = data424.name;
-const _errs643 = errors;
-const _errs644 = errors;
-if(typeof data425 === "string"){
-if(!pattern2.test(data425)){
-const err531 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data417.annotations !== undefined){
+let data424 = data417.annotations;
+const _errs631 = errors;
+if(!(validate493(data424, {instancePath:instancePath+"/ingress/annotations",parentData:data417,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate493.errors : vErrors.concat(validate493.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid160 = _errs631 === errors;
+}
+if(data417.kind !== undefined){
+let data425 = data417.kind;
+const _errs632 = errors;
+if(typeof data425 !== "string"){
+const err531 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -21993,9 +22834,10 @@ vErrors.push(err531);
 }
 errors++;
 }
-}
-else {
-const err532 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs633 = errors;
+const vSchema12 = schema0.properties.ingress.properties.kind.enum;
+if(!((data425 === "Ingress") || (data425 === "HTTPRoute"))){
+const err532 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -22004,15 +22846,30 @@ vErrors.push(err532);
 }
 errors++;
 }
-var valid168 = _errs643 === errors;
+var valid160 = _errs632 === errors;
 }
-if(data424.namespace !== undefined){
-let data426 = data424.namespace;
-const _errs645 = errors;
-const _errs646 = errors;
-if(typeof data426 === "string"){
-if(!pattern2.test(data426)){
-const err533 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data417.extraHosts !== undefined){
+let data426 = data417.extraHosts;
+const _errs634 = errors;
+const _errs635 = errors;
+if(Array.isArray(data426)){
+let valid163 = true;
+const len1 = data426.length;
+for(let i1=0; i1<len1; i1++){
+let data427 = data426[i1];
+const _errs636 = errors;
+const _errs637 = errors;
+const _errs638 = errors;
+if(!(validate497(data427, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data426,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate497.errors : vErrors.concat(validate497.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid164 = _errs638 === errors;
+if(typeof data427 === "string"){
+if(func0(data427) < 1){
+const err533 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -22023,7 +22880,7 @@ errors++;
 }
 }
 else {
-const err534 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err534 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -22032,15 +22889,14 @@ vErrors.push(err534);
 }
 errors++;
 }
-var valid168 = _errs645 === errors;
+var valid162 = _errs636 === errors;
+if(!valid162){
+valid163 = false;
 }
-if(data424.sectionName !== undefined){
-let data427 = data424.sectionName;
-const _errs647 = errors;
-const _errs648 = errors;
-if(typeof data427 === "string"){
-if(!pattern2.test(data427)){
-const err535 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+}
+}
+else {
+const err535 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -22049,9 +22905,22 @@ vErrors.push(err535);
 }
 errors++;
 }
+var valid160 = _errs634 === errors;
 }
-else {
-const err536 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data417.extraPaths !== undefined){
+let data428 = data417.extraPaths;
+const _errs639 = errors;
+const _errs640 = errors;
+if(Array.isArray(data428)){
+let valid166 = true;
+const len2 = data428.length;
+for(let i2=0; i2<len2; i2++){
+let data429 = data428[i2];
+const _errs641 = errors;
+const _errs642 = errors;
+if(data429 && typeof data429 == "object" && !Array.isArray(data429)){
+if(data429.path === undefined){
+const err536 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -22060,11 +22929,8 @@ vErrors.push(err536);
 }
 errors++;
 }
-var valid168 = _errs647 === errors;
-}
-}
-else {
-const err537 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data429.service === undefined){
+const err537 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -22073,11 +22939,8 @@ vErrors.push(err537);
 }
 errors++;
 }
-var valid160 = _errs640 === errors;
-}
-}
-else {
-const err538 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data429.port === undefined){
+const err538 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -22086,17 +22949,10 @@ vErrors.push(err538);
 }
 errors++;
 }
-var valid131 = _errs608 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data428 = data.serviceAccount;
-const _errs649 = errors;
-const _errs650 = errors;
-if(data428 && typeof data428 == "object" && !Array.isArray(data428)){
-const _errs651 = errors;
-for(const key25 in data428){
-if(!(((key25 === "create") || (key25 === "name")) || (key25 === "annotations"))){
-const err539 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+const _errs643 = errors;
+for(const key23 in data429){
+if(!((((key23 === "path") || (key23 === "pathType")) || (key23 === "service")) || (key23 === "port"))){
+const err539 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -22106,11 +22962,13 @@ vErrors.push(err539);
 errors++;
 }
 }
-if(data428.create !== undefined){
-let data429 = data428.create;
-const _errs652 = errors;
-if(typeof data429 !== "boolean"){
-const err540 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data429.path !== undefined){
+let data430 = data429.path;
+const _errs644 = errors;
+const _errs645 = errors;
+if(typeof data430 === "string"){
+if(!pattern61.test(data430)){
+const err540 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -22119,34 +22977,9 @@ vErrors.push(err540);
 }
 errors++;
 }
-const _errs653 = errors;
-var valid169 = _errs652 === errors;
-}
-if(data428.name !== undefined){
-let data430 = data428.name;
-const _errs654 = errors;
-if(!(validate92(data430, {instancePath:instancePath+"/serviceAccount/name",parentData:data428,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid169 = _errs654 === errors;
-}
-if(data428.annotations !== undefined){
-let data431 = data428.annotations;
-const _errs655 = errors;
-if(!(validate468(data431, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data428,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid169 = _errs655 === errors;
-}
-}
-else {
-const err541 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err541 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -22155,28 +22988,13 @@ vErrors.push(err541);
 }
 errors++;
 }
-var valid131 = _errs649 === errors;
+var valid167 = _errs644 === errors;
 }
-if(data.tests !== undefined){
-let data432 = data.tests;
-const _errs656 = errors;
-if(!(validate300(data432, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs656 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data433 = data.networkPolicy;
-const _errs657 = errors;
-const _errs658 = errors;
-if(data433 && typeof data433 == "object" && !Array.isArray(data433)){
-const _errs659 = errors;
-for(const key26 in data433){
-if(!(func16.call(schema0.properties.networkPolicy.properties, key26))){
-const err542 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(data429.pathType !== undefined){
+let data431 = data429.pathType;
+const _errs646 = errors;
+if(typeof data431 !== "string"){
+const err542 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -22185,12 +23003,10 @@ vErrors.push(err542);
 }
 errors++;
 }
-}
-if(data433.enabled !== undefined){
-let data434 = data433.enabled;
-const _errs660 = errors;
-if((typeof data434 !== "boolean") && (data434 !== null)){
-const err543 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+const _errs647 = errors;
+const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data431 === "Prefix") || (data431 === "Exact"))){
+const err543 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -22199,14 +23015,33 @@ vErrors.push(err543);
 }
 errors++;
 }
-const _errs661 = errors;
-var valid170 = _errs660 === errors;
+var valid167 = _errs646 === errors;
 }
-if(data433.metricsFrom !== undefined){
-let data435 = data433.metricsFrom;
-const _errs662 = errors;
-if((!(Array.isArray(data435))) && (data435 !== null)){
-const err544 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.metricsFrom.type},message:"must be array,null"};
+if(data429.service !== undefined){
+let data432 = data429.service;
+const _errs648 = errors;
+if(!(validate166(data432, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data429,parentDataProperty:"service",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid167 = _errs648 === errors;
+}
+if(data429.port !== undefined){
+let data433 = data429.port;
+const _errs649 = errors;
+if(!(validate108(data433, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data429,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid167 = _errs649 === errors;
+}
+}
+else {
+const err544 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -22215,10 +23050,14 @@ vErrors.push(err544);
 }
 errors++;
 }
-const _errs663 = errors;
-if(Array.isArray(data435)){
-if(data435.length < 1){
-const err545 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+var valid165 = _errs641 === errors;
+if(!valid165){
+valid166 = false;
+}
+}
+}
+else {
+const err545 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -22227,32 +23066,17 @@ vErrors.push(err545);
 }
 errors++;
 }
-let valid172 = true;
-const len3 = data435.length;
-for(let i3=0; i3<len3; i3++){
-let data436 = data435[i3];
-const _errs664 = errors;
-if(!(validate482(data436, {instancePath:instancePath+"/networkPolicy/metricsFrom/" + i3,parentData:data435,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
-errors = vErrors.length;
+var valid160 = _errs639 === errors;
 }
-else {
-}
-var valid171 = _errs664 === errors;
-if(!valid171){
-valid172 = false;
-}
-}
-}
-var valid170 = _errs662 === errors;
-}
-if(data433.ingressControllerFrom !== undefined){
-let data437 = data433.ingressControllerFrom;
-const _errs665 = errors;
-const _errs666 = errors;
-if(Array.isArray(data437)){
-if(data437.length < 1){
-const err546 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data417.gateway !== undefined){
+let data434 = data417.gateway;
+const _errs650 = errors;
+const _errs651 = errors;
+if(data434 && typeof data434 == "object" && !Array.isArray(data434)){
+const _errs652 = errors;
+for(const key24 in data434){
+if(!(((key24 === "name") || (key24 === "namespace")) || (key24 === "sectionName"))){
+const err546 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -22261,25 +23085,14 @@ vErrors.push(err546);
 }
 errors++;
 }
-let valid174 = true;
-const len4 = data437.length;
-for(let i4=0; i4<len4; i4++){
-let data438 = data437[i4];
-const _errs667 = errors;
-if(!(validate482(data438, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i4,parentData:data437,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid173 = _errs667 === errors;
-if(!valid173){
-valid174 = false;
-}
-}
-}
-else {
-const err547 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data434.name !== undefined){
+let data435 = data434.name;
+const _errs653 = errors;
+const _errs654 = errors;
+if(typeof data435 === "string"){
+if(!pattern2.test(data435)){
+const err547 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -22288,15 +23101,9 @@ vErrors.push(err547);
 }
 errors++;
 }
-var valid170 = _errs665 === errors;
 }
-if(data433.licenseCIDRs !== undefined){
-let data439 = data433.licenseCIDRs;
-const _errs668 = errors;
-const _errs669 = errors;
-if(Array.isArray(data439)){
-if(data439.length < 1){
-const err548 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err548 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -22305,25 +23112,15 @@ vErrors.push(err548);
 }
 errors++;
 }
-let valid176 = true;
-const len5 = data439.length;
-for(let i5=0; i5<len5; i5++){
-let data440 = data439[i5];
-const _errs670 = errors;
-if(!(validate485(data440, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i5,parentData:data439,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
-errors = vErrors.length;
+var valid168 = _errs653 === errors;
 }
-else {
-}
-var valid175 = _errs670 === errors;
-if(!valid175){
-valid176 = false;
-}
-}
-}
-else {
-const err549 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data434.namespace !== undefined){
+let data436 = data434.namespace;
+const _errs655 = errors;
+const _errs656 = errors;
+if(typeof data436 === "string"){
+if(!pattern2.test(data436)){
+const err549 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -22332,15 +23129,9 @@ vErrors.push(err549);
 }
 errors++;
 }
-var valid170 = _errs668 === errors;
 }
-if(data433.resources !== undefined){
-let data441 = data433.resources;
-const _errs671 = errors;
-const _errs672 = errors;
-if(Array.isArray(data441)){
-if(data441.length < 1){
-const err550 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err550 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -22349,25 +23140,15 @@ vErrors.push(err550);
 }
 errors++;
 }
-let valid178 = true;
-const len6 = data441.length;
-for(let i6=0; i6<len6; i6++){
-let data442 = data441[i6];
-const _errs673 = errors;
-if(!(validate482(data442, {instancePath:instancePath+"/networkPolicy/resources/" + i6,parentData:data441,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
-errors = vErrors.length;
+var valid168 = _errs655 === errors;
 }
-else {
-}
-var valid177 = _errs673 === errors;
-if(!valid177){
-valid178 = false;
-}
-}
-}
-else {
-const err551 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data434.sectionName !== undefined){
+let data437 = data434.sectionName;
+const _errs657 = errors;
+const _errs658 = errors;
+if(typeof data437 === "string"){
+if(!pattern2.test(data437)){
+const err551 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -22376,15 +23157,9 @@ vErrors.push(err551);
 }
 errors++;
 }
-var valid170 = _errs671 === errors;
 }
-if(data433.sourceControl !== undefined){
-let data443 = data433.sourceControl;
-const _errs674 = errors;
-const _errs675 = errors;
-if(Array.isArray(data443)){
-if(data443.length < 1){
-const err552 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err552 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -22393,25 +23168,11 @@ vErrors.push(err552);
 }
 errors++;
 }
-let valid180 = true;
-const len7 = data443.length;
-for(let i7=0; i7<len7; i7++){
-let data444 = data443[i7];
-const _errs676 = errors;
-if(!(validate482(data444, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i7,parentData:data443,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid179 = _errs676 === errors;
-if(!valid179){
-valid180 = false;
-}
+var valid168 = _errs657 === errors;
 }
 }
 else {
-const err553 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err553 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -22420,15 +23181,11 @@ vErrors.push(err553);
 }
 errors++;
 }
-var valid170 = _errs674 === errors;
+var valid160 = _errs650 === errors;
 }
-if(data433.databaseCIDRs !== undefined){
-let data445 = data433.databaseCIDRs;
-const _errs677 = errors;
-const _errs678 = errors;
-if(Array.isArray(data445)){
-if(data445.length < 1){
-const err554 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err554 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -22437,25 +23194,17 @@ vErrors.push(err554);
 }
 errors++;
 }
-let valid182 = true;
-const len8 = data445.length;
-for(let i8=0; i8<len8; i8++){
-let data446 = data445[i8];
-const _errs679 = errors;
-if(!(validate485(data446, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i8,parentData:data445,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
-errors = vErrors.length;
+var valid131 = _errs618 === errors;
 }
-else {
-}
-var valid181 = _errs679 === errors;
-if(!valid181){
-valid182 = false;
-}
-}
-}
-else {
-const err555 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.serviceAccount !== undefined){
+let data438 = data.serviceAccount;
+const _errs659 = errors;
+const _errs660 = errors;
+if(data438 && typeof data438 == "object" && !Array.isArray(data438)){
+const _errs661 = errors;
+for(const key25 in data438){
+if(!(((key25 === "create") || (key25 === "name")) || (key25 === "annotations"))){
+const err555 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -22464,15 +23213,12 @@ vErrors.push(err555);
 }
 errors++;
 }
-var valid170 = _errs677 === errors;
 }
-if(data433.temporalCIDRs !== undefined){
-let data447 = data433.temporalCIDRs;
-const _errs680 = errors;
-const _errs681 = errors;
-if(Array.isArray(data447)){
-if(data447.length < 1){
-const err556 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data438.create !== undefined){
+let data439 = data438.create;
+const _errs662 = errors;
+if(typeof data439 !== "boolean"){
+const err556 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -22481,25 +23227,34 @@ vErrors.push(err556);
 }
 errors++;
 }
-let valid184 = true;
-const len9 = data447.length;
-for(let i9=0; i9<len9; i9++){
-let data448 = data447[i9];
-const _errs682 = errors;
-if(!(validate485(data448, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i9,parentData:data447,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
+const _errs663 = errors;
+var valid169 = _errs662 === errors;
+}
+if(data438.name !== undefined){
+let data440 = data438.name;
+const _errs664 = errors;
+if(!(validate92(data440, {instancePath:instancePath+"/serviceAccount/name",parentData:data438,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid183 = _errs682 === errors;
-if(!valid183){
-valid184 = false;
+var valid169 = _errs664 === errors;
 }
+if(data438.annotations !== undefined){
+let data441 = data438.annotations;
+const _errs665 = errors;
+if(!(validate493(data441, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data438,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate493.errors : vErrors.concat(validate493.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid169 = _errs665 === errors;
 }
 }
 else {
-const err557 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err557 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -22508,15 +23263,28 @@ vErrors.push(err557);
 }
 errors++;
 }
-var valid170 = _errs680 === errors;
+var valid131 = _errs659 === errors;
 }
-if(data433.dnsFrom !== undefined){
-let data449 = data433.dnsFrom;
-const _errs683 = errors;
-const _errs684 = errors;
-if(Array.isArray(data449)){
-if(data449.length < 1){
-const err558 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.tests !== undefined){
+let data442 = data.tests;
+const _errs666 = errors;
+if(!(validate300(data442, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs666 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data443 = data.networkPolicy;
+const _errs667 = errors;
+const _errs668 = errors;
+if(data443 && typeof data443 == "object" && !Array.isArray(data443)){
+const _errs669 = errors;
+for(const key26 in data443){
+if(!(func16.call(schema0.properties.networkPolicy.properties, key26))){
+const err558 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -22525,25 +23293,12 @@ vErrors.push(err558);
 }
 errors++;
 }
-let valid186 = true;
-const len10 = data449.length;
-for(let i10=0; i10<len10; i10++){
-let data450 = data449[i10];
-const _errs685 = errors;
-if(!(validate482(data450, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i10,parentData:data449,parentDataProperty:i10,rootData}))){
-vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid185 = _errs685 === errors;
-if(!valid185){
-valid186 = false;
-}
-}
-}
-else {
-const err559 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data443.enabled !== undefined){
+let data444 = data443.enabled;
+const _errs670 = errors;
+if((typeof data444 !== "boolean") && (data444 !== null)){
+const err559 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -22552,11 +23307,14 @@ vErrors.push(err559);
 }
 errors++;
 }
-var valid170 = _errs683 === errors;
+const _errs671 = errors;
+var valid170 = _errs670 === errors;
 }
-}
-else {
-const err560 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data443.metricsFrom !== undefined){
+let data445 = data443.metricsFrom;
+const _errs672 = errors;
+if((!(Array.isArray(data445))) && (data445 !== null)){
+const err560 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.metricsFrom.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -22565,16 +23323,366 @@ vErrors.push(err560);
 }
 errors++;
 }
-var valid131 = _errs657 === errors;
-}
-}
-else {
-const err561 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs673 = errors;
+if(Array.isArray(data445)){
+if(data445.length < 1){
+const err561 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err561];
 }
 else {
 vErrors.push(err561);
+}
+errors++;
+}
+let valid172 = true;
+const len3 = data445.length;
+for(let i3=0; i3<len3; i3++){
+let data446 = data445[i3];
+const _errs674 = errors;
+if(!(validate507(data446, {instancePath:instancePath+"/networkPolicy/metricsFrom/" + i3,parentData:data445,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate507.errors : vErrors.concat(validate507.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid171 = _errs674 === errors;
+if(!valid171){
+valid172 = false;
+}
+}
+}
+var valid170 = _errs672 === errors;
+}
+if(data443.ingressControllerFrom !== undefined){
+let data447 = data443.ingressControllerFrom;
+const _errs675 = errors;
+const _errs676 = errors;
+if(Array.isArray(data447)){
+if(data447.length < 1){
+const err562 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err562];
+}
+else {
+vErrors.push(err562);
+}
+errors++;
+}
+let valid174 = true;
+const len4 = data447.length;
+for(let i4=0; i4<len4; i4++){
+let data448 = data447[i4];
+const _errs677 = errors;
+if(!(validate507(data448, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i4,parentData:data447,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate507.errors : vErrors.concat(validate507.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid173 = _errs677 === errors;
+if(!valid173){
+valid174 = false;
+}
+}
+}
+else {
+const err563 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err563];
+}
+else {
+vErrors.push(err563);
+}
+errors++;
+}
+var valid170 = _errs675 === errors;
+}
+if(data443.licenseCIDRs !== undefined){
+let data449 = data443.licenseCIDRs;
+const _errs678 = errors;
+const _errs679 = errors;
+if(Array.isArray(data449)){
+if(data449.length < 1){
+const err564 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err564];
+}
+else {
+vErrors.push(err564);
+}
+errors++;
+}
+let valid176 = true;
+const len5 = data449.length;
+for(let i5=0; i5<len5; i5++){
+let data450 = data449[i5];
+const _errs680 = errors;
+if(!(validate510(data450, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i5,parentData:data449,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate510.errors : vErrors.concat(validate510.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid175 = _errs680 === errors;
+if(!valid175){
+valid176 = false;
+}
+}
+}
+else {
+const err565 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err565];
+}
+else {
+vErrors.push(err565);
+}
+errors++;
+}
+var valid170 = _errs678 === errors;
+}
+if(data443.resources !== undefined){
+let data451 = data443.resources;
+const _errs681 = errors;
+const _errs682 = errors;
+if(Array.isArray(data451)){
+if(data451.length < 1){
+const err566 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err566];
+}
+else {
+vErrors.push(err566);
+}
+errors++;
+}
+let valid178 = true;
+const len6 = data451.length;
+for(let i6=0; i6<len6; i6++){
+let data452 = data451[i6];
+const _errs683 = errors;
+if(!(validate507(data452, {instancePath:instancePath+"/networkPolicy/resources/" + i6,parentData:data451,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate507.errors : vErrors.concat(validate507.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid177 = _errs683 === errors;
+if(!valid177){
+valid178 = false;
+}
+}
+}
+else {
+const err567 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err567];
+}
+else {
+vErrors.push(err567);
+}
+errors++;
+}
+var valid170 = _errs681 === errors;
+}
+if(data443.sourceControl !== undefined){
+let data453 = data443.sourceControl;
+const _errs684 = errors;
+const _errs685 = errors;
+if(Array.isArray(data453)){
+if(data453.length < 1){
+const err568 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err568];
+}
+else {
+vErrors.push(err568);
+}
+errors++;
+}
+let valid180 = true;
+const len7 = data453.length;
+for(let i7=0; i7<len7; i7++){
+let data454 = data453[i7];
+const _errs686 = errors;
+if(!(validate507(data454, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i7,parentData:data453,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate507.errors : vErrors.concat(validate507.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid179 = _errs686 === errors;
+if(!valid179){
+valid180 = false;
+}
+}
+}
+else {
+const err569 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err569];
+}
+else {
+vErrors.push(err569);
+}
+errors++;
+}
+var valid170 = _errs684 === errors;
+}
+if(data443.databaseCIDRs !== undefined){
+let data455 = data443.databaseCIDRs;
+const _errs687 = errors;
+const _errs688 = errors;
+if(Array.isArray(data455)){
+if(data455.length < 1){
+const err570 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err570];
+}
+else {
+vErrors.push(err570);
+}
+errors++;
+}
+let valid182 = true;
+const len8 = data455.length;
+for(let i8=0; i8<len8; i8++){
+let data456 = data455[i8];
+const _errs689 = errors;
+if(!(validate510(data456, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i8,parentData:data455,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate510.errors : vErrors.concat(validate510.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid181 = _errs689 === errors;
+if(!valid181){
+valid182 = false;
+}
+}
+}
+else {
+const err571 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err571];
+}
+else {
+vErrors.push(err571);
+}
+errors++;
+}
+var valid170 = _errs687 === errors;
+}
+if(data443.temporalCIDRs !== undefined){
+let data457 = data443.temporalCIDRs;
+const _errs690 = errors;
+const _errs691 = errors;
+if(Array.isArray(data457)){
+if(data457.length < 1){
+const err572 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err572];
+}
+else {
+vErrors.push(err572);
+}
+errors++;
+}
+let valid184 = true;
+const len9 = data457.length;
+for(let i9=0; i9<len9; i9++){
+let data458 = data457[i9];
+const _errs692 = errors;
+if(!(validate510(data458, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i9,parentData:data457,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate510.errors : vErrors.concat(validate510.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid183 = _errs692 === errors;
+if(!valid183){
+valid184 = false;
+}
+}
+}
+else {
+const err573 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err573];
+}
+else {
+vErrors.push(err573);
+}
+errors++;
+}
+var valid170 = _errs690 === errors;
+}
+if(data443.dnsFrom !== undefined){
+let data459 = data443.dnsFrom;
+const _errs693 = errors;
+const _errs694 = errors;
+if(Array.isArray(data459)){
+if(data459.length < 1){
+const err574 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err574];
+}
+else {
+vErrors.push(err574);
+}
+errors++;
+}
+let valid186 = true;
+const len10 = data459.length;
+for(let i10=0; i10<len10; i10++){
+let data460 = data459[i10];
+const _errs695 = errors;
+if(!(validate507(data460, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i10,parentData:data459,parentDataProperty:i10,rootData}))){
+vErrors = vErrors === null ? validate507.errors : vErrors.concat(validate507.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid185 = _errs695 === errors;
+if(!valid185){
+valid186 = false;
+}
+}
+}
+else {
+const err575 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err575];
+}
+else {
+vErrors.push(err575);
+}
+errors++;
+}
+var valid170 = _errs693 === errors;
+}
+}
+else {
+const err576 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err576];
+}
+else {
+vErrors.push(err576);
+}
+errors++;
+}
+var valid131 = _errs667 === errors;
+}
+}
+else {
+const err577 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err577];
+}
+else {
+vErrors.push(err577);
 }
 errors++;
 }
