@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { podCheckSites } from '../model/pod-checks.js';
 import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
@@ -63,6 +64,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     temporalWeb: workloadData(temporalWebWorkload(model.temporal)),
     temporalSetup: workloadData(temporalSetupWorkload(model.temporal)),
     preflightPod: workloadData(preflightWorkload(PREFLIGHT_NAME)),
+    // Where the chart's pod rules look (templates/_checks.tpl), as validate's pod rules do.
+    podChecks: podCheckSites(model.schema, model.components),
     preflight: preflightScriptContext(),
     chartVersion: model.chartVersion,
     appVersion: model.appVersion,
