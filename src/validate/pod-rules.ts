@@ -66,8 +66,9 @@ export function quantityValue(quantity: unknown): number | undefined {
   const [, mantissa, suffix = ''] = match;
   const finite = (n: number) => (Number.isFinite(n) ? n : 0);
   if (BINARY[suffix]) return finite(Number(mantissa)) * BINARY[suffix];
-  if (/^[eE]/.test(suffix)) return finite(Number(`${mantissa}${suffix}`));
-  return finite(Number(`${mantissa}e${DECIMAL[suffix]}`));
+  // "E" alone is exa; "E" with digits is an exponent (as the chart's retool.quantity tells them apart).
+  if (suffix in DECIMAL) return finite(Number(`${mantissa}e${DECIMAL[suffix]}`));
+  return finite(Number(`${mantissa}${suffix}`));
 }
 
 /** A container's requests above its limits, at `path` (of its resources). */

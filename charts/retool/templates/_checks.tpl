@@ -116,7 +116,7 @@ power-of-two product (exact). src/validate/pod-rules.ts quantityValue computes t
 Usage: {{ include "retool.quantity" "500m" | float64 }}
 */ -}}
 {{- define "retool.quantity" -}}
-{{- if kindIs "string" . -}}
+{{- if typeIs "string" . -}}
 {{- $mantissa := regexFind "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)" . -}}
 {{- $suffix := trimPrefix $mantissa . -}}
 {{- $binary := dict "Ki" "1024" "Mi" "1048576" "Gi" "1073741824" "Ti" "1099511627776" "Pi" "1125899906842624" "Ei" "1152921504606846976" -}}
