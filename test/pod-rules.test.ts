@@ -76,4 +76,15 @@ test('volumes: a podDefaults list is one issue however many components use it; a
     ['components.api.extraContainers[0].volumeMounts[0].name']);
 });
 
+test("the writable emptyDirs are the chart's own only under podSecurity: restricted (Retool's persistent pv-data stays possible)", () => {
+  const pvData = { components: { api: {
+    extraVolumes: [{ name: 'retool-backend-pv-data', persistentVolumeClaim: { claimName: 'retool-data' } }],
+    extraVolumeMounts: [{ name: 'retool-backend-pv-data', mountPath: '/retool_backend/pv-data' }],
+  } } };
+  assert.equal(issuesOf(pvData), []);
+  assert.equal(issuesOf({ ...pvData, podSecurity: 'restricted' }).map((i) => i.path), ['components.api.extraVolumes[0].name', 'components.api.extraVolumeMounts[0].mountPath']);
+  // The Temporal CA's volume is reserved in every mode.
+  assert.equal(issuesOf({ components: { api: { extraVolumes: [{ name: 'temporal-ca', emptyDir: {} }] } } }).map((i) => i.path), ['components.api.extraVolumes[0].name']);
+});
+
 test.run();

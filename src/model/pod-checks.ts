@@ -17,12 +17,12 @@ export interface PodCheckSites {
 export interface PodSite {
   /** Values path, e.g. ["components", "api"]. */
   path: string[];
-  /**
-   * Volume names and mount paths of the chart's own in this component's pod (writable emptyDirs under
-   * podSecurity: restricted, the Temporal CA), reserved whether or not the values switch them on.
-   */
+  /** Volume names and mount paths of the chart's own in this component's pod: the Temporal CA's, reserved always. */
   volumes: string[];
   mountPaths: string[];
+  /** Those of the writable emptyDirs the pod gets under podSecurity: restricted only (read-only root filesystem). */
+  restrictedVolumes: string[];
+  restrictedMountPaths: string[];
 }
 
 /** The mount path of the Temporal CA in every component that talks to Temporal (component.yaml.hbs). */
@@ -41,8 +41,14 @@ export function podCheckSites(schema: JsonSchema, components: Component[] = buil
   };
   walk(schema, []);
   const pods = components.map((c) => {
-    const own = [...c.writable.map((w) => ({ name: w.name, mountPath: w.path })), ...(c.talksTo.temporal ? [TEMPORAL_CA_MOUNT] : [])];
-    return { path: ['components', c.key], volumes: own.map((v) => v.name), mountPaths: own.map((v) => v.mountPath) };
+    const own = c.talksTo.temporal ? [TEMPORAL_CA_MOUNT] : [];
+    return {
+      path: ['components', c.key],
+      volumes: own.map((v) => v.name),
+      mountPaths: own.map((v) => v.mountPath),
+      restrictedVolumes: c.writable.map((w) => w.name),
+      restrictedMountPaths: c.writable.map((w) => w.path),
+    };
   });
   const sites = { owners, pods };
   cache.set(schema, sites);

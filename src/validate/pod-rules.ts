@@ -91,8 +91,11 @@ function issue(segments: PathSegment[], message: string): ValuesIssue {
 
 /** Volume names, mounts and mount paths of one component's pod. */
 function podVolumes(values: Values, pod: PodSite, out: ValuesIssue[]): void {
+  const restricted = values.podSecurity === 'restricted';
+  const ownVolumes = [...(restricted ? pod.restrictedVolumes : []), ...pod.volumes];
+  const ownPaths = [...(restricted ? pod.restrictedMountPaths : []), ...pod.mountPaths];
   const volumes = effectiveList(values, pod.path, 'extraVolumes');
-  const names = new Map<string, string>(pod.volumes.map((name) => [name, `a volume of the chart's own in this pod (${pod.volumes.join(', ')})`]));
+  const names = new Map<string, string>(ownVolumes.map((name) => [name, `a volume of the chart's own in this pod (${ownVolumes.join(', ')})`]));
   volumes.items.forEach((volume, i) => {
     if (typeof volume.name !== 'string') return;
     const at = [...volumes.path, i, 'name'];
@@ -113,7 +116,7 @@ function podVolumes(values: Values, pod: PodSite, out: ValuesIssue[]): void {
     });
   };
   const main = effectiveList(values, pod.path, 'extraVolumeMounts');
-  mounts(main.items, main.path, pod.mountPaths);
+  mounts(main.items, main.path, ownPaths);
   for (const key of ['initContainers', 'extraContainers']) {
     const containers = effectiveList(values, pod.path, key);
     containers.items.forEach((container, i) => {
