@@ -98,6 +98,8 @@ export const DOCUMENTED: Array<[string, (c: FuzzCase, v: Verdicts, said: { valid
     (_c, v, said) => !v.validate && /a map key is __proto__/.test(said.validate)],
   ['a quoted "<<" key: Helm 3 validates it as a merge key (its schema check re-reads the values) but renders it as a key; validate checks the key, as Helm 4 does',
     (c, v) => v.validate === v.helm4 && v.helm3 !== v.helm4 && `${c.file ?? ''}${c.flag?.arg ?? ''}`.includes('"<<"')],
+  ['an escaped U+FFFE/U+FFFF in a string: Helm 3 refuses it when it reads the values back, Helm 4 only where it reaches a manifest; validate refuses it, as Helm 3 does',
+    (_c, v, said) => !v.validate && !v.helm3 && v.helm4 && /non-character U\+FFFE or U\+FFFF/.test(said.validate)],
 ];
 
 /** Runs the cases; `onResult` sees each result as it completes (for progress output). */
