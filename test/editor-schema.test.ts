@@ -13,12 +13,14 @@ import { schemaUrl } from '../src/generate/chart-metadata.js';
 import { buildEditorSchema, EDITOR_SCHEMA_FILE } from '../src/generate/editor-schema.js';
 import { readProjectFiles } from '../src/io/project.js';
 import { mergeValues } from '../src/model/defaults.js';
+import { podCheckSites } from '../src/model/pod-checks.js';
 import { projectModel } from '../src/project-model.js';
 import { DEFAULTS_KEPT, keptDefaultPaths } from '../src/schema/helm-safety.js';
 import { isObject, resolvePointer, type JsonSchema } from '../src/schema/json-schema.js';
 import { visit } from '../src/schema/visit.js';
 import { editorAjv, EDITOR_KEYWORDS } from '../src/validate/editor-ajv.js';
 import { ruleReason } from '../src/schema/rules.js';
+import { podRuleIssues } from '../src/validate/pod-rules.js';
 import { validateValues } from '../src/validate/validate-values.js';
 import { CHART, FIXTURES, ROOT } from './support/paths.js';
 import { allFixtureFiles } from './support/fixtures.js';
@@ -184,7 +186,9 @@ function knownGap(values: unknown): boolean {
   const kept = keptDefaultPaths(model.schema);
   const hasKeptNull = (tree: unknown, path: string[]): boolean => isObject(tree) && Object.entries(tree).some(([k, v]) =>
     (v === null && kept.has([...path, k].join('\u0000'))) || hasKeptNull(v, [...path, k]));
-  return hasUnknownNull(committed, values) || hasKeptNull(values, []);
+  // A pod rule (src/validate/pod-rules.ts): validate and Helm refuse it; JSON Schema cannot state it.
+  const podRule = () => isObject(values) && podRuleIssues(podCheckSites(model.schema), mergeValues(model.defaults, values) as Record<string, unknown>).length > 0;
+  return hasUnknownNull(committed, values) || hasKeptNull(values, []) || podRule();
 }
 
 test('generated overlays: the editor schema accepts a values file exactly when validate accepts it merged', () => {

@@ -244,7 +244,19 @@ const KEPT_DEFAULT_GAP =
   'a null over a key with a chart default: Helm deletes the key and its schema (merged values, with the `global` Helm injects) ' +
     'refuses the deletion, as validate does; an editor checks the file alone and cannot tell a deleted key from one not written, ' +
     'so the rule is left out of the editor schema (README, Guarantees).';
+const POD_RULE_GAP =
+  'a pod rule JSON Schema cannot state (volume names, mount names and paths, requests above limits): validate and the ' +
+    "chart's Helm fail refuse it with the same words; the editor schema cannot compare list items or two values (README, Guarantees).";
 const KNOWN_GAPS: Record<string, string> = {
+  'test/fixtures/invalid/extra-volume-mount-no-volume.values.yaml': POD_RULE_GAP,
+  'test/fixtures/invalid/extra-volume-mount-path-reserved.values.yaml': POD_RULE_GAP,
+  'test/fixtures/invalid/extra-volume-mount-path-twice.values.yaml': POD_RULE_GAP,
+  'test/fixtures/invalid/extra-volume-name-reserved.values.yaml': POD_RULE_GAP,
+  'test/fixtures/invalid/extra-volume-name-twice.values.yaml': POD_RULE_GAP,
+  'test/fixtures/invalid/requests-above-limits-cpu.values.yaml': POD_RULE_GAP,
+  'test/fixtures/invalid/requests-above-limits-memory.values.yaml': POD_RULE_GAP,
+  'test/fixtures/invalid/sidecar-mount-no-volume.values.yaml': POD_RULE_GAP,
+  'test/fixtures/invalid/sidecar-requests-above-limits.values.yaml': POD_RULE_GAP,
   'test/fixtures/invalid/null-defaulted-autoscaling.values.yaml': KEPT_DEFAULT_GAP,
   'test/fixtures/invalid/null-defaulted-image.values.yaml': KEPT_DEFAULT_GAP,
   'test/fixtures/invalid/null-defaulted-section.values.yaml': KEPT_DEFAULT_GAP,

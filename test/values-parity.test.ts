@@ -73,6 +73,7 @@ const CASES: Case[] = [
     files: ['m:\n  a: 1\n  <<: {a: 2, b: 3}\nn:\n  <<: {a: 2, b: 3}\n  a: 1\nl:\n  <<: [{a: 1}, {a: 2, c: 3}]\nq:\n  "<<": {a: 2}\nt: !!int {a: b}\nf: !!float 2\nanchored: [&x v, *x]\n'],
   },
   { name: 'a file of only ~ is empty', files: ['~\n'] },
+  { name: 'the empty ! tag is the empty string (not null)', files: ['e: !\nm:\n  k: !\n'] },
 ];
 
 /** Cases Helm refuses: `validate` must refuse them as well. */

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { podCheckSites } from '../model/pod-checks.js';
 import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
@@ -39,6 +40,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
   hbs.registerHelper('add', (a: number, b: number) => a + b);
   // A small map as one YAML flow line (`httpGet: { path: /api/checkHealth, port: http }`): probe handlers.
   hbs.registerHelper('flow', (value: Record<string, unknown>) => flowYaml(value));
+  // A probe's timing fields alone (the defaults retool.probe writes under the operator's tuning).
+  hbs.registerHelper('timings', ({ kind: _k, handler: _h, tuning: _t, ...timings }: Record<string, unknown>) => timings);
   // A multi-line text as the body of a YAML block scalar, indented by `width` spaces.
   hbs.registerHelper('indent', (text: string, width: number) => text.trimEnd().split('\n').map((l) => `${' '.repeat(width)}${l}`).join('\n'));
   const ingress = model.components.find((c) => c.entry);
@@ -62,6 +65,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     temporalWeb: workloadData(temporalWebWorkload(model.temporal)),
     temporalSetup: workloadData(temporalSetupWorkload(model.temporal)),
     preflightPod: workloadData(preflightWorkload(PREFLIGHT_NAME)),
+    // Where the chart's pod rules look (templates/_checks.tpl), as validate's pod rules do.
+    podChecks: podCheckSites(model.schema, model.components),
     preflight: preflightScriptContext(),
     chartVersion: model.chartVersion,
     appVersion: model.appVersion,

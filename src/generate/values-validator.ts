@@ -1,5 +1,6 @@
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { ChartModel } from '../model/chart-model.js';
+import { podCheckSites } from '../model/pod-checks.js';
 import { schemaDigest } from '../schema/digest.js';
 import { GENERATED_BANNER } from './banner.js';
 import { compileValuesSchema } from './values-compile.js';
@@ -10,7 +11,7 @@ const standaloneCode = standaloneModule.default;
 /**
  * src/generated/values-validator.js (+ .d.ts): the values schema compiled by ajv ahead of time (ajv's
  * standalone code), so `validate` answers "valid" without loading ajv or compiling the schema (0.3-0.5 s on
- * every run). It gives the verdict only: the same ajv options as validate/compiled-schema.ts except those that
+ * every run). It gives the verdict of the schema only (the CLI adds the pod rules, with the sites it carries): the same ajv options as validate/compiled-schema.ts except those that
  * shape error reports (allErrors, verbose), which do not change whether values pass. When it says "invalid",
  * the CLI compiles the full schema to explain why, so messages come from one place. It also carries the chart
  * defaults the values are laid over and the digest of the schema file, which the CLI compares before trusting
@@ -32,6 +33,7 @@ export function emitValuesValidator(model: ChartModel, schemaBytes: Uint8Array |
     '',
     `export const schemaDigest = ${JSON.stringify(schemaDigest(schemaBytes))};`,
     `export const defaults = ${JSON.stringify(model.defaults)};`,
+    `export const podChecks = ${JSON.stringify(podCheckSites(model.schema, model.components))};`,
     `export function isValidValues(values) { return ${root}(values); }`,
     '',
     functions.trimEnd(),
@@ -43,6 +45,8 @@ export function emitValuesValidator(model: ChartModel, schemaBytes: Uint8Array |
     'export declare const schemaDigest: string;',
     '/** The chart defaults (values.yaml) that user values are laid over before they are checked. */',
     'export declare const defaults: Record<string, unknown>;',
+    "/** Where the pod rules JSON Schema cannot state look (src/model/pod-checks.ts PodCheckSites). */",
+    'export declare const podChecks: { owners: string[][]; pods: Array<{ path: string[]; volumes: string[]; mountPaths: string[]; restrictedVolumes: string[]; restrictedMountPaths: string[] }> };',
     "/** Whether merged values (chart defaults coalesced with the user's) pass values.schema.json. */",
     'export declare function isValidValues(values: unknown): boolean;',
     '',

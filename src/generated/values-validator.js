@@ -2,11 +2,12 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:3ed42bbf7e1e0d50799cd62ab816ef36f0312e7d68602757fb9361f2c9058fef";
-export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"4.0.7","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"blobStorage":{"repository":"dxflrs/garage","tag":"v2.3.0","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"blobStorage":{"mode":"disabled","embedded":{"bucket":"retool-blob-storage","storage":{"size":"10Gi","storageClassName":""},"resources":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"1","memory":"1Gi"}}},"external":{"provider":"s3","s3":{"bucket":"","region":"","endpoint":"","accessKeyId":null,"secretAccessKey":null},"gcs":{"bucket":"","credentials":null},"azure":{"container":"","connectionString":null,"accountUrl":""}}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"appBuilder":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"r2AgentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"dbConnector":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"metricsFrom":null,"blobStorage":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
+export const schemaDigest = "sha256:2b995c5e1d0efccc51c7321f2084f6224964c532df515a6f0462df9251fd08bb";
+export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"4.0.7","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"blobStorage":{"repository":"dxflrs/garage","tag":"v2.3.0","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"blobStorage":{"mode":"disabled","embedded":{"bucket":"retool-blob-storage","storage":{"size":"10Gi","storageClassName":""},"resources":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"1","memory":"1Gi"}}},"external":{"provider":"s3","s3":{"bucket":"","region":"","endpoint":"","accessKeyId":null,"secretAccessKey":null},"gcs":{"bucket":"","credentials":null},"azure":{"container":"","connectionString":null,"accountUrl":""}}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"appBuilder":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"probes":{"readiness":{},"liveness":{},"startup":{}}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"r2AgentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"dbConnector":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"javaDbConnector":true,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"metricsFrom":null,"blobStorage":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
+export const podChecks = {"owners":[["temporal","local","frontend"],["temporal","local","history"],["temporal","local","matching"],["temporal","local","worker"],["temporal","local","web"],["components","api"],["components","jobsRunner"],["components","workflowsWorker"],["components","workflowsBackend"],["components","codeExecutor"],["components","agentWorker"],["components","agentEvalWorker"],["components","r2AgentWorker"],["components","multiplayerWs"],["components","dbConnector"],["podDefaults"]],"pods":[{"path":["components","api"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","jobsRunner"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","workflowsWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","workflowsBackend"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","codeExecutor"],"volumes":[],"mountPaths":[],"restrictedVolumes":["tmp"],"restrictedMountPaths":["/tmp"]},{"path":["components","agentWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","agentEvalWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","r2AgentWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","multiplayerWs"],"volumes":[],"mountPaths":[],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","dbConnector"],"volumes":[],"mountPaths":[],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]}]};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"blobStorage":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"blobStorage":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"type":"object","additionalProperties":false,"properties":{"bucket":{"$ref":"#/definitions/BucketName"},"storage":{"$ref":"#/definitions/Storage"},"resources":{"$ref":"#/definitions/Resources"}}},"external":{"type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["s3","gcs","azure"]},"s3":{"type":"object","additionalProperties":false,"properties":{"bucket":{"type":"string","maxLength":255,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"region":{"type":"string","pattern":"^[a-z0-9-]*$"},"endpoint":{"type":"string","pattern":"^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"},"accessKeyId":{"$ref":"#/definitions/OptionalSecretValue"},"secretAccessKey":{"$ref":"#/definitions/OptionalSecretValue"}}},"gcs":{"type":"object","additionalProperties":false,"properties":{"bucket":{"type":"string","maxLength":222,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"credentials":{"$ref":"#/definitions/OptionalSecretValue"}}},"azure":{"type":"object","additionalProperties":false,"properties":{"container":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"connectionString":{"$ref":"#/definitions/OptionalSecretValue"},"accountUrl":{"type":"string","pattern":"^(https://[^\\t\\n\\f\\r /]+/?)?$"}}}}}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"appBuilder":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"metricsFrom":{"type":["array","null"],"minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"blobStorage":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-5"},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"$ref":"#/definitions/retool-chart-shared-5"},"then":{"properties":{"blobStorage":{"properties":{"mode":{"enum":["embedded","external"]}}}}}},{"if":{"required":["appBuilder","retool"],"properties":{"appBuilder":{"required":["enabled"],"properties":{"enabled":{"const":true}}},"retool":{"required":["channel"],"properties":{"channel":{"const":"stable"}}}}},"then":{"properties":{"retool":{"properties":{"version":{"pattern":"^([4-9]|[1-9][0-9]+)\\."}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"blobStorage":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["profile","blobStorage"],"properties":{"profile":{"const":"evaluation"},"blobStorage":{"required":["mode"],"properties":{"mode":{"const":"embedded"}}}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["bucket"],"properties":{"bucket":{"minLength":3}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"},"s3":{"properties":{"accessKeyId":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}},"required":["accessKeyId"]}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["secretAccessKey"],"properties":{"secretAccessKey":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"},"s3":{"properties":{"secretAccessKey":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}},"required":["secretAccessKey"]}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["accessKeyId"],"properties":{"accessKeyId":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"gcs"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"gcs":{"required":["bucket"],"properties":{"bucket":{"minLength":3}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"azure"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"azure":{"required":["container"],"properties":{"container":{"minLength":3}},"anyOf":[{"required":["connectionString"],"properties":{"connectionString":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},{"required":["accountUrl"],"properties":{"accountUrl":{"minLength":1}}}]}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-8"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-8"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-9"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-10"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-10"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["tls"],"properties":{"tls":{"required":["enabled","caCert"],"properties":{"enabled":{"const":true},"caCert":{"anyOf":[{"type":"string","minLength":1},{"type":"object"}]}}}}}}}}},"then":{"properties":{"retool":{"$ref":"#/definitions/retool-chart-shared-11"},"podDefaults":{"$ref":"#/definitions/retool-chart-shared-11"},"components":{"patternProperties":{"":{"$ref":"#/definitions/retool-chart-shared-11"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-12"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-12"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-12"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-12"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","appBuilder","blobStorage","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","blobStorage","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"blobStorage":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-13"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-13"},"blobStorage":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["bucket","resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["azure","gcs","provider","s3"],"properties":{"s3":{"required":["bucket","endpoint","region"]},"gcs":{"required":["bucket"]},"azure":{"required":["accountUrl","container"]}}}}},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-14"},"history":{"$ref":"#/definitions/retool-chart-shared-14"},"matching":{"$ref":"#/definitions/retool-chart-shared-14"},"worker":{"$ref":"#/definitions/retool-chart-shared-14"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"appBuilder":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","r2AgentWorker","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-15"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-15"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["blobStorage","databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retool":{"properties":{"licenseKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"encryptionKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"jwtSecret":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"database":{"$ref":"#/definitions/retool-chart-shared-17"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-17"},"blobStorage":{"properties":{"external":{"properties":{"s3":{"properties":{"accessKeyId":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"secretAccessKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"gcs":{"properties":{"credentials":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"azure":{"properties":{"connectionString":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}},"temporal":{"properties":{"external":{"properties":{"tls":{"properties":{"clientCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"clientKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}},"local":{"properties":{"persistence":{"properties":{"external":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}}}}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-19"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"BucketName":{"type":"string","minLength":3,"maxLength":63,"pattern":"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-20"},{"$ref":"#/definitions/retool-chart-shared-21"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-20"},{"$ref":"#/definitions/retool-chart-shared-21"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-22"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-22"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"},{"$ref":"#/definitions/FieldRef"},{"$ref":"#/definitions/ResourceFieldRef"}]},"FieldRef":{"type":"object","additionalProperties":false,"required":["fieldRef"],"properties":{"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"apiVersion":{"type":"string","enum":["v1"]},"fieldPath":{"type":"string","pattern":"^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$"}}}}},"ResourceFieldRef":{"type":"object","additionalProperties":false,"required":["resourceFieldRef"],"properties":{"resourceFieldRef":{"type":"object","additionalProperties":false,"required":["resource"],"allOf":[{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.cpu","requests.cpu"]}}},"then":{"properties":{"divisor":{"enum":["1","1m"]}}}},{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.memory","limits.ephemeral-storage","requests.memory","requests.ephemeral-storage"]}}},"then":{"properties":{"divisor":{"enum":["1","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}],"properties":{"resource":{"type":"string","enum":["limits.cpu","limits.memory","limits.ephemeral-storage","requests.cpu","requests.memory","requests.ephemeral-storage"]},"divisor":{"type":"string","enum":["1","1m","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-19"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-23"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-24"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-24"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-25"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-25"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"required":["appBuilder"],"properties":{"appBuilder":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-6":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-9":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-10":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-11":{"properties":{"env":{"properties":{"NODE_EXTRA_CA_CERTS":false}}}},"retool-chart-shared-12":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-13":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-14":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-15":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-16":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-18":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"retool-chart-shared-17":{"properties":{"embedded":{"$ref":"#/definitions/retool-chart-shared-18"},"external":{"$ref":"#/definitions/retool-chart-shared-18"}}},"retool-chart-shared-19":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-20":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-21":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-22":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-23":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-24":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-25":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"blobStorage":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"blobStorage":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"type":"object","additionalProperties":false,"properties":{"bucket":{"$ref":"#/definitions/BucketName"},"storage":{"$ref":"#/definitions/Storage"},"resources":{"$ref":"#/definitions/Resources"}}},"external":{"type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["s3","gcs","azure"]},"s3":{"type":"object","additionalProperties":false,"properties":{"bucket":{"type":"string","maxLength":255,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"region":{"type":"string","pattern":"^[a-z0-9-]*$"},"endpoint":{"type":"string","pattern":"^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"},"accessKeyId":{"$ref":"#/definitions/OptionalSecretValue"},"secretAccessKey":{"$ref":"#/definitions/OptionalSecretValue"}}},"gcs":{"type":"object","additionalProperties":false,"properties":{"bucket":{"type":"string","maxLength":222,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"credentials":{"$ref":"#/definitions/OptionalSecretValue"}}},"azure":{"type":"object","additionalProperties":false,"properties":{"container":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"connectionString":{"$ref":"#/definitions/OptionalSecretValue"},"accountUrl":{"type":"string","pattern":"^(https://[^\\t\\n\\f\\r /]+/?)?$"}}}}}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"appBuilder":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"probes":{"$ref":"#/definitions/ProbeOverrides"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"metricsFrom":{"type":["array","null"],"minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"blobStorage":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-5"},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"$ref":"#/definitions/retool-chart-shared-5"},"then":{"properties":{"blobStorage":{"properties":{"mode":{"enum":["embedded","external"]}}}}}},{"if":{"required":["appBuilder","retool"],"properties":{"appBuilder":{"required":["enabled"],"properties":{"enabled":{"const":true}}},"retool":{"required":["channel"],"properties":{"channel":{"const":"stable"}}}}},"then":{"properties":{"retool":{"properties":{"version":{"pattern":"^([4-9]|[1-9][0-9]+)\\."}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"blobStorage":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["profile","blobStorage"],"properties":{"profile":{"const":"evaluation"},"blobStorage":{"required":["mode"],"properties":{"mode":{"const":"embedded"}}}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["bucket"],"properties":{"bucket":{"minLength":3}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"},"s3":{"properties":{"accessKeyId":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}},"required":["accessKeyId"]}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["secretAccessKey"],"properties":{"secretAccessKey":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"},"s3":{"properties":{"secretAccessKey":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}},"required":["secretAccessKey"]}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["accessKeyId"],"properties":{"accessKeyId":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"gcs"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"gcs":{"required":["bucket"],"properties":{"bucket":{"minLength":3}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"azure"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"azure":{"required":["container"],"properties":{"container":{"minLength":3}},"anyOf":[{"required":["connectionString"],"properties":{"connectionString":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},{"required":["accountUrl"],"properties":{"accountUrl":{"minLength":1}}}]}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-8"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-8"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-9"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-10"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-10"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["tls"],"properties":{"tls":{"required":["enabled","caCert"],"properties":{"enabled":{"const":true},"caCert":{"anyOf":[{"type":"string","minLength":1},{"type":"object"}]}}}}}}}}},"then":{"properties":{"retool":{"$ref":"#/definitions/retool-chart-shared-11"},"podDefaults":{"$ref":"#/definitions/retool-chart-shared-11"},"components":{"patternProperties":{"":{"$ref":"#/definitions/retool-chart-shared-11"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-12"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-12"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-12"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-12"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","appBuilder","blobStorage","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","blobStorage","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"blobStorage":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-13"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-13"},"blobStorage":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["bucket","resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["azure","gcs","provider","s3"],"properties":{"s3":{"required":["bucket","endpoint","region"]},"gcs":{"required":["bucket"]},"azure":{"required":["accountUrl","container"]}}}}},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-14"},"history":{"$ref":"#/definitions/retool-chart-shared-14"},"matching":{"$ref":"#/definitions/retool-chart-shared-14"},"worker":{"$ref":"#/definitions/retool-chart-shared-14"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"appBuilder":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","r2AgentWorker","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-15"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-15"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["blobStorage","databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retool":{"properties":{"licenseKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"encryptionKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"jwtSecret":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"database":{"$ref":"#/definitions/retool-chart-shared-17"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-17"},"blobStorage":{"properties":{"external":{"properties":{"s3":{"properties":{"accessKeyId":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"secretAccessKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"gcs":{"properties":{"credentials":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"azure":{"properties":{"connectionString":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}},"temporal":{"properties":{"external":{"properties":{"tls":{"properties":{"clientCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"clientKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}},"local":{"properties":{"persistence":{"properties":{"external":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}}}}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-19"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"BucketName":{"type":"string","minLength":3,"maxLength":63,"pattern":"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-20"},{"$ref":"#/definitions/retool-chart-shared-21"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-20"},{"$ref":"#/definitions/retool-chart-shared-21"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-22"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-22"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"},{"$ref":"#/definitions/FieldRef"},{"$ref":"#/definitions/ResourceFieldRef"}]},"FieldRef":{"type":"object","additionalProperties":false,"required":["fieldRef"],"properties":{"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"apiVersion":{"type":"string","enum":["v1"]},"fieldPath":{"type":"string","pattern":"^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$"}}}}},"ResourceFieldRef":{"type":"object","additionalProperties":false,"required":["resourceFieldRef"],"properties":{"resourceFieldRef":{"type":"object","additionalProperties":false,"required":["resource"],"allOf":[{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.cpu","requests.cpu"]}}},"then":{"properties":{"divisor":{"enum":["1","1m"]}}}},{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.memory","limits.ephemeral-storage","requests.memory","requests.ephemeral-storage"]}}},"then":{"properties":{"divisor":{"enum":["1","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}],"properties":{"resource":{"type":"string","enum":["limits.cpu","limits.memory","limits.ephemeral-storage","requests.cpu","requests.memory","requests.ephemeral-storage"]},"divisor":{"type":"string","enum":["1","1m","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-19"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-23"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-24"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-24"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ProbeOverrides":{"type":"object","additionalProperties":false,"properties":{"readiness":{"$ref":"#/definitions/ReadinessProbeTuning"},"liveness":{"$ref":"#/definitions/ProbeTuning"},"startup":{"$ref":"#/definitions/ProbeTuning"}}},"ProbeTuning":{"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","const":1,"maximum":2147483647,"minimum":-2147483648},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"host":{"type":"string","maxLength":253,"pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"ReadinessProbeTuning":{"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"$ref":"#/definitions/ProbeTuning/properties/initialDelaySeconds"},"periodSeconds":{"$ref":"#/definitions/ProbeTuning/properties/periodSeconds"},"timeoutSeconds":{"$ref":"#/definitions/ProbeTuning/properties/timeoutSeconds"},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"$ref":"#/definitions/ProbeTuning/properties/failureThreshold"},"host":{"$ref":"#/definitions/ProbeTuning/properties/host"},"scheme":{"$ref":"#/definitions/ProbeTuning/properties/scheme"}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-25"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-25"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"required":["appBuilder"],"properties":{"appBuilder":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-6":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-9":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-10":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-11":{"properties":{"env":{"properties":{"NODE_EXTRA_CA_CERTS":false}}}},"retool-chart-shared-12":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-13":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-14":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-15":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-16":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-18":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"retool-chart-shared-17":{"properties":{"embedded":{"$ref":"#/definitions/retool-chart-shared-18"},"external":{"$ref":"#/definitions/retool-chart-shared-18"}}},"retool-chart-shared-19":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-20":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-21":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-22":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-23":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-24":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-25":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"required":["appBuilder"],"properties":{"appBuilder":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1236,7 +1237,7 @@ validate53.errors = vErrors;
 return errors === 0;
 }
 
-const schema17 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+const schema17 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1402,8 +1403,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.resources === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data.probes === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1412,8 +1413,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.tolerations === undefined){
-const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data.resources === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1422,8 +1423,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data.topologySpreadConstraints === undefined){
-const err18 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data.tolerations === undefined){
+const err18 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1432,12 +1433,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data.resources !== undefined){
-let data0 = data.resources;
-const _errs0 = errors;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.limits === undefined){
-const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data.topologySpreadConstraints === undefined){
+const err19 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1446,8 +1443,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data0.requests === undefined){
-const err20 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err20 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1456,15 +1457,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-var valid0 = _errs0 === errors;
-}
-if(data.autoscaling !== undefined){
-let data1 = data.autoscaling;
-const _errs1 = errors;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.enabled === undefined){
-const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data0.requests === undefined){
+const err21 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1473,8 +1467,15 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data1.maxReplicas === undefined){
-const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+}
+var valid0 = _errs0 === errors;
+}
+if(data.probes !== undefined){
+let data1 = data.probes;
+const _errs1 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.liveness === undefined){
+const err22 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1483,8 +1484,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data1.minReplicas === undefined){
-const err23 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data1.readiness === undefined){
+const err23 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1493,8 +1494,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data1.targetCPUUtilizationPercentage === undefined){
-const err24 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data1.startup === undefined){
+const err24 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1506,12 +1507,59 @@ errors++;
 }
 var valid0 = _errs1 === errors;
 }
+if(data.autoscaling !== undefined){
+let data2 = data.autoscaling;
+const _errs2 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.enabled === undefined){
+const err25 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data2.maxReplicas === undefined){
+const err26 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data2.minReplicas === undefined){
+const err27 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data2.targetCPUUtilizationPercentage === undefined){
+const err28 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
 }
 validate58.errors = vErrors;
 return errors === 0;
 }
 
-const schema18 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+const schema18 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
 function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1667,8 +1715,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.resources === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data.probes === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1677,8 +1725,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.tolerations === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data.resources === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1687,8 +1735,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.topologySpreadConstraints === undefined){
-const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data.tolerations === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1697,12 +1745,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data.resources !== undefined){
-let data0 = data.resources;
-const _errs0 = errors;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.limits === undefined){
-const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data.topologySpreadConstraints === undefined){
+const err18 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1711,8 +1755,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data0.requests === undefined){
-const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1721,15 +1769,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-var valid0 = _errs0 === errors;
-}
-if(data.autoscaling !== undefined){
-let data1 = data.autoscaling;
-const _errs1 = errors;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.enabled === undefined){
-const err20 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data0.requests === undefined){
+const err20 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1738,8 +1779,15 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data1.maxReplicas === undefined){
-const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+}
+var valid0 = _errs0 === errors;
+}
+if(data.probes !== undefined){
+let data1 = data.probes;
+const _errs1 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.liveness === undefined){
+const err21 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1748,8 +1796,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data1.minReplicas === undefined){
-const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data1.readiness === undefined){
+const err22 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1758,8 +1806,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data1.targetCPUUtilizationPercentage === undefined){
-const err23 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data1.startup === undefined){
+const err23 = {instancePath:instancePath+"/probes",schemaPath:"#/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1770,6 +1818,53 @@ errors++;
 }
 }
 var valid0 = _errs1 === errors;
+}
+if(data.autoscaling !== undefined){
+let data2 = data.autoscaling;
+const _errs2 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.enabled === undefined){
+const err24 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data2.maxReplicas === undefined){
+const err25 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data2.minReplicas === undefined){
+const err26 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data2.targetCPUUtilizationPercentage === undefined){
+const err27 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
 }
 }
 validate60.errors = vErrors;
@@ -10626,9 +10721,758 @@ validate322.errors = vErrors;
 return errors === 0;
 }
 
-const schema92 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+const schema92 = {"type":"object","additionalProperties":false,"properties":{"readiness":{"$ref":"#/definitions/ReadinessProbeTuning"},"liveness":{"$ref":"#/definitions/ProbeTuning"},"startup":{"$ref":"#/definitions/ProbeTuning"}}};
+const schema93 = {"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"$ref":"#/definitions/ProbeTuning/properties/initialDelaySeconds"},"periodSeconds":{"$ref":"#/definitions/ProbeTuning/properties/periodSeconds"},"timeoutSeconds":{"$ref":"#/definitions/ProbeTuning/properties/timeoutSeconds"},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"$ref":"#/definitions/ProbeTuning/properties/failureThreshold"},"host":{"$ref":"#/definitions/ProbeTuning/properties/host"},"scheme":{"$ref":"#/definitions/ProbeTuning/properties/scheme"}}};
+const schema94 = {"type":"integer","minimum":0,"maximum":2147483647};
+
+function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 2147483647 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate342.errors = vErrors;
+return errors === 0;
+}
+
+const schema95 = {"type":"integer","minimum":1,"maximum":2147483647};
+
+function validate344(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 2147483647 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 1 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate344.errors = vErrors;
+return errors === 0;
+}
+
+const schema96 = {"type":"integer","minimum":1,"maximum":2147483647};
+
+function validate346(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 2147483647 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 1 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate346.errors = vErrors;
+return errors === 0;
+}
+
+const schema97 = {"type":"integer","minimum":1,"maximum":2147483647};
+
+function validate348(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 2147483647 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 1 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate348.errors = vErrors;
+return errors === 0;
+}
+
+const schema98 = {"type":"string","maxLength":253,"pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"};
+const pattern73 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$", "u");
+
+function validate350(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(typeof data === "string"){
+if(func0(data) > 253){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!pattern73.test(data)){
+const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate350.errors = vErrors;
+return errors === 0;
+}
+
+const schema99 = {"type":"string","enum":["HTTP","HTTPS"]};
+
+function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+const vSchema0 = schema99.enum;
+if(!((data === "HTTP") || (data === "HTTPS"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema99.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate352.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate341(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "initialDelaySeconds") || (key0 === "periodSeconds")) || (key0 === "timeoutSeconds")) || (key0 === "successThreshold")) || (key0 === "failureThreshold")) || (key0 === "host")) || (key0 === "scheme"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.initialDelaySeconds !== undefined){
+let data0 = data.initialDelaySeconds;
+const _errs2 = errors;
+if(!(validate342(data0, {instancePath:instancePath+"/initialDelaySeconds",parentData:data,parentDataProperty:"initialDelaySeconds",rootData}))){
+vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.periodSeconds !== undefined){
+let data1 = data.periodSeconds;
+const _errs3 = errors;
+if(!(validate344(data1, {instancePath:instancePath+"/periodSeconds",parentData:data,parentDataProperty:"periodSeconds",rootData}))){
+vErrors = vErrors === null ? validate344.errors : vErrors.concat(validate344.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+if(data.timeoutSeconds !== undefined){
+let data2 = data.timeoutSeconds;
+const _errs4 = errors;
+if(!(validate346(data2, {instancePath:instancePath+"/timeoutSeconds",parentData:data,parentDataProperty:"timeoutSeconds",rootData}))){
+vErrors = vErrors === null ? validate346.errors : vErrors.concat(validate346.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs4 === errors;
+}
+if(data.successThreshold !== undefined){
+let data3 = data.successThreshold;
+const _errs5 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err1 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs6 = errors;
+if(typeof data3 == "number"){
+if(data3 > 2147483647 || isNaN(data3)){
+const err2 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data3 < 1 || isNaN(data3)){
+const err3 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid0 = _errs5 === errors;
+}
+if(data.failureThreshold !== undefined){
+let data4 = data.failureThreshold;
+const _errs7 = errors;
+if(!(validate348(data4, {instancePath:instancePath+"/failureThreshold",parentData:data,parentDataProperty:"failureThreshold",rootData}))){
+vErrors = vErrors === null ? validate348.errors : vErrors.concat(validate348.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs7 === errors;
+}
+if(data.host !== undefined){
+let data5 = data.host;
+const _errs8 = errors;
+if(!(validate350(data5, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate350.errors : vErrors.concat(validate350.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs8 === errors;
+}
+if(data.scheme !== undefined){
+let data6 = data.scheme;
+const _errs9 = errors;
+if(!(validate352(data6, {instancePath:instancePath+"/scheme",parentData:data,parentDataProperty:"scheme",rootData}))){
+vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs9 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate341.errors = vErrors;
+return errors === 0;
+}
+
+const schema100 = {"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","const":1,"maximum":2147483647,"minimum":-2147483648},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"host":{"type":"string","maxLength":253,"pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}};
+
+function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "initialDelaySeconds") || (key0 === "periodSeconds")) || (key0 === "timeoutSeconds")) || (key0 === "successThreshold")) || (key0 === "failureThreshold")) || (key0 === "host")) || (key0 === "scheme"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.initialDelaySeconds !== undefined){
+let data0 = data.initialDelaySeconds;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err1 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 > 2147483647 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
+if(data.periodSeconds !== undefined){
+let data1 = data.periodSeconds;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err4 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
+if(data1 > 2147483647 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data1 < 1 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var valid0 = _errs4 === errors;
+}
+if(data.timeoutSeconds !== undefined){
+let data2 = data.timeoutSeconds;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err7 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs7 = errors;
+if(typeof data2 == "number"){
+if(data2 > 2147483647 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data2 < 1 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var valid0 = _errs6 === errors;
+}
+if(data.successThreshold !== undefined){
+let data3 = data.successThreshold;
+const _errs8 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err10 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const _errs9 = errors;
+if(1 !== data3){
+const err11 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(typeof data3 == "number"){
+if(data3 > 2147483647 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3 < -2147483648 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var valid0 = _errs8 === errors;
+}
+if(data.failureThreshold !== undefined){
+let data4 = data.failureThreshold;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err14 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs11 = errors;
+if(typeof data4 == "number"){
+if(data4 > 2147483647 || isNaN(data4)){
+const err15 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data4 < 1 || isNaN(data4)){
+const err16 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var valid0 = _errs10 === errors;
+}
+if(data.host !== undefined){
+let data5 = data.host;
+const _errs12 = errors;
+const _errs13 = errors;
+if(typeof data5 === "string"){
+if(func0(data5) > 253){
+const err17 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(!pattern73.test(data5)){
+const err18 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var valid0 = _errs12 === errors;
+}
+if(data.scheme !== undefined){
+let data6 = data.scheme;
+const _errs14 = errors;
+if(typeof data6 !== "string"){
+const err20 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+const _errs15 = errors;
+const vSchema0 = schema100.properties.scheme.enum;
+if(!((data6 === "HTTP") || (data6 === "HTTPS"))){
+const err21 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema100.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var valid0 = _errs14 === errors;
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate355.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate340(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "readiness") || (key0 === "liveness")) || (key0 === "startup"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.readiness !== undefined){
+let data0 = data.readiness;
+const _errs2 = errors;
+if(!(validate341(data0, {instancePath:instancePath+"/readiness",parentData:data,parentDataProperty:"readiness",rootData}))){
+vErrors = vErrors === null ? validate341.errors : vErrors.concat(validate341.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.liveness !== undefined){
+let data1 = data.liveness;
+const _errs3 = errors;
+if(!(validate355(data1, {instancePath:instancePath+"/liveness",parentData:data,parentDataProperty:"liveness",rootData}))){
+vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+if(data.startup !== undefined){
+let data2 = data.startup;
+const _errs4 = errors;
+if(!(validate355(data2, {instancePath:instancePath+"/startup",parentData:data,parentDataProperty:"startup",rootData}))){
+vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate340.errors = vErrors;
+return errors === 0;
+}
+
+const schema101 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+
+function validate359(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10780,7 +11624,7 @@ if(data.targetMemoryUtilizationPercentage !== undefined){
 let data4 = data.targetMemoryUtilizationPercentage;
 const _errs10 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema92.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema101.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10825,14 +11669,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate340.errors = vErrors;
+validate359.errors = vErrors;
 return errors === 0;
 }
 
-const schema93 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
-const schema94 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
+const schema102 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
+const schema103 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate361(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10860,9 +11704,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.replicas !== undefined){
 let data0 = data.replicas;
 const _errs3 = errors;
-const vSchema0 = schema94.then.properties.replicas.enum;
+const vSchema0 = schema103.then.properties.replicas.enum;
 if(!((data0 === null) || (data0 === 1))){
-const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema94.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema103.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10887,18 +11731,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate361.errors = vErrors;
+validate381.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate360(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate361(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate361.errors : vErrors.concat(validate361.errors);
+if(!(validate381(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate381.errors : vErrors.concat(validate381.errors);
 errors = vErrors.length;
 }
 else {
@@ -10907,7 +11751,7 @@ var valid0 = _errs1 === errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs2 = errors;
 for(const key0 in data){
-if(!(func25.call(schema93.properties, key0))){
+if(!(func25.call(schema102.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11154,16 +11998,27 @@ errors++;
 }
 var valid1 = _errs21 === errors;
 }
-if(data.autoscaling !== undefined){
-let data19 = data.autoscaling;
+if(data.probes !== undefined){
+let data19 = data.probes;
 const _errs23 = errors;
-if(!(validate340(data19, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+if(!(validate340(data19, {instancePath:instancePath+"/probes",parentData:data,parentDataProperty:"probes",rootData}))){
 vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid1 = _errs23 === errors;
+}
+if(data.autoscaling !== undefined){
+let data20 = data.autoscaling;
+const _errs24 = errors;
+if(!(validate359(data20, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate359.errors : vErrors.concat(validate359.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs24 === errors;
 }
 }
 else {
@@ -11176,12 +12031,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate360.errors = vErrors;
+validate380.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate466(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -11232,12 +12087,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate466.errors = vErrors;
+validate491.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate488(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate513(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -11290,21 +12145,21 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate488.errors = vErrors;
+validate513.errors = vErrors;
 return errors === 0;
 }
 
-const schema97 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
-const pattern74 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
+const schema106 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
+const pattern76 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
 
-function validate492(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate517(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern74.test(data)){
+if(!pattern76.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -11373,20 +12228,20 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate492.errors = vErrors;
+validate517.errors = vErrors;
 return errors === 0;
 }
 
-const schema98 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema99 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
-const pattern80 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
+const schema107 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema108 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
+const pattern82 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
 
-function validate505(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate530(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(typeof data === "string"){
-if(!pattern80.test(data)){
+if(!pattern82.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -11407,12 +12262,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate505.errors = vErrors;
+validate530.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate527(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -11552,8 +12407,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs11 = errors;
-if(!(validate505(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate505.errors : vErrors.concat(validate505.errors);
+if(!(validate530(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate530.errors : vErrors.concat(validate530.errors);
 errors = vErrors.length;
 }
 else {
@@ -11570,8 +12425,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs14 = errors;
-if(!(validate505(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate505.errors : vErrors.concat(validate505.errors);
+if(!(validate530(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate530.errors : vErrors.concat(validate530.errors);
 errors = vErrors.length;
 }
 else {
@@ -11618,7 +12473,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate502.errors = vErrors;
+validate527.errors = vErrors;
 return errors === 0;
 }
 
@@ -11634,8 +12489,8 @@ const pattern45 = new RegExp("^(https://[^\\t\\n\\f\\r /]+/?)?$", "u");
 const pattern47 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$", "u");
 const pattern48 = new RegExp("^[0-9]+(h|m|s)$", "u");
 const pattern50 = new RegExp("^[a-z_][a-z0-9_]{0,62}$", "u");
-const pattern73 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
-const pattern76 = new RegExp("^/[!-~]*$", "u");
+const pattern75 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
+const pattern78 = new RegExp("^/[!-~]*$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -18005,8 +18860,8 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(data197.resources === undefined){
-const err332 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data197.probes === undefined){
+const err332 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -18015,8 +18870,8 @@ vErrors.push(err332);
 }
 errors++;
 }
-if(data197.tolerations === undefined){
-const err333 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data197.resources === undefined){
+const err333 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -18025,8 +18880,8 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(data197.topologySpreadConstraints === undefined){
-const err334 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data197.tolerations === undefined){
+const err334 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -18035,12 +18890,8 @@ vErrors.push(err334);
 }
 errors++;
 }
-if(data197.resources !== undefined){
-let data198 = data197.resources;
-const _errs331 = errors;
-if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
-if(data198.limits === undefined){
-const err335 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data197.topologySpreadConstraints === undefined){
+const err335 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -18049,8 +18900,12 @@ vErrors.push(err335);
 }
 errors++;
 }
-if(data198.requests === undefined){
-const err336 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data197.resources !== undefined){
+let data198 = data197.resources;
+const _errs331 = errors;
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+if(data198.limits === undefined){
+const err336 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -18059,40 +18914,8 @@ vErrors.push(err336);
 }
 errors++;
 }
-}
-var valid171 = _errs331 === errors;
-}
-}
-var valid170 = _errs330 === errors;
-}
-if(data195.workflowsWorker !== undefined){
-let data199 = data195.workflowsWorker;
-const _errs332 = errors;
-if(!(validate60(data199, {instancePath:instancePath+"/components/workflowsWorker",parentData:data195,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid170 = _errs332 === errors;
-}
-if(data195.workflowsBackend !== undefined){
-let data200 = data195.workflowsBackend;
-const _errs333 = errors;
-if(!(validate58(data200, {instancePath:instancePath+"/components/workflowsBackend",parentData:data195,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid170 = _errs333 === errors;
-}
-if(data195.codeExecutor !== undefined){
-let data201 = data195.codeExecutor;
-const _errs334 = errors;
-if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
-if(data201.affinity === undefined){
-const err337 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data198.requests === undefined){
+const err337 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -18101,8 +18924,15 @@ vErrors.push(err337);
 }
 errors++;
 }
-if(data201.autoscaling === undefined){
-const err338 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+}
+var valid171 = _errs331 === errors;
+}
+if(data197.probes !== undefined){
+let data199 = data197.probes;
+const _errs332 = errors;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.liveness === undefined){
+const err338 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -18111,8 +18941,8 @@ vErrors.push(err338);
 }
 errors++;
 }
-if(data201.containerSecurityContext === undefined){
-const err339 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data199.readiness === undefined){
+const err339 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -18121,8 +18951,8 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(data201.env === undefined){
-const err340 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data199.startup === undefined){
+const err340 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -18131,8 +18961,40 @@ vErrors.push(err340);
 }
 errors++;
 }
-if(data201.extraContainers === undefined){
-const err341 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+}
+var valid171 = _errs332 === errors;
+}
+}
+var valid170 = _errs330 === errors;
+}
+if(data195.workflowsWorker !== undefined){
+let data200 = data195.workflowsWorker;
+const _errs333 = errors;
+if(!(validate60(data200, {instancePath:instancePath+"/components/workflowsWorker",parentData:data195,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid170 = _errs333 === errors;
+}
+if(data195.workflowsBackend !== undefined){
+let data201 = data195.workflowsBackend;
+const _errs334 = errors;
+if(!(validate58(data201, {instancePath:instancePath+"/components/workflowsBackend",parentData:data195,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid170 = _errs334 === errors;
+}
+if(data195.codeExecutor !== undefined){
+let data202 = data195.codeExecutor;
+const _errs335 = errors;
+if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+if(data202.affinity === undefined){
+const err341 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -18141,8 +19003,8 @@ vErrors.push(err341);
 }
 errors++;
 }
-if(data201.extraEnvFrom === undefined){
-const err342 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data202.autoscaling === undefined){
+const err342 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -18151,8 +19013,8 @@ vErrors.push(err342);
 }
 errors++;
 }
-if(data201.extraVolumeMounts === undefined){
-const err343 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data202.containerSecurityContext === undefined){
+const err343 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -18161,8 +19023,8 @@ vErrors.push(err343);
 }
 errors++;
 }
-if(data201.extraVolumes === undefined){
-const err344 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data202.env === undefined){
+const err344 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -18171,8 +19033,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-if(data201.initContainers === undefined){
-const err345 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data202.extraContainers === undefined){
+const err345 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -18181,8 +19043,8 @@ vErrors.push(err345);
 }
 errors++;
 }
-if(data201.nodeSelector === undefined){
-const err346 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data202.extraEnvFrom === undefined){
+const err346 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -18191,8 +19053,8 @@ vErrors.push(err346);
 }
 errors++;
 }
-if(data201.podAnnotations === undefined){
-const err347 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data202.extraVolumeMounts === undefined){
+const err347 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -18201,8 +19063,8 @@ vErrors.push(err347);
 }
 errors++;
 }
-if(data201.podLabels === undefined){
-const err348 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data202.extraVolumes === undefined){
+const err348 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -18211,8 +19073,8 @@ vErrors.push(err348);
 }
 errors++;
 }
-if(data201.podSecurityContext === undefined){
-const err349 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data202.initContainers === undefined){
+const err349 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -18221,8 +19083,8 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(data201.preStopSleepSeconds === undefined){
-const err350 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data202.nodeSelector === undefined){
+const err350 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -18231,8 +19093,8 @@ vErrors.push(err350);
 }
 errors++;
 }
-if(data201.priorityClassName === undefined){
-const err351 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data202.podAnnotations === undefined){
+const err351 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -18241,8 +19103,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-if(data201.resources === undefined){
-const err352 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data202.podLabels === undefined){
+const err352 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -18251,8 +19113,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-if(data201.sandbox === undefined){
-const err353 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data202.podSecurityContext === undefined){
+const err353 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -18261,8 +19123,8 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(data201.seccompProfile === undefined){
-const err354 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data202.preStopSleepSeconds === undefined){
+const err354 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -18271,8 +19133,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(data201.tolerations === undefined){
-const err355 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data202.priorityClassName === undefined){
+const err355 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -18281,8 +19143,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-if(data201.topologySpreadConstraints === undefined){
-const err356 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data202.probes === undefined){
+const err356 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -18291,12 +19153,8 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(data201.resources !== undefined){
-let data202 = data201.resources;
-const _errs335 = errors;
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
-if(data202.limits === undefined){
-const err357 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data202.resources === undefined){
+const err357 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -18305,8 +19163,8 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(data202.requests === undefined){
-const err358 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data202.sandbox === undefined){
+const err358 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -18315,15 +19173,8 @@ vErrors.push(err358);
 }
 errors++;
 }
-}
-var valid172 = _errs335 === errors;
-}
-if(data201.autoscaling !== undefined){
-let data203 = data201.autoscaling;
-const _errs336 = errors;
-if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
-if(data203.enabled === undefined){
-const err359 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data202.seccompProfile === undefined){
+const err359 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -18332,8 +19183,8 @@ vErrors.push(err359);
 }
 errors++;
 }
-if(data203.maxReplicas === undefined){
-const err360 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data202.tolerations === undefined){
+const err360 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -18342,8 +19193,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-if(data203.minReplicas === undefined){
-const err361 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data202.topologySpreadConstraints === undefined){
+const err361 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -18352,8 +19203,12 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(data203.targetCPUUtilizationPercentage === undefined){
-const err362 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data202.resources !== undefined){
+let data203 = data202.resources;
+const _errs336 = errors;
+if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
+if(data203.limits === undefined){
+const err362 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -18362,51 +19217,8 @@ vErrors.push(err362);
 }
 errors++;
 }
-}
-var valid172 = _errs336 === errors;
-}
-}
-var valid170 = _errs334 === errors;
-}
-if(data195.agentWorker !== undefined){
-let data204 = data195.agentWorker;
-const _errs337 = errors;
-if(!(validate60(data204, {instancePath:instancePath+"/components/agentWorker",parentData:data195,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid170 = _errs337 === errors;
-}
-if(data195.agentEvalWorker !== undefined){
-let data205 = data195.agentEvalWorker;
-const _errs338 = errors;
-if(!(validate60(data205, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data195,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid170 = _errs338 === errors;
-}
-if(data195.r2AgentWorker !== undefined){
-let data206 = data195.r2AgentWorker;
-const _errs339 = errors;
-if(!(validate60(data206, {instancePath:instancePath+"/components/r2AgentWorker",parentData:data195,parentDataProperty:"r2AgentWorker",rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid170 = _errs339 === errors;
-}
-if(data195.multiplayerWs !== undefined){
-let data207 = data195.multiplayerWs;
-const _errs340 = errors;
-if(data207 && typeof data207 == "object" && !Array.isArray(data207)){
-if(data207.affinity === undefined){
-const err363 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data203.requests === undefined){
+const err363 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -18415,8 +19227,15 @@ vErrors.push(err363);
 }
 errors++;
 }
-if(data207.autoscaling === undefined){
-const err364 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+}
+var valid172 = _errs336 === errors;
+}
+if(data202.probes !== undefined){
+let data204 = data202.probes;
+const _errs337 = errors;
+if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
+if(data204.liveness === undefined){
+const err364 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -18425,8 +19244,8 @@ vErrors.push(err364);
 }
 errors++;
 }
-if(data207.containerSecurityContext === undefined){
-const err365 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data204.readiness === undefined){
+const err365 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -18435,8 +19254,8 @@ vErrors.push(err365);
 }
 errors++;
 }
-if(data207.enabled === undefined){
-const err366 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data204.startup === undefined){
+const err366 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -18445,8 +19264,15 @@ vErrors.push(err366);
 }
 errors++;
 }
-if(data207.env === undefined){
-const err367 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+}
+var valid172 = _errs337 === errors;
+}
+if(data202.autoscaling !== undefined){
+let data205 = data202.autoscaling;
+const _errs338 = errors;
+if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
+if(data205.enabled === undefined){
+const err367 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -18455,8 +19281,8 @@ vErrors.push(err367);
 }
 errors++;
 }
-if(data207.extraContainers === undefined){
-const err368 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data205.maxReplicas === undefined){
+const err368 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -18465,8 +19291,8 @@ vErrors.push(err368);
 }
 errors++;
 }
-if(data207.extraEnvFrom === undefined){
-const err369 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data205.minReplicas === undefined){
+const err369 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -18475,8 +19301,8 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(data207.extraVolumeMounts === undefined){
-const err370 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data205.targetCPUUtilizationPercentage === undefined){
+const err370 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -18485,8 +19311,51 @@ vErrors.push(err370);
 }
 errors++;
 }
-if(data207.extraVolumes === undefined){
-const err371 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+}
+var valid172 = _errs338 === errors;
+}
+}
+var valid170 = _errs335 === errors;
+}
+if(data195.agentWorker !== undefined){
+let data206 = data195.agentWorker;
+const _errs339 = errors;
+if(!(validate60(data206, {instancePath:instancePath+"/components/agentWorker",parentData:data195,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid170 = _errs339 === errors;
+}
+if(data195.agentEvalWorker !== undefined){
+let data207 = data195.agentEvalWorker;
+const _errs340 = errors;
+if(!(validate60(data207, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data195,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid170 = _errs340 === errors;
+}
+if(data195.r2AgentWorker !== undefined){
+let data208 = data195.r2AgentWorker;
+const _errs341 = errors;
+if(!(validate60(data208, {instancePath:instancePath+"/components/r2AgentWorker",parentData:data195,parentDataProperty:"r2AgentWorker",rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid170 = _errs341 === errors;
+}
+if(data195.multiplayerWs !== undefined){
+let data209 = data195.multiplayerWs;
+const _errs342 = errors;
+if(data209 && typeof data209 == "object" && !Array.isArray(data209)){
+if(data209.affinity === undefined){
+const err371 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -18495,8 +19364,8 @@ vErrors.push(err371);
 }
 errors++;
 }
-if(data207.initContainers === undefined){
-const err372 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data209.autoscaling === undefined){
+const err372 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -18505,8 +19374,8 @@ vErrors.push(err372);
 }
 errors++;
 }
-if(data207.nodeSelector === undefined){
-const err373 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data209.containerSecurityContext === undefined){
+const err373 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -18515,8 +19384,8 @@ vErrors.push(err373);
 }
 errors++;
 }
-if(data207.podAnnotations === undefined){
-const err374 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data209.enabled === undefined){
+const err374 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -18525,8 +19394,8 @@ vErrors.push(err374);
 }
 errors++;
 }
-if(data207.podLabels === undefined){
-const err375 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data209.env === undefined){
+const err375 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -18535,8 +19404,8 @@ vErrors.push(err375);
 }
 errors++;
 }
-if(data207.podSecurityContext === undefined){
-const err376 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data209.extraContainers === undefined){
+const err376 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -18545,8 +19414,8 @@ vErrors.push(err376);
 }
 errors++;
 }
-if(data207.preStopSleepSeconds === undefined){
-const err377 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data209.extraEnvFrom === undefined){
+const err377 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -18555,8 +19424,8 @@ vErrors.push(err377);
 }
 errors++;
 }
-if(data207.priorityClassName === undefined){
-const err378 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data209.extraVolumeMounts === undefined){
+const err378 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -18565,8 +19434,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(data207.resources === undefined){
-const err379 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data209.extraVolumes === undefined){
+const err379 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -18575,8 +19444,8 @@ vErrors.push(err379);
 }
 errors++;
 }
-if(data207.tolerations === undefined){
-const err380 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data209.initContainers === undefined){
+const err380 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -18585,8 +19454,8 @@ vErrors.push(err380);
 }
 errors++;
 }
-if(data207.topologySpreadConstraints === undefined){
-const err381 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data209.nodeSelector === undefined){
+const err381 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -18595,12 +19464,8 @@ vErrors.push(err381);
 }
 errors++;
 }
-if(data207.resources !== undefined){
-let data208 = data207.resources;
-const _errs341 = errors;
-if(data208 && typeof data208 == "object" && !Array.isArray(data208)){
-if(data208.limits === undefined){
-const err382 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data209.podAnnotations === undefined){
+const err382 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -18609,8 +19474,8 @@ vErrors.push(err382);
 }
 errors++;
 }
-if(data208.requests === undefined){
-const err383 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data209.podLabels === undefined){
+const err383 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -18619,15 +19484,8 @@ vErrors.push(err383);
 }
 errors++;
 }
-}
-var valid173 = _errs341 === errors;
-}
-if(data207.autoscaling !== undefined){
-let data209 = data207.autoscaling;
-const _errs342 = errors;
-if(data209 && typeof data209 == "object" && !Array.isArray(data209)){
-if(data209.enabled === undefined){
-const err384 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data209.podSecurityContext === undefined){
+const err384 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -18636,8 +19494,8 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(data209.maxReplicas === undefined){
-const err385 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data209.preStopSleepSeconds === undefined){
+const err385 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -18646,8 +19504,8 @@ vErrors.push(err385);
 }
 errors++;
 }
-if(data209.minReplicas === undefined){
-const err386 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data209.priorityClassName === undefined){
+const err386 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -18656,8 +19514,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-if(data209.targetCPUUtilizationPercentage === undefined){
-const err387 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data209.probes === undefined){
+const err387 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -18666,18 +19524,8 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-var valid173 = _errs342 === errors;
-}
-}
-var valid170 = _errs340 === errors;
-}
-if(data195.dbConnector !== undefined){
-let data210 = data195.dbConnector;
-const _errs343 = errors;
-if(data210 && typeof data210 == "object" && !Array.isArray(data210)){
-if(data210.affinity === undefined){
-const err388 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data209.resources === undefined){
+const err388 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -18686,8 +19534,8 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(data210.autoscaling === undefined){
-const err389 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data209.tolerations === undefined){
+const err389 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -18696,8 +19544,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(data210.containerSecurityContext === undefined){
-const err390 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data209.topologySpreadConstraints === undefined){
+const err390 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -18706,8 +19554,12 @@ vErrors.push(err390);
 }
 errors++;
 }
-if(data210.enabled === undefined){
-const err391 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data209.resources !== undefined){
+let data210 = data209.resources;
+const _errs343 = errors;
+if(data210 && typeof data210 == "object" && !Array.isArray(data210)){
+if(data210.limits === undefined){
+const err391 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -18716,8 +19568,8 @@ vErrors.push(err391);
 }
 errors++;
 }
-if(data210.env === undefined){
-const err392 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data210.requests === undefined){
+const err392 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -18726,8 +19578,15 @@ vErrors.push(err392);
 }
 errors++;
 }
-if(data210.extraContainers === undefined){
-const err393 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+}
+var valid173 = _errs343 === errors;
+}
+if(data209.probes !== undefined){
+let data211 = data209.probes;
+const _errs344 = errors;
+if(data211 && typeof data211 == "object" && !Array.isArray(data211)){
+if(data211.liveness === undefined){
+const err393 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -18736,8 +19595,8 @@ vErrors.push(err393);
 }
 errors++;
 }
-if(data210.extraEnvFrom === undefined){
-const err394 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data211.readiness === undefined){
+const err394 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -18746,8 +19605,8 @@ vErrors.push(err394);
 }
 errors++;
 }
-if(data210.extraVolumeMounts === undefined){
-const err395 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data211.startup === undefined){
+const err395 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -18756,8 +19615,15 @@ vErrors.push(err395);
 }
 errors++;
 }
-if(data210.extraVolumes === undefined){
-const err396 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+}
+var valid173 = _errs344 === errors;
+}
+if(data209.autoscaling !== undefined){
+let data212 = data209.autoscaling;
+const _errs345 = errors;
+if(data212 && typeof data212 == "object" && !Array.isArray(data212)){
+if(data212.enabled === undefined){
+const err396 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -18766,8 +19632,8 @@ vErrors.push(err396);
 }
 errors++;
 }
-if(data210.initContainers === undefined){
-const err397 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data212.maxReplicas === undefined){
+const err397 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -18776,8 +19642,8 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(data210.javaDbConnector === undefined){
-const err398 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "javaDbConnector"},message:"must have required property '"+"javaDbConnector"+"'"};
+if(data212.minReplicas === undefined){
+const err398 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -18786,8 +19652,8 @@ vErrors.push(err398);
 }
 errors++;
 }
-if(data210.nodeSelector === undefined){
-const err399 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data212.targetCPUUtilizationPercentage === undefined){
+const err399 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -18796,8 +19662,18 @@ vErrors.push(err399);
 }
 errors++;
 }
-if(data210.podAnnotations === undefined){
-const err400 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+}
+var valid173 = _errs345 === errors;
+}
+}
+var valid170 = _errs342 === errors;
+}
+if(data195.dbConnector !== undefined){
+let data213 = data195.dbConnector;
+const _errs346 = errors;
+if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
+if(data213.affinity === undefined){
+const err400 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -18806,8 +19682,8 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(data210.podLabels === undefined){
-const err401 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data213.autoscaling === undefined){
+const err401 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -18816,8 +19692,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(data210.podSecurityContext === undefined){
-const err402 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data213.containerSecurityContext === undefined){
+const err402 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -18826,8 +19702,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-if(data210.preStopSleepSeconds === undefined){
-const err403 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data213.enabled === undefined){
+const err403 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -18836,8 +19712,8 @@ vErrors.push(err403);
 }
 errors++;
 }
-if(data210.priorityClassName === undefined){
-const err404 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data213.env === undefined){
+const err404 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -18846,8 +19722,8 @@ vErrors.push(err404);
 }
 errors++;
 }
-if(data210.resources === undefined){
-const err405 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data213.extraContainers === undefined){
+const err405 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -18856,8 +19732,8 @@ vErrors.push(err405);
 }
 errors++;
 }
-if(data210.tolerations === undefined){
-const err406 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data213.extraEnvFrom === undefined){
+const err406 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -18866,8 +19742,8 @@ vErrors.push(err406);
 }
 errors++;
 }
-if(data210.topologySpreadConstraints === undefined){
-const err407 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data213.extraVolumeMounts === undefined){
+const err407 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -18876,12 +19752,8 @@ vErrors.push(err407);
 }
 errors++;
 }
-if(data210.resources !== undefined){
-let data211 = data210.resources;
-const _errs344 = errors;
-if(data211 && typeof data211 == "object" && !Array.isArray(data211)){
-if(data211.limits === undefined){
-const err408 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data213.extraVolumes === undefined){
+const err408 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -18890,8 +19762,8 @@ vErrors.push(err408);
 }
 errors++;
 }
-if(data211.requests === undefined){
-const err409 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data213.initContainers === undefined){
+const err409 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -18900,15 +19772,8 @@ vErrors.push(err409);
 }
 errors++;
 }
-}
-var valid174 = _errs344 === errors;
-}
-if(data210.autoscaling !== undefined){
-let data212 = data210.autoscaling;
-const _errs345 = errors;
-if(data212 && typeof data212 == "object" && !Array.isArray(data212)){
-if(data212.enabled === undefined){
-const err410 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data213.javaDbConnector === undefined){
+const err410 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "javaDbConnector"},message:"must have required property '"+"javaDbConnector"+"'"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -18917,8 +19782,8 @@ vErrors.push(err410);
 }
 errors++;
 }
-if(data212.maxReplicas === undefined){
-const err411 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data213.nodeSelector === undefined){
+const err411 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -18927,8 +19792,8 @@ vErrors.push(err411);
 }
 errors++;
 }
-if(data212.minReplicas === undefined){
-const err412 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data213.podAnnotations === undefined){
+const err412 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -18937,8 +19802,8 @@ vErrors.push(err412);
 }
 errors++;
 }
-if(data212.targetCPUUtilizationPercentage === undefined){
-const err413 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data213.podLabels === undefined){
+const err413 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -18947,21 +19812,8 @@ vErrors.push(err413);
 }
 errors++;
 }
-}
-var valid174 = _errs345 === errors;
-}
-}
-var valid170 = _errs343 === errors;
-}
-}
-var valid160 = _errs328 === errors;
-}
-if(data.podDefaults !== undefined){
-let data213 = data.podDefaults;
-const _errs346 = errors;
-if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
-if(data213.affinity === undefined){
-const err414 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data213.podSecurityContext === undefined){
+const err414 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -18970,8 +19822,8 @@ vErrors.push(err414);
 }
 errors++;
 }
-if(data213.containerSecurityContext === undefined){
-const err415 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data213.preStopSleepSeconds === undefined){
+const err415 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -18980,8 +19832,8 @@ vErrors.push(err415);
 }
 errors++;
 }
-if(data213.env === undefined){
-const err416 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data213.priorityClassName === undefined){
+const err416 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -18990,8 +19842,8 @@ vErrors.push(err416);
 }
 errors++;
 }
-if(data213.extraContainers === undefined){
-const err417 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data213.probes === undefined){
+const err417 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -19000,8 +19852,8 @@ vErrors.push(err417);
 }
 errors++;
 }
-if(data213.extraEnvFrom === undefined){
-const err418 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data213.resources === undefined){
+const err418 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -19010,8 +19862,8 @@ vErrors.push(err418);
 }
 errors++;
 }
-if(data213.extraVolumeMounts === undefined){
-const err419 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data213.tolerations === undefined){
+const err419 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -19020,8 +19872,8 @@ vErrors.push(err419);
 }
 errors++;
 }
-if(data213.extraVolumes === undefined){
-const err420 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data213.topologySpreadConstraints === undefined){
+const err420 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -19030,8 +19882,12 @@ vErrors.push(err420);
 }
 errors++;
 }
-if(data213.initContainers === undefined){
-const err421 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data213.resources !== undefined){
+let data214 = data213.resources;
+const _errs347 = errors;
+if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
+if(data214.limits === undefined){
+const err421 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -19040,8 +19896,8 @@ vErrors.push(err421);
 }
 errors++;
 }
-if(data213.nodeSelector === undefined){
-const err422 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data214.requests === undefined){
+const err422 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -19050,8 +19906,15 @@ vErrors.push(err422);
 }
 errors++;
 }
-if(data213.podAnnotations === undefined){
-const err423 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+}
+var valid174 = _errs347 === errors;
+}
+if(data213.probes !== undefined){
+let data215 = data213.probes;
+const _errs348 = errors;
+if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
+if(data215.liveness === undefined){
+const err423 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -19060,8 +19923,8 @@ vErrors.push(err423);
 }
 errors++;
 }
-if(data213.podLabels === undefined){
-const err424 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data215.readiness === undefined){
+const err424 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -19070,8 +19933,8 @@ vErrors.push(err424);
 }
 errors++;
 }
-if(data213.podSecurityContext === undefined){
-const err425 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data215.startup === undefined){
+const err425 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -19080,8 +19943,15 @@ vErrors.push(err425);
 }
 errors++;
 }
-if(data213.preStopSleepSeconds === undefined){
-const err426 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+}
+var valid174 = _errs348 === errors;
+}
+if(data213.autoscaling !== undefined){
+let data216 = data213.autoscaling;
+const _errs349 = errors;
+if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
+if(data216.enabled === undefined){
+const err426 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -19090,8 +19960,8 @@ vErrors.push(err426);
 }
 errors++;
 }
-if(data213.priorityClassName === undefined){
-const err427 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data216.maxReplicas === undefined){
+const err427 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -19100,8 +19970,8 @@ vErrors.push(err427);
 }
 errors++;
 }
-if(data213.resources === undefined){
-const err428 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data216.minReplicas === undefined){
+const err428 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -19110,8 +19980,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(data213.tolerations === undefined){
-const err429 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data216.targetCPUUtilizationPercentage === undefined){
+const err429 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -19120,8 +19990,21 @@ vErrors.push(err429);
 }
 errors++;
 }
-if(data213.topologySpreadConstraints === undefined){
-const err430 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+}
+var valid174 = _errs349 === errors;
+}
+}
+var valid170 = _errs346 === errors;
+}
+}
+var valid160 = _errs328 === errors;
+}
+if(data.podDefaults !== undefined){
+let data217 = data.podDefaults;
+const _errs350 = errors;
+if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
+if(data217.affinity === undefined){
+const err430 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -19130,15 +20013,8 @@ vErrors.push(err430);
 }
 errors++;
 }
-}
-var valid160 = _errs346 === errors;
-}
-if(data.service !== undefined){
-let data214 = data.service;
-const _errs347 = errors;
-if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
-if(data214.annotations === undefined){
-const err431 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data217.containerSecurityContext === undefined){
+const err431 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -19147,8 +20023,8 @@ vErrors.push(err431);
 }
 errors++;
 }
-if(data214.port === undefined){
-const err432 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data217.env === undefined){
+const err432 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -19157,8 +20033,8 @@ vErrors.push(err432);
 }
 errors++;
 }
-if(data214.type === undefined){
-const err433 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data217.extraContainers === undefined){
+const err433 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -19167,15 +20043,8 @@ vErrors.push(err433);
 }
 errors++;
 }
-}
-var valid160 = _errs347 === errors;
-}
-if(data.ingress !== undefined){
-let data215 = data.ingress;
-const _errs348 = errors;
-if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
-if(data215.annotations === undefined){
-const err434 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data217.extraEnvFrom === undefined){
+const err434 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -19184,8 +20053,8 @@ vErrors.push(err434);
 }
 errors++;
 }
-if(data215.className === undefined){
-const err435 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(data217.extraVolumeMounts === undefined){
+const err435 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -19194,8 +20063,8 @@ vErrors.push(err435);
 }
 errors++;
 }
-if(data215.enabled === undefined){
-const err436 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data217.extraVolumes === undefined){
+const err436 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -19204,8 +20073,8 @@ vErrors.push(err436);
 }
 errors++;
 }
-if(data215.extraHosts === undefined){
-const err437 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
+if(data217.initContainers === undefined){
+const err437 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -19214,8 +20083,8 @@ vErrors.push(err437);
 }
 errors++;
 }
-if(data215.extraPaths === undefined){
-const err438 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
+if(data217.nodeSelector === undefined){
+const err438 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -19224,8 +20093,8 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(data215.gateway === undefined){
-const err439 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(data217.podAnnotations === undefined){
+const err439 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -19234,8 +20103,8 @@ vErrors.push(err439);
 }
 errors++;
 }
-if(data215.host === undefined){
-const err440 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data217.podLabels === undefined){
+const err440 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -19244,8 +20113,8 @@ vErrors.push(err440);
 }
 errors++;
 }
-if(data215.kind === undefined){
-const err441 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data217.podSecurityContext === undefined){
+const err441 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -19254,8 +20123,8 @@ vErrors.push(err441);
 }
 errors++;
 }
-if(data215.tls === undefined){
-const err442 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data217.preStopSleepSeconds === undefined){
+const err442 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -19264,12 +20133,8 @@ vErrors.push(err442);
 }
 errors++;
 }
-if(data215.tls !== undefined){
-let data216 = data215.tls;
-const _errs349 = errors;
-if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
-if(data216.enabled === undefined){
-const err443 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/28/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data217.priorityClassName === undefined){
+const err443 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -19278,8 +20143,8 @@ vErrors.push(err443);
 }
 errors++;
 }
-if(data216.secretName === undefined){
-const err444 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/28/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data217.resources === undefined){
+const err444 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -19288,15 +20153,8 @@ vErrors.push(err444);
 }
 errors++;
 }
-}
-var valid175 = _errs349 === errors;
-}
-if(data215.gateway !== undefined){
-let data217 = data215.gateway;
-const _errs350 = errors;
-if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
-if(data217.name === undefined){
-const err445 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data217.tolerations === undefined){
+const err445 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -19305,8 +20163,8 @@ vErrors.push(err445);
 }
 errors++;
 }
-if(data217.namespace === undefined){
-const err446 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data217.topologySpreadConstraints === undefined){
+const err446 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -19315,8 +20173,15 @@ vErrors.push(err446);
 }
 errors++;
 }
-if(data217.sectionName === undefined){
-const err447 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+}
+var valid160 = _errs350 === errors;
+}
+if(data.service !== undefined){
+let data218 = data.service;
+const _errs351 = errors;
+if(data218 && typeof data218 == "object" && !Array.isArray(data218)){
+if(data218.annotations === undefined){
+const err447 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -19325,18 +20190,8 @@ vErrors.push(err447);
 }
 errors++;
 }
-}
-var valid175 = _errs350 === errors;
-}
-}
-var valid160 = _errs348 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data218 = data.serviceAccount;
-const _errs351 = errors;
-if(data218 && typeof data218 == "object" && !Array.isArray(data218)){
-if(data218.annotations === undefined){
-const err448 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data218.port === undefined){
+const err448 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -19345,8 +20200,8 @@ vErrors.push(err448);
 }
 errors++;
 }
-if(data218.create === undefined){
-const err449 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+if(data218.type === undefined){
+const err449 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -19355,8 +20210,15 @@ vErrors.push(err449);
 }
 errors++;
 }
-if(data218.name === undefined){
-const err450 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+var valid160 = _errs351 === errors;
+}
+if(data.ingress !== undefined){
+let data219 = data.ingress;
+const _errs352 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.annotations === undefined){
+const err450 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -19365,15 +20227,8 @@ vErrors.push(err450);
 }
 errors++;
 }
-}
-var valid160 = _errs351 === errors;
-}
-if(data.tests !== undefined){
-let data219 = data.tests;
-const _errs352 = errors;
-if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
-if(data219.enabled === undefined){
-const err451 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/28/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data219.className === undefined){
+const err451 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -19382,15 +20237,8 @@ vErrors.push(err451);
 }
 errors++;
 }
-}
-var valid160 = _errs352 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data220 = data.networkPolicy;
-const _errs353 = errors;
-if(data220 && typeof data220 == "object" && !Array.isArray(data220)){
-if(data220.blobStorage === undefined){
-const err452 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "blobStorage"},message:"must have required property '"+"blobStorage"+"'"};
+if(data219.enabled === undefined){
+const err452 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -19399,8 +20247,8 @@ vErrors.push(err452);
 }
 errors++;
 }
-if(data220.databaseCIDRs === undefined){
-const err453 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(data219.extraHosts === undefined){
+const err453 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -19409,8 +20257,8 @@ vErrors.push(err453);
 }
 errors++;
 }
-if(data220.dnsFrom === undefined){
-const err454 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(data219.extraPaths === undefined){
+const err454 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -19419,8 +20267,8 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(data220.ingressControllerFrom === undefined){
-const err455 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(data219.gateway === undefined){
+const err455 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -19429,8 +20277,8 @@ vErrors.push(err455);
 }
 errors++;
 }
-if(data220.licenseCIDRs === undefined){
-const err456 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(data219.host === undefined){
+const err456 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -19439,8 +20287,8 @@ vErrors.push(err456);
 }
 errors++;
 }
-if(data220.resources === undefined){
-const err457 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data219.kind === undefined){
+const err457 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -19449,8 +20297,8 @@ vErrors.push(err457);
 }
 errors++;
 }
-if(data220.sourceControl === undefined){
-const err458 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(data219.tls === undefined){
+const err458 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -19459,8 +20307,12 @@ vErrors.push(err458);
 }
 errors++;
 }
-if(data220.temporalCIDRs === undefined){
-const err459 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data219.tls !== undefined){
+let data220 = data219.tls;
+const _errs353 = errors;
+if(data220 && typeof data220 == "object" && !Array.isArray(data220)){
+if(data220.enabled === undefined){
+const err459 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/28/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -19469,15 +20321,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-}
-var valid160 = _errs353 === errors;
-}
-}
-var _valid31 = _errs293 === errors;
-valid159 = _valid31;
-}
-if(!valid159){
-const err460 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data220.secretName === undefined){
+const err460 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/28/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -19486,15 +20331,15 @@ vErrors.push(err460);
 }
 errors++;
 }
-var valid0 = _errs290 === errors;
+}
+var valid175 = _errs353 === errors;
+}
+if(data219.gateway !== undefined){
+let data221 = data219.gateway;
 const _errs354 = errors;
-const _errs355 = errors;
-let valid176 = true;
-const _errs356 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing57;
-if((data.profile === undefined) && (missing57 = "profile")){
-const err461 = {};
+if(data221 && typeof data221 == "object" && !Array.isArray(data221)){
+if(data221.name === undefined){
+const err461 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -19503,12 +20348,8 @@ vErrors.push(err461);
 }
 errors++;
 }
-else {
-if(data.profile !== undefined){
-let data221 = data.profile;
-const _errs357 = errors;
-if("production" !== data221){
-const err462 = {};
+if(data221.namespace === undefined){
+const err462 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -19517,48 +20358,8 @@ vErrors.push(err462);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs357){
-}
-var valid177 = _errs357 === errors;
-}
-else {
-var valid177 = true;
-}
-if(valid177){
-}
-}
-}
-if(errors === _errs356){
-}
-var _valid32 = _errs356 === errors;
-errors = _errs355;
-if(vErrors !== null){
-if(_errs355){
-vErrors.length = _errs355;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid32){
-const _errs358 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool !== undefined){
-let data222 = data.retool;
-const _errs359 = errors;
-if(data222 && typeof data222 == "object" && !Array.isArray(data222)){
-if(data222.licenseKey !== undefined){
-let data223 = data222.licenseKey;
-const _errs360 = errors;
-const _errs361 = errors;
-const _errs362 = errors;
-const _errs363 = errors;
-if(errors === _errs362){
-if(typeof data223 === "string"){
-if(!pattern10.test(data223)){
-const err463 = {};
+if(data221.sectionName === undefined){
+const err463 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -19567,11 +20368,18 @@ vErrors.push(err463);
 }
 errors++;
 }
-else {
+}
+var valid175 = _errs354 === errors;
 }
 }
-else {
-const err464 = {};
+var valid160 = _errs352 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data222 = data.serviceAccount;
+const _errs355 = errors;
+if(data222 && typeof data222 == "object" && !Array.isArray(data222)){
+if(data222.annotations === undefined){
+const err464 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -19580,12 +20388,8 @@ vErrors.push(err464);
 }
 errors++;
 }
-if(errors === _errs362){
-}
-}
-var valid180 = _errs362 === errors;
-if(valid180){
-const err465 = {instancePath:instancePath+"/retool/licenseKey",schemaPath:"#/allOf/29/then/properties/retool/properties/licenseKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data222.create === undefined){
+const err465 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -19594,29 +20398,8 @@ vErrors.push(err465);
 }
 errors++;
 }
-else {
-errors = _errs361;
-if(vErrors !== null){
-if(_errs361){
-vErrors.length = _errs361;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid179 = _errs360 === errors;
-}
-if(data222.encryptionKey !== undefined){
-let data224 = data222.encryptionKey;
-const _errs364 = errors;
-const _errs365 = errors;
-const _errs366 = errors;
-const _errs367 = errors;
-if(errors === _errs366){
-if(typeof data224 === "string"){
-if(!pattern10.test(data224)){
-const err466 = {};
+if(data222.name === undefined){
+const err466 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -19625,11 +20408,15 @@ vErrors.push(err466);
 }
 errors++;
 }
-else {
 }
+var valid160 = _errs355 === errors;
 }
-else {
-const err467 = {};
+if(data.tests !== undefined){
+let data223 = data.tests;
+const _errs356 = errors;
+if(data223 && typeof data223 == "object" && !Array.isArray(data223)){
+if(data223.enabled === undefined){
+const err467 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/28/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -19638,17 +20425,215 @@ vErrors.push(err467);
 }
 errors++;
 }
-if(errors === _errs366){
 }
+var valid160 = _errs356 === errors;
 }
-var valid181 = _errs366 === errors;
-if(valid181){
-const err468 = {instancePath:instancePath+"/retool/encryptionKey",schemaPath:"#/allOf/29/then/properties/retool/properties/encryptionKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.networkPolicy !== undefined){
+let data224 = data.networkPolicy;
+const _errs357 = errors;
+if(data224 && typeof data224 == "object" && !Array.isArray(data224)){
+if(data224.blobStorage === undefined){
+const err468 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "blobStorage"},message:"must have required property '"+"blobStorage"+"'"};
 if(vErrors === null){
 vErrors = [err468];
 }
 else {
 vErrors.push(err468);
+}
+errors++;
+}
+if(data224.databaseCIDRs === undefined){
+const err469 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err469];
+}
+else {
+vErrors.push(err469);
+}
+errors++;
+}
+if(data224.dnsFrom === undefined){
+const err470 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(vErrors === null){
+vErrors = [err470];
+}
+else {
+vErrors.push(err470);
+}
+errors++;
+}
+if(data224.ingressControllerFrom === undefined){
+const err471 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(vErrors === null){
+vErrors = [err471];
+}
+else {
+vErrors.push(err471);
+}
+errors++;
+}
+if(data224.licenseCIDRs === undefined){
+const err472 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err472];
+}
+else {
+vErrors.push(err472);
+}
+errors++;
+}
+if(data224.resources === undefined){
+const err473 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err473];
+}
+else {
+vErrors.push(err473);
+}
+errors++;
+}
+if(data224.sourceControl === undefined){
+const err474 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
+}
+errors++;
+}
+if(data224.temporalCIDRs === undefined){
+const err475 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
+}
+errors++;
+}
+}
+var valid160 = _errs357 === errors;
+}
+}
+var _valid31 = _errs293 === errors;
+valid159 = _valid31;
+}
+if(!valid159){
+const err476 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+var valid0 = _errs290 === errors;
+const _errs358 = errors;
+const _errs359 = errors;
+let valid176 = true;
+const _errs360 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing57;
+if((data.profile === undefined) && (missing57 = "profile")){
+const err477 = {};
+if(vErrors === null){
+vErrors = [err477];
+}
+else {
+vErrors.push(err477);
+}
+errors++;
+}
+else {
+if(data.profile !== undefined){
+let data225 = data.profile;
+const _errs361 = errors;
+if("production" !== data225){
+const err478 = {};
+if(vErrors === null){
+vErrors = [err478];
+}
+else {
+vErrors.push(err478);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs361){
+}
+var valid177 = _errs361 === errors;
+}
+else {
+var valid177 = true;
+}
+if(valid177){
+}
+}
+}
+if(errors === _errs360){
+}
+var _valid32 = _errs360 === errors;
+errors = _errs359;
+if(vErrors !== null){
+if(_errs359){
+vErrors.length = _errs359;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid32){
+const _errs362 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool !== undefined){
+let data226 = data.retool;
+const _errs363 = errors;
+if(data226 && typeof data226 == "object" && !Array.isArray(data226)){
+if(data226.licenseKey !== undefined){
+let data227 = data226.licenseKey;
+const _errs364 = errors;
+const _errs365 = errors;
+const _errs366 = errors;
+const _errs367 = errors;
+if(errors === _errs366){
+if(typeof data227 === "string"){
+if(!pattern10.test(data227)){
+const err479 = {};
+if(vErrors === null){
+vErrors = [err479];
+}
+else {
+vErrors.push(err479);
+}
+errors++;
+}
+else {
+}
+}
+else {
+const err480 = {};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+if(errors === _errs366){
+}
+}
+var valid180 = _errs366 === errors;
+if(valid180){
+const err481 = {instancePath:instancePath+"/retool/licenseKey",schemaPath:"#/allOf/29/then/properties/retool/properties/licenseKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
 }
 errors++;
 }
@@ -19665,21 +20650,21 @@ vErrors = null;
 }
 var valid179 = _errs364 === errors;
 }
-if(data222.jwtSecret !== undefined){
-let data225 = data222.jwtSecret;
+if(data226.encryptionKey !== undefined){
+let data228 = data226.encryptionKey;
 const _errs368 = errors;
 const _errs369 = errors;
 const _errs370 = errors;
 const _errs371 = errors;
 if(errors === _errs370){
-if(typeof data225 === "string"){
-if(!pattern10.test(data225)){
-const err469 = {};
+if(typeof data228 === "string"){
+if(!pattern10.test(data228)){
+const err482 = {};
 if(vErrors === null){
-vErrors = [err469];
+vErrors = [err482];
 }
 else {
-vErrors.push(err469);
+vErrors.push(err482);
 }
 errors++;
 }
@@ -19687,26 +20672,26 @@ else {
 }
 }
 else {
-const err470 = {};
+const err483 = {};
 if(vErrors === null){
-vErrors = [err470];
+vErrors = [err483];
 }
 else {
-vErrors.push(err470);
+vErrors.push(err483);
 }
 errors++;
 }
 if(errors === _errs370){
 }
 }
-var valid182 = _errs370 === errors;
-if(valid182){
-const err471 = {instancePath:instancePath+"/retool/jwtSecret",schemaPath:"#/allOf/29/then/properties/retool/properties/jwtSecret/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid181 = _errs370 === errors;
+if(valid181){
+const err484 = {instancePath:instancePath+"/retool/encryptionKey",schemaPath:"#/allOf/29/then/properties/retool/properties/encryptionKey/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err471];
+vErrors = [err484];
 }
 else {
-vErrors.push(err471);
+vErrors.push(err484);
 }
 errors++;
 }
@@ -19723,58 +20708,21 @@ vErrors = null;
 }
 var valid179 = _errs368 === errors;
 }
-}
-var valid178 = _errs359 === errors;
-}
-if(data.database !== undefined){
-let data226 = data.database;
+if(data226.jwtSecret !== undefined){
+let data229 = data226.jwtSecret;
 const _errs372 = errors;
-if(!(validate66(data226, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid178 = _errs372 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data227 = data.retoolDatabase;
 const _errs373 = errors;
-if(!(validate66(data227, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid178 = _errs373 === errors;
-}
-if(data.blobStorage !== undefined){
-let data228 = data.blobStorage;
 const _errs374 = errors;
-if(data228 && typeof data228 == "object" && !Array.isArray(data228)){
-if(data228.external !== undefined){
-let data229 = data228.external;
 const _errs375 = errors;
-if(data229 && typeof data229 == "object" && !Array.isArray(data229)){
-if(data229.s3 !== undefined){
-let data230 = data229.s3;
-const _errs376 = errors;
-if(data230 && typeof data230 == "object" && !Array.isArray(data230)){
-if(data230.accessKeyId !== undefined){
-let data231 = data230.accessKeyId;
-const _errs377 = errors;
-const _errs378 = errors;
-const _errs379 = errors;
-const _errs380 = errors;
-if(errors === _errs379){
-if(typeof data231 === "string"){
-if(!pattern10.test(data231)){
-const err472 = {};
+if(errors === _errs374){
+if(typeof data229 === "string"){
+if(!pattern10.test(data229)){
+const err485 = {};
 if(vErrors === null){
-vErrors = [err472];
+vErrors = [err485];
 }
 else {
-vErrors.push(err472);
+vErrors.push(err485);
 }
 errors++;
 }
@@ -19782,57 +20730,94 @@ else {
 }
 }
 else {
-const err473 = {};
+const err486 = {};
 if(vErrors === null){
-vErrors = [err473];
+vErrors = [err486];
 }
 else {
-vErrors.push(err473);
+vErrors.push(err486);
 }
 errors++;
 }
-if(errors === _errs379){
+if(errors === _errs374){
 }
 }
-var valid186 = _errs379 === errors;
-if(valid186){
-const err474 = {instancePath:instancePath+"/blobStorage/external/s3/accessKeyId",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/s3/properties/accessKeyId/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid182 = _errs374 === errors;
+if(valid182){
+const err487 = {instancePath:instancePath+"/retool/jwtSecret",schemaPath:"#/allOf/29/then/properties/retool/properties/jwtSecret/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err474];
+vErrors = [err487];
 }
 else {
-vErrors.push(err474);
+vErrors.push(err487);
 }
 errors++;
 }
 else {
-errors = _errs378;
+errors = _errs373;
 if(vErrors !== null){
-if(_errs378){
-vErrors.length = _errs378;
+if(_errs373){
+vErrors.length = _errs373;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid185 = _errs377 === errors;
+var valid179 = _errs372 === errors;
 }
-if(data230.secretAccessKey !== undefined){
-let data232 = data230.secretAccessKey;
+}
+var valid178 = _errs363 === errors;
+}
+if(data.database !== undefined){
+let data230 = data.database;
+const _errs376 = errors;
+if(!(validate66(data230, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid178 = _errs376 === errors;
+}
+if(data.retoolDatabase !== undefined){
+let data231 = data.retoolDatabase;
+const _errs377 = errors;
+if(!(validate66(data231, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid178 = _errs377 === errors;
+}
+if(data.blobStorage !== undefined){
+let data232 = data.blobStorage;
+const _errs378 = errors;
+if(data232 && typeof data232 == "object" && !Array.isArray(data232)){
+if(data232.external !== undefined){
+let data233 = data232.external;
+const _errs379 = errors;
+if(data233 && typeof data233 == "object" && !Array.isArray(data233)){
+if(data233.s3 !== undefined){
+let data234 = data233.s3;
+const _errs380 = errors;
+if(data234 && typeof data234 == "object" && !Array.isArray(data234)){
+if(data234.accessKeyId !== undefined){
+let data235 = data234.accessKeyId;
 const _errs381 = errors;
 const _errs382 = errors;
 const _errs383 = errors;
 const _errs384 = errors;
 if(errors === _errs383){
-if(typeof data232 === "string"){
-if(!pattern10.test(data232)){
-const err475 = {};
+if(typeof data235 === "string"){
+if(!pattern10.test(data235)){
+const err488 = {};
 if(vErrors === null){
-vErrors = [err475];
+vErrors = [err488];
 }
 else {
-vErrors.push(err475);
+vErrors.push(err488);
 }
 errors++;
 }
@@ -19840,26 +20825,26 @@ else {
 }
 }
 else {
-const err476 = {};
+const err489 = {};
 if(vErrors === null){
-vErrors = [err476];
+vErrors = [err489];
 }
 else {
-vErrors.push(err476);
+vErrors.push(err489);
 }
 errors++;
 }
 if(errors === _errs383){
 }
 }
-var valid187 = _errs383 === errors;
-if(valid187){
-const err477 = {instancePath:instancePath+"/blobStorage/external/s3/secretAccessKey",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/s3/properties/secretAccessKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid186 = _errs383 === errors;
+if(valid186){
+const err490 = {instancePath:instancePath+"/blobStorage/external/s3/accessKeyId",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/s3/properties/accessKeyId/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err477];
+vErrors = [err490];
 }
 else {
-vErrors.push(err477);
+vErrors.push(err490);
 }
 errors++;
 }
@@ -19876,28 +20861,21 @@ vErrors = null;
 }
 var valid185 = _errs381 === errors;
 }
-}
-var valid184 = _errs376 === errors;
-}
-if(data229.gcs !== undefined){
-let data233 = data229.gcs;
+if(data234.secretAccessKey !== undefined){
+let data236 = data234.secretAccessKey;
 const _errs385 = errors;
-if(data233 && typeof data233 == "object" && !Array.isArray(data233)){
-if(data233.credentials !== undefined){
-let data234 = data233.credentials;
 const _errs386 = errors;
 const _errs387 = errors;
 const _errs388 = errors;
-const _errs389 = errors;
-if(errors === _errs388){
-if(typeof data234 === "string"){
-if(!pattern10.test(data234)){
-const err478 = {};
+if(errors === _errs387){
+if(typeof data236 === "string"){
+if(!pattern10.test(data236)){
+const err491 = {};
 if(vErrors === null){
-vErrors = [err478];
+vErrors = [err491];
 }
 else {
-vErrors.push(err478);
+vErrors.push(err491);
 }
 errors++;
 }
@@ -19905,64 +20883,64 @@ else {
 }
 }
 else {
-const err479 = {};
+const err492 = {};
 if(vErrors === null){
-vErrors = [err479];
+vErrors = [err492];
 }
 else {
-vErrors.push(err479);
+vErrors.push(err492);
 }
 errors++;
 }
-if(errors === _errs388){
+if(errors === _errs387){
 }
 }
-var valid189 = _errs388 === errors;
-if(valid189){
-const err480 = {instancePath:instancePath+"/blobStorage/external/gcs/credentials",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/gcs/properties/credentials/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid187 = _errs387 === errors;
+if(valid187){
+const err493 = {instancePath:instancePath+"/blobStorage/external/s3/secretAccessKey",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/s3/properties/secretAccessKey/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err480];
+vErrors = [err493];
 }
 else {
-vErrors.push(err480);
+vErrors.push(err493);
 }
 errors++;
 }
 else {
-errors = _errs387;
+errors = _errs386;
 if(vErrors !== null){
-if(_errs387){
-vErrors.length = _errs387;
+if(_errs386){
+vErrors.length = _errs386;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid188 = _errs386 === errors;
+var valid185 = _errs385 === errors;
 }
 }
-var valid184 = _errs385 === errors;
+var valid184 = _errs380 === errors;
 }
-if(data229.azure !== undefined){
-let data235 = data229.azure;
+if(data233.gcs !== undefined){
+let data237 = data233.gcs;
+const _errs389 = errors;
+if(data237 && typeof data237 == "object" && !Array.isArray(data237)){
+if(data237.credentials !== undefined){
+let data238 = data237.credentials;
 const _errs390 = errors;
-if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
-if(data235.connectionString !== undefined){
-let data236 = data235.connectionString;
 const _errs391 = errors;
 const _errs392 = errors;
 const _errs393 = errors;
-const _errs394 = errors;
-if(errors === _errs393){
-if(typeof data236 === "string"){
-if(!pattern10.test(data236)){
-const err481 = {};
+if(errors === _errs392){
+if(typeof data238 === "string"){
+if(!pattern10.test(data238)){
+const err494 = {};
 if(vErrors === null){
-vErrors = [err481];
+vErrors = [err494];
 }
 else {
-vErrors.push(err481);
+vErrors.push(err494);
 }
 errors++;
 }
@@ -19970,78 +20948,64 @@ else {
 }
 }
 else {
-const err482 = {};
+const err495 = {};
 if(vErrors === null){
-vErrors = [err482];
+vErrors = [err495];
 }
 else {
-vErrors.push(err482);
+vErrors.push(err495);
 }
 errors++;
 }
-if(errors === _errs393){
+if(errors === _errs392){
 }
 }
-var valid191 = _errs393 === errors;
-if(valid191){
-const err483 = {instancePath:instancePath+"/blobStorage/external/azure/connectionString",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/azure/properties/connectionString/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid189 = _errs392 === errors;
+if(valid189){
+const err496 = {instancePath:instancePath+"/blobStorage/external/gcs/credentials",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/gcs/properties/credentials/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err483];
+vErrors = [err496];
 }
 else {
-vErrors.push(err483);
+vErrors.push(err496);
 }
 errors++;
 }
 else {
-errors = _errs392;
+errors = _errs391;
 if(vErrors !== null){
-if(_errs392){
-vErrors.length = _errs392;
+if(_errs391){
+vErrors.length = _errs391;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid190 = _errs391 === errors;
+var valid188 = _errs390 === errors;
 }
 }
-var valid184 = _errs390 === errors;
+var valid184 = _errs389 === errors;
 }
-}
-var valid183 = _errs375 === errors;
-}
-}
-var valid178 = _errs374 === errors;
-}
-if(data.temporal !== undefined){
-let data237 = data.temporal;
-const _errs395 = errors;
-if(data237 && typeof data237 == "object" && !Array.isArray(data237)){
-if(data237.external !== undefined){
-let data238 = data237.external;
-const _errs396 = errors;
-if(data238 && typeof data238 == "object" && !Array.isArray(data238)){
-if(data238.tls !== undefined){
-let data239 = data238.tls;
-const _errs397 = errors;
+if(data233.azure !== undefined){
+let data239 = data233.azure;
+const _errs394 = errors;
 if(data239 && typeof data239 == "object" && !Array.isArray(data239)){
-if(data239.clientCert !== undefined){
-let data240 = data239.clientCert;
+if(data239.connectionString !== undefined){
+let data240 = data239.connectionString;
+const _errs395 = errors;
+const _errs396 = errors;
+const _errs397 = errors;
 const _errs398 = errors;
-const _errs399 = errors;
-const _errs400 = errors;
-const _errs401 = errors;
-if(errors === _errs400){
+if(errors === _errs397){
 if(typeof data240 === "string"){
 if(!pattern10.test(data240)){
-const err484 = {};
+const err497 = {};
 if(vErrors === null){
-vErrors = [err484];
+vErrors = [err497];
 }
 else {
-vErrors.push(err484);
+vErrors.push(err497);
 }
 errors++;
 }
@@ -20049,57 +21013,78 @@ else {
 }
 }
 else {
-const err485 = {};
+const err498 = {};
 if(vErrors === null){
-vErrors = [err485];
+vErrors = [err498];
 }
 else {
-vErrors.push(err485);
+vErrors.push(err498);
 }
 errors++;
 }
-if(errors === _errs400){
+if(errors === _errs397){
 }
 }
-var valid195 = _errs400 === errors;
-if(valid195){
-const err486 = {instancePath:instancePath+"/temporal/external/tls/clientCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/clientCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid191 = _errs397 === errors;
+if(valid191){
+const err499 = {instancePath:instancePath+"/blobStorage/external/azure/connectionString",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/azure/properties/connectionString/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err486];
+vErrors = [err499];
 }
 else {
-vErrors.push(err486);
+vErrors.push(err499);
 }
 errors++;
 }
 else {
-errors = _errs399;
+errors = _errs396;
 if(vErrors !== null){
-if(_errs399){
-vErrors.length = _errs399;
+if(_errs396){
+vErrors.length = _errs396;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid194 = _errs398 === errors;
+var valid190 = _errs395 === errors;
 }
-if(data239.clientKey !== undefined){
-let data241 = data239.clientKey;
+}
+var valid184 = _errs394 === errors;
+}
+}
+var valid183 = _errs379 === errors;
+}
+}
+var valid178 = _errs378 === errors;
+}
+if(data.temporal !== undefined){
+let data241 = data.temporal;
+const _errs399 = errors;
+if(data241 && typeof data241 == "object" && !Array.isArray(data241)){
+if(data241.external !== undefined){
+let data242 = data241.external;
+const _errs400 = errors;
+if(data242 && typeof data242 == "object" && !Array.isArray(data242)){
+if(data242.tls !== undefined){
+let data243 = data242.tls;
+const _errs401 = errors;
+if(data243 && typeof data243 == "object" && !Array.isArray(data243)){
+if(data243.clientCert !== undefined){
+let data244 = data243.clientCert;
 const _errs402 = errors;
 const _errs403 = errors;
 const _errs404 = errors;
 const _errs405 = errors;
 if(errors === _errs404){
-if(typeof data241 === "string"){
-if(!pattern10.test(data241)){
-const err487 = {};
+if(typeof data244 === "string"){
+if(!pattern10.test(data244)){
+const err500 = {};
 if(vErrors === null){
-vErrors = [err487];
+vErrors = [err500];
 }
 else {
-vErrors.push(err487);
+vErrors.push(err500);
 }
 errors++;
 }
@@ -20107,26 +21092,26 @@ else {
 }
 }
 else {
-const err488 = {};
+const err501 = {};
 if(vErrors === null){
-vErrors = [err488];
+vErrors = [err501];
 }
 else {
-vErrors.push(err488);
+vErrors.push(err501);
 }
 errors++;
 }
 if(errors === _errs404){
 }
 }
-var valid196 = _errs404 === errors;
-if(valid196){
-const err489 = {instancePath:instancePath+"/temporal/external/tls/clientKey",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/clientKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid195 = _errs404 === errors;
+if(valid195){
+const err502 = {instancePath:instancePath+"/temporal/external/tls/clientCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/clientCert/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err489];
+vErrors = [err502];
 }
 else {
-vErrors.push(err489);
+vErrors.push(err502);
 }
 errors++;
 }
@@ -20143,21 +21128,21 @@ vErrors = null;
 }
 var valid194 = _errs402 === errors;
 }
-if(data239.caCert !== undefined){
-let data242 = data239.caCert;
+if(data243.clientKey !== undefined){
+let data245 = data243.clientKey;
 const _errs406 = errors;
 const _errs407 = errors;
 const _errs408 = errors;
 const _errs409 = errors;
 if(errors === _errs408){
-if(typeof data242 === "string"){
-if(!pattern10.test(data242)){
-const err490 = {};
+if(typeof data245 === "string"){
+if(!pattern10.test(data245)){
+const err503 = {};
 if(vErrors === null){
-vErrors = [err490];
+vErrors = [err503];
 }
 else {
-vErrors.push(err490);
+vErrors.push(err503);
 }
 errors++;
 }
@@ -20165,26 +21150,26 @@ else {
 }
 }
 else {
-const err491 = {};
+const err504 = {};
 if(vErrors === null){
-vErrors = [err491];
+vErrors = [err504];
 }
 else {
-vErrors.push(err491);
+vErrors.push(err504);
 }
 errors++;
 }
 if(errors === _errs408){
 }
 }
-var valid197 = _errs408 === errors;
-if(valid197){
-const err492 = {instancePath:instancePath+"/temporal/external/tls/caCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid196 = _errs408 === errors;
+if(valid196){
+const err505 = {instancePath:instancePath+"/temporal/external/tls/clientKey",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/clientKey/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err492];
+vErrors = [err505];
 }
 else {
-vErrors.push(err492);
+vErrors.push(err505);
 }
 errors++;
 }
@@ -20201,39 +21186,21 @@ vErrors = null;
 }
 var valid194 = _errs406 === errors;
 }
-}
-var valid193 = _errs397 === errors;
-}
-}
-var valid192 = _errs396 === errors;
-}
-if(data237.local !== undefined){
-let data243 = data237.local;
+if(data243.caCert !== undefined){
+let data246 = data243.caCert;
 const _errs410 = errors;
-if(data243 && typeof data243 == "object" && !Array.isArray(data243)){
-if(data243.persistence !== undefined){
-let data244 = data243.persistence;
 const _errs411 = errors;
-if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
-if(data244.external !== undefined){
-let data245 = data244.external;
 const _errs412 = errors;
-if(data245 && typeof data245 == "object" && !Array.isArray(data245)){
-if(data245.password !== undefined){
-let data246 = data245.password;
 const _errs413 = errors;
-const _errs414 = errors;
-const _errs415 = errors;
-const _errs416 = errors;
-if(errors === _errs415){
+if(errors === _errs412){
 if(typeof data246 === "string"){
 if(!pattern10.test(data246)){
-const err493 = {};
+const err506 = {};
 if(vErrors === null){
-vErrors = [err493];
+vErrors = [err506];
 }
 else {
-vErrors.push(err493);
+vErrors.push(err506);
 }
 errors++;
 }
@@ -20241,57 +21208,75 @@ else {
 }
 }
 else {
-const err494 = {};
+const err507 = {};
 if(vErrors === null){
-vErrors = [err494];
+vErrors = [err507];
 }
 else {
-vErrors.push(err494);
+vErrors.push(err507);
 }
 errors++;
 }
-if(errors === _errs415){
+if(errors === _errs412){
 }
 }
-var valid201 = _errs415 === errors;
-if(valid201){
-const err495 = {instancePath:instancePath+"/temporal/local/persistence/external/password",schemaPath:"#/allOf/29/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/password/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid197 = _errs412 === errors;
+if(valid197){
+const err508 = {instancePath:instancePath+"/temporal/external/tls/caCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err495];
+vErrors = [err508];
 }
 else {
-vErrors.push(err495);
+vErrors.push(err508);
 }
 errors++;
 }
 else {
-errors = _errs414;
+errors = _errs411;
 if(vErrors !== null){
-if(_errs414){
-vErrors.length = _errs414;
+if(_errs411){
+vErrors.length = _errs411;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid200 = _errs413 === errors;
+var valid194 = _errs410 === errors;
 }
-if(data245.caCert !== undefined){
-let data247 = data245.caCert;
+}
+var valid193 = _errs401 === errors;
+}
+}
+var valid192 = _errs400 === errors;
+}
+if(data241.local !== undefined){
+let data247 = data241.local;
+const _errs414 = errors;
+if(data247 && typeof data247 == "object" && !Array.isArray(data247)){
+if(data247.persistence !== undefined){
+let data248 = data247.persistence;
+const _errs415 = errors;
+if(data248 && typeof data248 == "object" && !Array.isArray(data248)){
+if(data248.external !== undefined){
+let data249 = data248.external;
+const _errs416 = errors;
+if(data249 && typeof data249 == "object" && !Array.isArray(data249)){
+if(data249.password !== undefined){
+let data250 = data249.password;
 const _errs417 = errors;
 const _errs418 = errors;
 const _errs419 = errors;
 const _errs420 = errors;
 if(errors === _errs419){
-if(typeof data247 === "string"){
-if(!pattern10.test(data247)){
-const err496 = {};
+if(typeof data250 === "string"){
+if(!pattern10.test(data250)){
+const err509 = {};
 if(vErrors === null){
-vErrors = [err496];
+vErrors = [err509];
 }
 else {
-vErrors.push(err496);
+vErrors.push(err509);
 }
 errors++;
 }
@@ -20299,26 +21284,26 @@ else {
 }
 }
 else {
-const err497 = {};
+const err510 = {};
 if(vErrors === null){
-vErrors = [err497];
+vErrors = [err510];
 }
 else {
-vErrors.push(err497);
+vErrors.push(err510);
 }
 errors++;
 }
 if(errors === _errs419){
 }
 }
-var valid202 = _errs419 === errors;
-if(valid202){
-const err498 = {instancePath:instancePath+"/temporal/local/persistence/external/caCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid201 = _errs419 === errors;
+if(valid201){
+const err511 = {instancePath:instancePath+"/temporal/local/persistence/external/password",schemaPath:"#/allOf/29/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/password/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err498];
+vErrors = [err511];
 }
 else {
-vErrors.push(err498);
+vErrors.push(err511);
 }
 errors++;
 }
@@ -20335,196 +21320,16 @@ vErrors = null;
 }
 var valid200 = _errs417 === errors;
 }
-}
-var valid199 = _errs412 === errors;
-}
-}
-var valid198 = _errs411 === errors;
-}
-}
-var valid192 = _errs410 === errors;
-}
-}
-var valid178 = _errs395 === errors;
-}
-}
-var _valid32 = _errs358 === errors;
-valid176 = _valid32;
-}
-if(!valid176){
-const err499 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err499];
-}
-else {
-vErrors.push(err499);
-}
-errors++;
-}
-var valid0 = _errs354 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err500 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
-if(vErrors === null){
-vErrors = [err500];
-}
-else {
-vErrors.push(err500);
-}
-errors++;
-}
+if(data249.caCert !== undefined){
+let data251 = data249.caCert;
 const _errs421 = errors;
-for(const key1 in data){
-if(!(func25.call(schema0.properties, key1))){
-const err501 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err501];
-}
-else {
-vErrors.push(err501);
-}
-errors++;
-}
-}
-if(data.global !== undefined){
-let data248 = data.global;
 const _errs422 = errors;
 const _errs423 = errors;
-if(data248 && typeof data248 == "object" && !Array.isArray(data248)){
 const _errs424 = errors;
-}
-else {
-const err502 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err502];
-}
-else {
-vErrors.push(err502);
-}
-errors++;
-}
-var valid203 = _errs422 === errors;
-}
-if(data.nameOverride !== undefined){
-let data249 = data.nameOverride;
-const _errs425 = errors;
-const _errs426 = errors;
-if(typeof data249 === "string"){
-if(func0(data249) > 63){
-const err503 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
-if(vErrors === null){
-vErrors = [err503];
-}
-else {
-vErrors.push(err503);
-}
-errors++;
-}
-if(!pattern23.test(data249)){
-const err504 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err504];
-}
-else {
-vErrors.push(err504);
-}
-errors++;
-}
-}
-else {
-const err505 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err505];
-}
-else {
-vErrors.push(err505);
-}
-errors++;
-}
-var valid203 = _errs425 === errors;
-}
-if(data.fullnameOverride !== undefined){
-let data250 = data.fullnameOverride;
-const _errs427 = errors;
-const _errs428 = errors;
-if(typeof data250 === "string"){
-if(func0(data250) > 63){
-const err506 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
-if(vErrors === null){
-vErrors = [err506];
-}
-else {
-vErrors.push(err506);
-}
-errors++;
-}
-if(!pattern23.test(data250)){
-const err507 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err507];
-}
-else {
-vErrors.push(err507);
-}
-errors++;
-}
-}
-else {
-const err508 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err508];
-}
-else {
-vErrors.push(err508);
-}
-errors++;
-}
-var valid203 = _errs427 === errors;
-}
-if(data.profile !== undefined){
-let data251 = data.profile;
-const _errs429 = errors;
-if(typeof data251 !== "string"){
-const err509 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err509];
-}
-else {
-vErrors.push(err509);
-}
-errors++;
-}
-const _errs430 = errors;
-const vSchema3 = schema0.properties.profile.enum;
-if(!((data251 === "evaluation") || (data251 === "production"))){
-const err510 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err510];
-}
-else {
-vErrors.push(err510);
-}
-errors++;
-}
-var valid203 = _errs429 === errors;
-}
-if(data.podSecurity !== undefined){
-let data252 = data.podSecurity;
-const _errs431 = errors;
-if(typeof data252 !== "string"){
-const err511 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err511];
-}
-else {
-vErrors.push(err511);
-}
-errors++;
-}
-const _errs432 = errors;
-const vSchema4 = schema0.properties.podSecurity.enum;
-if(!((data252 === "compatible") || (data252 === "restricted"))){
-const err512 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+if(errors === _errs423){
+if(typeof data251 === "string"){
+if(!pattern10.test(data251)){
+const err512 = {};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -20533,15 +21338,11 @@ vErrors.push(err512);
 }
 errors++;
 }
-var valid203 = _errs431 === errors;
+else {
 }
-if(data.retool !== undefined){
-let data253 = data.retool;
-const _errs433 = errors;
-const _errs434 = errors;
-if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
-if(data253.licenseKey === undefined){
-const err513 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+}
+else {
+const err513 = {};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -20550,8 +21351,12 @@ vErrors.push(err513);
 }
 errors++;
 }
-if(data253.encryptionKey === undefined){
-const err514 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+if(errors === _errs423){
+}
+}
+var valid202 = _errs423 === errors;
+if(valid202){
+const err514 = {instancePath:instancePath+"/temporal/local/persistence/external/caCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -20560,8 +21365,37 @@ vErrors.push(err514);
 }
 errors++;
 }
-if(data253.jwtSecret === undefined){
-const err515 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+else {
+errors = _errs422;
+if(vErrors !== null){
+if(_errs422){
+vErrors.length = _errs422;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid200 = _errs421 === errors;
+}
+}
+var valid199 = _errs416 === errors;
+}
+}
+var valid198 = _errs415 === errors;
+}
+}
+var valid192 = _errs414 === errors;
+}
+}
+var valid178 = _errs399 === errors;
+}
+}
+var _valid32 = _errs362 === errors;
+valid176 = _valid32;
+}
+if(!valid176){
+const err515 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -20570,10 +21404,10 @@ vErrors.push(err515);
 }
 errors++;
 }
-const _errs435 = errors;
-for(const key2 in data253){
-if(!((((((((key2 === "version") || (key2 === "channel")) || (key2 === "licenseKey")) || (key2 === "encryptionKey")) || (key2 === "jwtSecret")) || (key2 === "baseDomain")) || (key2 === "cookieInsecure")) || (key2 === "env"))){
-const err516 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+var valid0 = _errs358 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err516 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -20582,14 +21416,10 @@ vErrors.push(err516);
 }
 errors++;
 }
-}
-if(data253.version !== undefined){
-let data254 = data253.version;
-const _errs436 = errors;
-const _errs437 = errors;
-if(typeof data254 === "string"){
-if(!pattern25.test(data254)){
-const err517 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+const _errs425 = errors;
+for(const key1 in data){
+if(!(func25.call(schema0.properties, key1))){
+const err517 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -20599,8 +21429,15 @@ vErrors.push(err517);
 errors++;
 }
 }
+if(data.global !== undefined){
+let data252 = data.global;
+const _errs426 = errors;
+const _errs427 = errors;
+if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
+const _errs428 = errors;
+}
 else {
-const err518 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err518 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -20609,13 +21446,15 @@ vErrors.push(err518);
 }
 errors++;
 }
-var valid204 = _errs436 === errors;
+var valid203 = _errs426 === errors;
 }
-if(data253.channel !== undefined){
-let data255 = data253.channel;
-const _errs438 = errors;
-if(typeof data255 !== "string"){
-const err519 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.nameOverride !== undefined){
+let data253 = data.nameOverride;
+const _errs429 = errors;
+const _errs430 = errors;
+if(typeof data253 === "string"){
+if(func0(data253) > 63){
+const err519 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -20624,10 +21463,8 @@ vErrors.push(err519);
 }
 errors++;
 }
-const _errs439 = errors;
-const vSchema5 = schema0.properties.retool.properties.channel.enum;
-if(!((data255 === "stable") || (data255 === "edge"))){
-const err520 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+if(!pattern23.test(data253)){
+const err520 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -20636,46 +21473,9 @@ vErrors.push(err520);
 }
 errors++;
 }
-var valid204 = _errs438 === errors;
-}
-if(data253.licenseKey !== undefined){
-let data256 = data253.licenseKey;
-const _errs440 = errors;
-if(!(validate10(data256, {instancePath:instancePath+"/retool/licenseKey",parentData:data253,parentDataProperty:"licenseKey",rootData}))){
-vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid204 = _errs440 === errors;
-}
-if(data253.encryptionKey !== undefined){
-let data257 = data253.encryptionKey;
-const _errs441 = errors;
-if(!(validate10(data257, {instancePath:instancePath+"/retool/encryptionKey",parentData:data253,parentDataProperty:"encryptionKey",rootData}))){
-vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid204 = _errs441 === errors;
-}
-if(data253.jwtSecret !== undefined){
-let data258 = data253.jwtSecret;
-const _errs442 = errors;
-if(!(validate10(data258, {instancePath:instancePath+"/retool/jwtSecret",parentData:data253,parentDataProperty:"jwtSecret",rootData}))){
-vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid204 = _errs442 === errors;
-}
-if(data253.baseDomain !== undefined){
-let data259 = data253.baseDomain;
-const _errs443 = errors;
-if((typeof data259 !== "string") && (data259 !== null)){
-const err521 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+const err521 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -20684,10 +21484,15 @@ vErrors.push(err521);
 }
 errors++;
 }
-const _errs444 = errors;
-if(typeof data259 === "string"){
-if(!pattern26.test(data259)){
-const err522 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
+var valid203 = _errs429 === errors;
+}
+if(data.fullnameOverride !== undefined){
+let data254 = data.fullnameOverride;
+const _errs431 = errors;
+const _errs432 = errors;
+if(typeof data254 === "string"){
+if(func0(data254) > 63){
+const err522 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -20696,14 +21501,8 @@ vErrors.push(err522);
 }
 errors++;
 }
-}
-var valid204 = _errs443 === errors;
-}
-if(data253.cookieInsecure !== undefined){
-let data260 = data253.cookieInsecure;
-const _errs445 = errors;
-if((typeof data260 !== "boolean") && (data260 !== null)){
-const err523 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+if(!pattern23.test(data254)){
+const err523 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -20712,23 +21511,9 @@ vErrors.push(err523);
 }
 errors++;
 }
-const _errs446 = errors;
-var valid204 = _errs445 === errors;
-}
-if(data253.env !== undefined){
-let data261 = data253.env;
-const _errs447 = errors;
-if(!(validate75(data261, {instancePath:instancePath+"/retool/env",parentData:data253,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid204 = _errs447 === errors;
-}
-}
-else {
-const err524 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err524 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -20737,17 +21522,13 @@ vErrors.push(err524);
 }
 errors++;
 }
-var valid203 = _errs433 === errors;
+var valid203 = _errs431 === errors;
 }
-if(data.images !== undefined){
-let data262 = data.images;
-const _errs448 = errors;
-const _errs449 = errors;
-if(data262 && typeof data262 == "object" && !Array.isArray(data262)){
-const _errs450 = errors;
-for(const key3 in data262){
-if(!(func25.call(schema0.properties.images.properties, key3))){
-const err525 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data.profile !== undefined){
+let data255 = data.profile;
+const _errs433 = errors;
+if(typeof data255 !== "string"){
+const err525 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -20756,14 +21537,10 @@ vErrors.push(err525);
 }
 errors++;
 }
-}
-if(data262.registry !== undefined){
-let data263 = data262.registry;
-const _errs451 = errors;
-const _errs452 = errors;
-if(typeof data263 === "string"){
-if(!pattern29.test(data263)){
-const err526 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+const _errs434 = errors;
+const vSchema3 = schema0.properties.profile.enum;
+if(!((data255 === "evaluation") || (data255 === "production"))){
+const err526 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -20772,9 +21549,13 @@ vErrors.push(err526);
 }
 errors++;
 }
+var valid203 = _errs433 === errors;
 }
-else {
-const err527 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.podSecurity !== undefined){
+let data256 = data.podSecurity;
+const _errs435 = errors;
+if(typeof data256 !== "string"){
+const err527 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -20783,13 +21564,10 @@ vErrors.push(err527);
 }
 errors++;
 }
-var valid205 = _errs451 === errors;
-}
-if(data262.pullPolicy !== undefined){
-let data264 = data262.pullPolicy;
-const _errs453 = errors;
-if(typeof data264 !== "string"){
-const err528 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs436 = errors;
+const vSchema4 = schema0.properties.podSecurity.enum;
+if(!((data256 === "compatible") || (data256 === "restricted"))){
+const err528 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -20798,10 +21576,15 @@ vErrors.push(err528);
 }
 errors++;
 }
-const _errs454 = errors;
-const vSchema6 = schema0.properties.images.properties.pullPolicy.enum;
-if(!(((data264 === "IfNotPresent") || (data264 === "Always")) || (data264 === "Never"))){
-const err529 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+var valid203 = _errs435 === errors;
+}
+if(data.retool !== undefined){
+let data257 = data.retool;
+const _errs437 = errors;
+const _errs438 = errors;
+if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+if(data257.licenseKey === undefined){
+const err529 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -20810,32 +21593,8 @@ vErrors.push(err529);
 }
 errors++;
 }
-var valid205 = _errs453 === errors;
-}
-if(data262.pullSecrets !== undefined){
-let data265 = data262.pullSecrets;
-const _errs455 = errors;
-const _errs456 = errors;
-if(Array.isArray(data265)){
-let valid207 = true;
-const len0 = data265.length;
-for(let i0=0; i0<len0; i0++){
-let data266 = data265[i0];
-const _errs457 = errors;
-if(!(validate13(data266, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data265,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid206 = _errs457 === errors;
-if(!valid206){
-valid207 = false;
-}
-}
-}
-else {
-const err530 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data257.encryptionKey === undefined){
+const err530 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -20844,88 +21603,8 @@ vErrors.push(err530);
 }
 errors++;
 }
-var valid205 = _errs455 === errors;
-}
-if(data262.backend !== undefined){
-let data267 = data262.backend;
-const _errs458 = errors;
-if(!(validate90(data267, {instancePath:instancePath+"/images/backend",parentData:data262,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid205 = _errs458 === errors;
-}
-if(data262.codeExecutor !== undefined){
-let data268 = data262.codeExecutor;
-const _errs459 = errors;
-if(!(validate90(data268, {instancePath:instancePath+"/images/codeExecutor",parentData:data262,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid205 = _errs459 === errors;
-}
-if(data262.postgres !== undefined){
-let data269 = data262.postgres;
-const _errs460 = errors;
-if(!(validate90(data269, {instancePath:instancePath+"/images/postgres",parentData:data262,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid205 = _errs460 === errors;
-}
-if(data262.blobStorage !== undefined){
-let data270 = data262.blobStorage;
-const _errs461 = errors;
-if(!(validate90(data270, {instancePath:instancePath+"/images/blobStorage",parentData:data262,parentDataProperty:"blobStorage",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid205 = _errs461 === errors;
-}
-if(data262.temporalServer !== undefined){
-let data271 = data262.temporalServer;
-const _errs462 = errors;
-if(!(validate90(data271, {instancePath:instancePath+"/images/temporalServer",parentData:data262,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid205 = _errs462 === errors;
-}
-if(data262.temporalAdminTools !== undefined){
-let data272 = data262.temporalAdminTools;
-const _errs463 = errors;
-if(!(validate90(data272, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data262,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid205 = _errs463 === errors;
-}
-if(data262.temporalWeb !== undefined){
-let data273 = data262.temporalWeb;
-const _errs464 = errors;
-if(!(validate90(data273, {instancePath:instancePath+"/images/temporalWeb",parentData:data262,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid205 = _errs464 === errors;
-}
-}
-else {
-const err531 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data257.jwtSecret === undefined){
+const err531 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -20934,17 +21613,10 @@ vErrors.push(err531);
 }
 errors++;
 }
-var valid203 = _errs448 === errors;
-}
-if(data.database !== undefined){
-let data274 = data.database;
-const _errs465 = errors;
-const _errs466 = errors;
-if(data274 && typeof data274 == "object" && !Array.isArray(data274)){
-const _errs467 = errors;
-for(const key4 in data274){
-if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err532 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const _errs439 = errors;
+for(const key2 in data257){
+if(!((((((((key2 === "version") || (key2 === "channel")) || (key2 === "licenseKey")) || (key2 === "encryptionKey")) || (key2 === "jwtSecret")) || (key2 === "baseDomain")) || (key2 === "cookieInsecure")) || (key2 === "env"))){
+const err532 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -20954,11 +21626,13 @@ vErrors.push(err532);
 errors++;
 }
 }
-if(data274.mode !== undefined){
-let data275 = data274.mode;
-const _errs468 = errors;
-if(typeof data275 !== "string"){
-const err533 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data257.version !== undefined){
+let data258 = data257.version;
+const _errs440 = errors;
+const _errs441 = errors;
+if(typeof data258 === "string"){
+if(!pattern25.test(data258)){
+const err533 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -20967,10 +21641,9 @@ vErrors.push(err533);
 }
 errors++;
 }
-const _errs469 = errors;
-const vSchema7 = schema0.properties.database.properties.mode.enum;
-if(!((data275 === "embedded") || (data275 === "external"))){
-const err534 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err534 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -20979,33 +21652,13 @@ vErrors.push(err534);
 }
 errors++;
 }
-var valid208 = _errs468 === errors;
+var valid204 = _errs440 === errors;
 }
-if(data274.embedded !== undefined){
-let data276 = data274.embedded;
-const _errs470 = errors;
-if(!(validate98(data276, {instancePath:instancePath+"/database/embedded",parentData:data274,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid208 = _errs470 === errors;
-}
-if(data274.external !== undefined){
-let data277 = data274.external;
-const _errs471 = errors;
-if(!(validate115(data277, {instancePath:instancePath+"/database/external",parentData:data274,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid208 = _errs471 === errors;
-}
-}
-else {
-const err535 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data257.channel !== undefined){
+let data259 = data257.channel;
+const _errs442 = errors;
+if(typeof data259 !== "string"){
+const err535 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -21014,17 +21667,10 @@ vErrors.push(err535);
 }
 errors++;
 }
-var valid203 = _errs465 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data278 = data.retoolDatabase;
-const _errs472 = errors;
-const _errs473 = errors;
-if(data278 && typeof data278 == "object" && !Array.isArray(data278)){
-const _errs474 = errors;
-for(const key5 in data278){
-if(!(((key5 === "mode") || (key5 === "embedded")) || (key5 === "external"))){
-const err536 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const _errs443 = errors;
+const vSchema5 = schema0.properties.retool.properties.channel.enum;
+if(!((data259 === "stable") || (data259 === "edge"))){
+const err536 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -21033,12 +21679,46 @@ vErrors.push(err536);
 }
 errors++;
 }
+var valid204 = _errs442 === errors;
 }
-if(data278.mode !== undefined){
-let data279 = data278.mode;
-const _errs475 = errors;
-if(typeof data279 !== "string"){
-const err537 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data257.licenseKey !== undefined){
+let data260 = data257.licenseKey;
+const _errs444 = errors;
+if(!(validate10(data260, {instancePath:instancePath+"/retool/licenseKey",parentData:data257,parentDataProperty:"licenseKey",rootData}))){
+vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid204 = _errs444 === errors;
+}
+if(data257.encryptionKey !== undefined){
+let data261 = data257.encryptionKey;
+const _errs445 = errors;
+if(!(validate10(data261, {instancePath:instancePath+"/retool/encryptionKey",parentData:data257,parentDataProperty:"encryptionKey",rootData}))){
+vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid204 = _errs445 === errors;
+}
+if(data257.jwtSecret !== undefined){
+let data262 = data257.jwtSecret;
+const _errs446 = errors;
+if(!(validate10(data262, {instancePath:instancePath+"/retool/jwtSecret",parentData:data257,parentDataProperty:"jwtSecret",rootData}))){
+vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid204 = _errs446 === errors;
+}
+if(data257.baseDomain !== undefined){
+let data263 = data257.baseDomain;
+const _errs447 = errors;
+if((typeof data263 !== "string") && (data263 !== null)){
+const err537 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -21047,10 +21727,10 @@ vErrors.push(err537);
 }
 errors++;
 }
-const _errs476 = errors;
-const vSchema8 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data279 === "disabled") || (data279 === "embedded")) || (data279 === "external"))){
-const err538 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const _errs448 = errors;
+if(typeof data263 === "string"){
+if(!pattern26.test(data263)){
+const err538 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -21059,33 +21739,14 @@ vErrors.push(err538);
 }
 errors++;
 }
-var valid209 = _errs475 === errors;
 }
-if(data278.embedded !== undefined){
-let data280 = data278.embedded;
-const _errs477 = errors;
-if(!(validate98(data280, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data278,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
-errors = vErrors.length;
+var valid204 = _errs447 === errors;
 }
-else {
-}
-var valid209 = _errs477 === errors;
-}
-if(data278.external !== undefined){
-let data281 = data278.external;
-const _errs478 = errors;
-if(!(validate115(data281, {instancePath:instancePath+"/retoolDatabase/external",parentData:data278,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid209 = _errs478 === errors;
-}
-}
-else {
-const err539 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data257.cookieInsecure !== undefined){
+let data264 = data257.cookieInsecure;
+const _errs449 = errors;
+if((typeof data264 !== "boolean") && (data264 !== null)){
+const err539 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -21094,17 +21755,23 @@ vErrors.push(err539);
 }
 errors++;
 }
-var valid203 = _errs472 === errors;
+const _errs450 = errors;
+var valid204 = _errs449 === errors;
 }
-if(data.blobStorage !== undefined){
-let data282 = data.blobStorage;
-const _errs479 = errors;
-const _errs480 = errors;
-if(data282 && typeof data282 == "object" && !Array.isArray(data282)){
-const _errs481 = errors;
-for(const key6 in data282){
-if(!(((key6 === "mode") || (key6 === "embedded")) || (key6 === "external"))){
-const err540 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/properties/blobStorage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data257.env !== undefined){
+let data265 = data257.env;
+const _errs451 = errors;
+if(!(validate75(data265, {instancePath:instancePath+"/retool/env",parentData:data257,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid204 = _errs451 === errors;
+}
+}
+else {
+const err540 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -21113,12 +21780,17 @@ vErrors.push(err540);
 }
 errors++;
 }
+var valid203 = _errs437 === errors;
 }
-if(data282.mode !== undefined){
-let data283 = data282.mode;
-const _errs482 = errors;
-if(typeof data283 !== "string"){
-const err541 = {instancePath:instancePath+"/blobStorage/mode",schemaPath:"#/properties/blobStorage/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.images !== undefined){
+let data266 = data.images;
+const _errs452 = errors;
+const _errs453 = errors;
+if(data266 && typeof data266 == "object" && !Array.isArray(data266)){
+const _errs454 = errors;
+for(const key3 in data266){
+if(!(func25.call(schema0.properties.images.properties, key3))){
+const err541 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -21127,10 +21799,14 @@ vErrors.push(err541);
 }
 errors++;
 }
-const _errs483 = errors;
-const vSchema9 = schema0.properties.blobStorage.properties.mode.enum;
-if(!(((data283 === "disabled") || (data283 === "embedded")) || (data283 === "external"))){
-const err542 = {instancePath:instancePath+"/blobStorage/mode",schemaPath:"#/properties/blobStorage/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.blobStorage.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data266.registry !== undefined){
+let data267 = data266.registry;
+const _errs455 = errors;
+const _errs456 = errors;
+if(typeof data267 === "string"){
+if(!pattern29.test(data267)){
+const err542 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -21139,17 +21815,9 @@ vErrors.push(err542);
 }
 errors++;
 }
-var valid210 = _errs482 === errors;
 }
-if(data282.embedded !== undefined){
-let data284 = data282.embedded;
-const _errs484 = errors;
-const _errs485 = errors;
-if(data284 && typeof data284 == "object" && !Array.isArray(data284)){
-const _errs486 = errors;
-for(const key7 in data284){
-if(!(((key7 === "bucket") || (key7 === "storage")) || (key7 === "resources"))){
-const err543 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/properties/blobStorage/properties/embedded/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+else {
+const err543 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -21158,43 +21826,13 @@ vErrors.push(err543);
 }
 errors++;
 }
+var valid205 = _errs455 === errors;
 }
-if(data284.bucket !== undefined){
-let data285 = data284.bucket;
-const _errs487 = errors;
-if(!(validate124(data285, {instancePath:instancePath+"/blobStorage/embedded/bucket",parentData:data284,parentDataProperty:"bucket",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid211 = _errs487 === errors;
-}
-if(data284.storage !== undefined){
-let data286 = data284.storage;
-const _errs488 = errors;
-if(!(validate99(data286, {instancePath:instancePath+"/blobStorage/embedded/storage",parentData:data284,parentDataProperty:"storage",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid211 = _errs488 === errors;
-}
-if(data284.resources !== undefined){
-let data287 = data284.resources;
-const _errs489 = errors;
-if(!(validate108(data287, {instancePath:instancePath+"/blobStorage/embedded/resources",parentData:data284,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid211 = _errs489 === errors;
-}
-}
-else {
-const err544 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/properties/blobStorage/properties/embedded/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data266.pullPolicy !== undefined){
+let data268 = data266.pullPolicy;
+const _errs457 = errors;
+if(typeof data268 !== "string"){
+const err544 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -21203,17 +21841,10 @@ vErrors.push(err544);
 }
 errors++;
 }
-var valid210 = _errs484 === errors;
-}
-if(data282.external !== undefined){
-let data288 = data282.external;
-const _errs490 = errors;
-const _errs491 = errors;
-if(data288 && typeof data288 == "object" && !Array.isArray(data288)){
-const _errs492 = errors;
-for(const key8 in data288){
-if(!((((key8 === "provider") || (key8 === "s3")) || (key8 === "gcs")) || (key8 === "azure"))){
-const err545 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/properties/blobStorage/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+const _errs458 = errors;
+const vSchema6 = schema0.properties.images.properties.pullPolicy.enum;
+if(!(((data268 === "IfNotPresent") || (data268 === "Always")) || (data268 === "Never"))){
+const err545 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -21222,12 +21853,32 @@ vErrors.push(err545);
 }
 errors++;
 }
+var valid205 = _errs457 === errors;
 }
-if(data288.provider !== undefined){
-let data289 = data288.provider;
-const _errs493 = errors;
-if(typeof data289 !== "string"){
-const err546 = {instancePath:instancePath+"/blobStorage/external/provider",schemaPath:"#/properties/blobStorage/properties/external/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data266.pullSecrets !== undefined){
+let data269 = data266.pullSecrets;
+const _errs459 = errors;
+const _errs460 = errors;
+if(Array.isArray(data269)){
+let valid207 = true;
+const len0 = data269.length;
+for(let i0=0; i0<len0; i0++){
+let data270 = data269[i0];
+const _errs461 = errors;
+if(!(validate13(data270, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data269,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid206 = _errs461 === errors;
+if(!valid206){
+valid207 = false;
+}
+}
+}
+else {
+const err546 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -21236,10 +21887,88 @@ vErrors.push(err546);
 }
 errors++;
 }
-const _errs494 = errors;
-const vSchema10 = schema0.properties.blobStorage.properties.external.properties.provider.enum;
-if(!(((data289 === "s3") || (data289 === "gcs")) || (data289 === "azure"))){
-const err547 = {instancePath:instancePath+"/blobStorage/external/provider",schemaPath:"#/properties/blobStorage/properties/external/properties/provider/enum",keyword:"enum",params:{allowedValues: schema0.properties.blobStorage.properties.external.properties.provider.enum},message:"must be equal to one of the allowed values"};
+var valid205 = _errs459 === errors;
+}
+if(data266.backend !== undefined){
+let data271 = data266.backend;
+const _errs462 = errors;
+if(!(validate90(data271, {instancePath:instancePath+"/images/backend",parentData:data266,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid205 = _errs462 === errors;
+}
+if(data266.codeExecutor !== undefined){
+let data272 = data266.codeExecutor;
+const _errs463 = errors;
+if(!(validate90(data272, {instancePath:instancePath+"/images/codeExecutor",parentData:data266,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid205 = _errs463 === errors;
+}
+if(data266.postgres !== undefined){
+let data273 = data266.postgres;
+const _errs464 = errors;
+if(!(validate90(data273, {instancePath:instancePath+"/images/postgres",parentData:data266,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid205 = _errs464 === errors;
+}
+if(data266.blobStorage !== undefined){
+let data274 = data266.blobStorage;
+const _errs465 = errors;
+if(!(validate90(data274, {instancePath:instancePath+"/images/blobStorage",parentData:data266,parentDataProperty:"blobStorage",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid205 = _errs465 === errors;
+}
+if(data266.temporalServer !== undefined){
+let data275 = data266.temporalServer;
+const _errs466 = errors;
+if(!(validate90(data275, {instancePath:instancePath+"/images/temporalServer",parentData:data266,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid205 = _errs466 === errors;
+}
+if(data266.temporalAdminTools !== undefined){
+let data276 = data266.temporalAdminTools;
+const _errs467 = errors;
+if(!(validate90(data276, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data266,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid205 = _errs467 === errors;
+}
+if(data266.temporalWeb !== undefined){
+let data277 = data266.temporalWeb;
+const _errs468 = errors;
+if(!(validate90(data277, {instancePath:instancePath+"/images/temporalWeb",parentData:data266,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid205 = _errs468 === errors;
+}
+}
+else {
+const err547 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -21248,17 +21977,17 @@ vErrors.push(err547);
 }
 errors++;
 }
-var valid212 = _errs493 === errors;
+var valid203 = _errs452 === errors;
 }
-if(data288.s3 !== undefined){
-let data290 = data288.s3;
-const _errs495 = errors;
-const _errs496 = errors;
-if(data290 && typeof data290 == "object" && !Array.isArray(data290)){
-const _errs497 = errors;
-for(const key9 in data290){
-if(!(((((key9 === "bucket") || (key9 === "region")) || (key9 === "endpoint")) || (key9 === "accessKeyId")) || (key9 === "secretAccessKey"))){
-const err548 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data.database !== undefined){
+let data278 = data.database;
+const _errs469 = errors;
+const _errs470 = errors;
+if(data278 && typeof data278 == "object" && !Array.isArray(data278)){
+const _errs471 = errors;
+for(const key4 in data278){
+if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
+const err548 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -21268,13 +21997,11 @@ vErrors.push(err548);
 errors++;
 }
 }
-if(data290.bucket !== undefined){
-let data291 = data290.bucket;
-const _errs498 = errors;
-const _errs499 = errors;
-if(typeof data291 === "string"){
-if(func0(data291) > 255){
-const err549 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
+if(data278.mode !== undefined){
+let data279 = data278.mode;
+const _errs472 = errors;
+if(typeof data279 !== "string"){
+const err549 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -21283,8 +22010,10 @@ vErrors.push(err549);
 }
 errors++;
 }
-if(!pattern1.test(data291)){
-const err550 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs473 = errors;
+const vSchema7 = schema0.properties.database.properties.mode.enum;
+if(!((data279 === "embedded") || (data279 === "external"))){
+const err550 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -21293,9 +22022,33 @@ vErrors.push(err550);
 }
 errors++;
 }
+var valid208 = _errs472 === errors;
+}
+if(data278.embedded !== undefined){
+let data280 = data278.embedded;
+const _errs474 = errors;
+if(!(validate98(data280, {instancePath:instancePath+"/database/embedded",parentData:data278,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
 }
 else {
-const err551 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid208 = _errs474 === errors;
+}
+if(data278.external !== undefined){
+let data281 = data278.external;
+const _errs475 = errors;
+if(!(validate115(data281, {instancePath:instancePath+"/database/external",parentData:data278,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid208 = _errs475 === errors;
+}
+}
+else {
+const err551 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -21304,15 +22057,17 @@ vErrors.push(err551);
 }
 errors++;
 }
-var valid213 = _errs498 === errors;
+var valid203 = _errs469 === errors;
 }
-if(data290.region !== undefined){
-let data292 = data290.region;
-const _errs500 = errors;
-const _errs501 = errors;
-if(typeof data292 === "string"){
-if(!pattern41.test(data292)){
-const err552 = {instancePath:instancePath+"/blobStorage/external/s3/region",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]*$"},message:"must match pattern \""+"^[a-z0-9-]*$"+"\""};
+if(data.retoolDatabase !== undefined){
+let data282 = data.retoolDatabase;
+const _errs476 = errors;
+const _errs477 = errors;
+if(data282 && typeof data282 == "object" && !Array.isArray(data282)){
+const _errs478 = errors;
+for(const key5 in data282){
+if(!(((key5 === "mode") || (key5 === "embedded")) || (key5 === "external"))){
+const err552 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -21322,8 +22077,11 @@ vErrors.push(err552);
 errors++;
 }
 }
-else {
-const err553 = {instancePath:instancePath+"/blobStorage/external/s3/region",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data282.mode !== undefined){
+let data283 = data282.mode;
+const _errs479 = errors;
+if(typeof data283 !== "string"){
+const err553 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -21332,15 +22090,10 @@ vErrors.push(err553);
 }
 errors++;
 }
-var valid213 = _errs500 === errors;
-}
-if(data290.endpoint !== undefined){
-let data293 = data290.endpoint;
-const _errs502 = errors;
-const _errs503 = errors;
-if(typeof data293 === "string"){
-if(!pattern42.test(data293)){
-const err554 = {instancePath:instancePath+"/blobStorage/external/s3/endpoint",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"},message:"must match pattern \""+"^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"+"\""};
+const _errs480 = errors;
+const vSchema8 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data283 === "disabled") || (data283 === "embedded")) || (data283 === "external"))){
+const err554 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -21349,9 +22102,33 @@ vErrors.push(err554);
 }
 errors++;
 }
+var valid209 = _errs479 === errors;
+}
+if(data282.embedded !== undefined){
+let data284 = data282.embedded;
+const _errs481 = errors;
+if(!(validate98(data284, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data282,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
 }
 else {
-const err555 = {instancePath:instancePath+"/blobStorage/external/s3/endpoint",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid209 = _errs481 === errors;
+}
+if(data282.external !== undefined){
+let data285 = data282.external;
+const _errs482 = errors;
+if(!(validate115(data285, {instancePath:instancePath+"/retoolDatabase/external",parentData:data282,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid209 = _errs482 === errors;
+}
+}
+else {
+const err555 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -21360,33 +22137,17 @@ vErrors.push(err555);
 }
 errors++;
 }
-var valid213 = _errs502 === errors;
+var valid203 = _errs476 === errors;
 }
-if(data290.accessKeyId !== undefined){
-let data294 = data290.accessKeyId;
-const _errs504 = errors;
-if(!(validate105(data294, {instancePath:instancePath+"/blobStorage/external/s3/accessKeyId",parentData:data290,parentDataProperty:"accessKeyId",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid213 = _errs504 === errors;
-}
-if(data290.secretAccessKey !== undefined){
-let data295 = data290.secretAccessKey;
-const _errs505 = errors;
-if(!(validate105(data295, {instancePath:instancePath+"/blobStorage/external/s3/secretAccessKey",parentData:data290,parentDataProperty:"secretAccessKey",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid213 = _errs505 === errors;
-}
-}
-else {
-const err556 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.blobStorage !== undefined){
+let data286 = data.blobStorage;
+const _errs483 = errors;
+const _errs484 = errors;
+if(data286 && typeof data286 == "object" && !Array.isArray(data286)){
+const _errs485 = errors;
+for(const key6 in data286){
+if(!(((key6 === "mode") || (key6 === "embedded")) || (key6 === "external"))){
+const err556 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/properties/blobStorage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -21395,17 +22156,12 @@ vErrors.push(err556);
 }
 errors++;
 }
-var valid212 = _errs495 === errors;
 }
-if(data288.gcs !== undefined){
-let data296 = data288.gcs;
-const _errs506 = errors;
-const _errs507 = errors;
-if(data296 && typeof data296 == "object" && !Array.isArray(data296)){
-const _errs508 = errors;
-for(const key10 in data296){
-if(!((key10 === "bucket") || (key10 === "credentials"))){
-const err557 = {instancePath:instancePath+"/blobStorage/external/gcs",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(data286.mode !== undefined){
+let data287 = data286.mode;
+const _errs486 = errors;
+if(typeof data287 !== "string"){
+const err557 = {instancePath:instancePath+"/blobStorage/mode",schemaPath:"#/properties/blobStorage/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -21414,14 +22170,10 @@ vErrors.push(err557);
 }
 errors++;
 }
-}
-if(data296.bucket !== undefined){
-let data297 = data296.bucket;
-const _errs509 = errors;
-const _errs510 = errors;
-if(typeof data297 === "string"){
-if(func0(data297) > 222){
-const err558 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 222},message:"must NOT have more than 222 characters"};
+const _errs487 = errors;
+const vSchema9 = schema0.properties.blobStorage.properties.mode.enum;
+if(!(((data287 === "disabled") || (data287 === "embedded")) || (data287 === "external"))){
+const err558 = {instancePath:instancePath+"/blobStorage/mode",schemaPath:"#/properties/blobStorage/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.blobStorage.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -21430,8 +22182,17 @@ vErrors.push(err558);
 }
 errors++;
 }
-if(!pattern1.test(data297)){
-const err559 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+var valid210 = _errs486 === errors;
+}
+if(data286.embedded !== undefined){
+let data288 = data286.embedded;
+const _errs488 = errors;
+const _errs489 = errors;
+if(data288 && typeof data288 == "object" && !Array.isArray(data288)){
+const _errs490 = errors;
+for(const key7 in data288){
+if(!(((key7 === "bucket") || (key7 === "storage")) || (key7 === "resources"))){
+const err559 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/properties/blobStorage/properties/embedded/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -21441,8 +22202,42 @@ vErrors.push(err559);
 errors++;
 }
 }
+if(data288.bucket !== undefined){
+let data289 = data288.bucket;
+const _errs491 = errors;
+if(!(validate124(data289, {instancePath:instancePath+"/blobStorage/embedded/bucket",parentData:data288,parentDataProperty:"bucket",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
 else {
-const err560 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid211 = _errs491 === errors;
+}
+if(data288.storage !== undefined){
+let data290 = data288.storage;
+const _errs492 = errors;
+if(!(validate99(data290, {instancePath:instancePath+"/blobStorage/embedded/storage",parentData:data288,parentDataProperty:"storage",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid211 = _errs492 === errors;
+}
+if(data288.resources !== undefined){
+let data291 = data288.resources;
+const _errs493 = errors;
+if(!(validate108(data291, {instancePath:instancePath+"/blobStorage/embedded/resources",parentData:data288,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid211 = _errs493 === errors;
+}
+}
+else {
+const err560 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/properties/blobStorage/properties/embedded/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -21451,22 +22246,17 @@ vErrors.push(err560);
 }
 errors++;
 }
-var valid214 = _errs509 === errors;
+var valid210 = _errs488 === errors;
 }
-if(data296.credentials !== undefined){
-let data298 = data296.credentials;
-const _errs511 = errors;
-if(!(validate105(data298, {instancePath:instancePath+"/blobStorage/external/gcs/credentials",parentData:data296,parentDataProperty:"credentials",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid214 = _errs511 === errors;
-}
-}
-else {
-const err561 = {instancePath:instancePath+"/blobStorage/external/gcs",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data286.external !== undefined){
+let data292 = data286.external;
+const _errs494 = errors;
+const _errs495 = errors;
+if(data292 && typeof data292 == "object" && !Array.isArray(data292)){
+const _errs496 = errors;
+for(const key8 in data292){
+if(!((((key8 === "provider") || (key8 === "s3")) || (key8 === "gcs")) || (key8 === "azure"))){
+const err561 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/properties/blobStorage/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -21475,17 +22265,12 @@ vErrors.push(err561);
 }
 errors++;
 }
-var valid212 = _errs506 === errors;
 }
-if(data288.azure !== undefined){
-let data299 = data288.azure;
-const _errs512 = errors;
-const _errs513 = errors;
-if(data299 && typeof data299 == "object" && !Array.isArray(data299)){
-const _errs514 = errors;
-for(const key11 in data299){
-if(!(((key11 === "container") || (key11 === "connectionString")) || (key11 === "accountUrl"))){
-const err562 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data292.provider !== undefined){
+let data293 = data292.provider;
+const _errs497 = errors;
+if(typeof data293 !== "string"){
+const err562 = {instancePath:instancePath+"/blobStorage/external/provider",schemaPath:"#/properties/blobStorage/properties/external/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -21494,14 +22279,10 @@ vErrors.push(err562);
 }
 errors++;
 }
-}
-if(data299.container !== undefined){
-let data300 = data299.container;
-const _errs515 = errors;
-const _errs516 = errors;
-if(typeof data300 === "string"){
-if(func0(data300) > 63){
-const err563 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+const _errs498 = errors;
+const vSchema10 = schema0.properties.blobStorage.properties.external.properties.provider.enum;
+if(!(((data293 === "s3") || (data293 === "gcs")) || (data293 === "azure"))){
+const err563 = {instancePath:instancePath+"/blobStorage/external/provider",schemaPath:"#/properties/blobStorage/properties/external/properties/provider/enum",keyword:"enum",params:{allowedValues: schema0.properties.blobStorage.properties.external.properties.provider.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -21510,8 +22291,17 @@ vErrors.push(err563);
 }
 errors++;
 }
-if(!pattern1.test(data300)){
-const err564 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+var valid212 = _errs497 === errors;
+}
+if(data292.s3 !== undefined){
+let data294 = data292.s3;
+const _errs499 = errors;
+const _errs500 = errors;
+if(data294 && typeof data294 == "object" && !Array.isArray(data294)){
+const _errs501 = errors;
+for(const key9 in data294){
+if(!(((((key9 === "bucket") || (key9 === "region")) || (key9 === "endpoint")) || (key9 === "accessKeyId")) || (key9 === "secretAccessKey"))){
+const err564 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -21521,8 +22311,13 @@ vErrors.push(err564);
 errors++;
 }
 }
-else {
-const err565 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data294.bucket !== undefined){
+let data295 = data294.bucket;
+const _errs502 = errors;
+const _errs503 = errors;
+if(typeof data295 === "string"){
+if(func0(data295) > 255){
+const err565 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -21531,26 +22326,8 @@ vErrors.push(err565);
 }
 errors++;
 }
-var valid215 = _errs515 === errors;
-}
-if(data299.connectionString !== undefined){
-let data301 = data299.connectionString;
-const _errs517 = errors;
-if(!(validate105(data301, {instancePath:instancePath+"/blobStorage/external/azure/connectionString",parentData:data299,parentDataProperty:"connectionString",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid215 = _errs517 === errors;
-}
-if(data299.accountUrl !== undefined){
-let data302 = data299.accountUrl;
-const _errs518 = errors;
-const _errs519 = errors;
-if(typeof data302 === "string"){
-if(!pattern45.test(data302)){
-const err566 = {instancePath:instancePath+"/blobStorage/external/azure/accountUrl",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/accountUrl/pattern",keyword:"pattern",params:{pattern: "^(https://[^\\t\\n\\f\\r /]+/?)?$"},message:"must match pattern \""+"^(https://[^\\t\\n\\f\\r /]+/?)?$"+"\""};
+if(!pattern1.test(data295)){
+const err566 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -21561,7 +22338,7 @@ errors++;
 }
 }
 else {
-const err567 = {instancePath:instancePath+"/blobStorage/external/azure/accountUrl",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/accountUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err567 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -21570,11 +22347,15 @@ vErrors.push(err567);
 }
 errors++;
 }
-var valid215 = _errs518 === errors;
+var valid213 = _errs502 === errors;
 }
-}
-else {
-const err568 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data294.region !== undefined){
+let data296 = data294.region;
+const _errs504 = errors;
+const _errs505 = errors;
+if(typeof data296 === "string"){
+if(!pattern41.test(data296)){
+const err568 = {instancePath:instancePath+"/blobStorage/external/s3/region",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]*$"},message:"must match pattern \""+"^[a-z0-9-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -21583,11 +22364,9 @@ vErrors.push(err568);
 }
 errors++;
 }
-var valid212 = _errs512 === errors;
-}
 }
 else {
-const err569 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/properties/blobStorage/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err569 = {instancePath:instancePath+"/blobStorage/external/s3/region",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -21596,11 +22375,15 @@ vErrors.push(err569);
 }
 errors++;
 }
-var valid210 = _errs490 === errors;
+var valid213 = _errs504 === errors;
 }
-}
-else {
-const err570 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/properties/blobStorage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data294.endpoint !== undefined){
+let data297 = data294.endpoint;
+const _errs506 = errors;
+const _errs507 = errors;
+if(typeof data297 === "string"){
+if(!pattern42.test(data297)){
+const err570 = {instancePath:instancePath+"/blobStorage/external/s3/endpoint",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"},message:"must match pattern \""+"^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -21609,17 +22392,9 @@ vErrors.push(err570);
 }
 errors++;
 }
-var valid203 = _errs479 === errors;
 }
-if(data.temporal !== undefined){
-let data303 = data.temporal;
-const _errs520 = errors;
-const _errs521 = errors;
-if(data303 && typeof data303 == "object" && !Array.isArray(data303)){
-const _errs522 = errors;
-for(const key12 in data303){
-if(!(((key12 === "mode") || (key12 === "external")) || (key12 === "local"))){
-const err571 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+else {
+const err571 = {instancePath:instancePath+"/blobStorage/external/s3/endpoint",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -21628,12 +22403,33 @@ vErrors.push(err571);
 }
 errors++;
 }
+var valid213 = _errs506 === errors;
 }
-if(data303.mode !== undefined){
-let data304 = data303.mode;
-const _errs523 = errors;
-if(typeof data304 !== "string"){
-const err572 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data294.accessKeyId !== undefined){
+let data298 = data294.accessKeyId;
+const _errs508 = errors;
+if(!(validate105(data298, {instancePath:instancePath+"/blobStorage/external/s3/accessKeyId",parentData:data294,parentDataProperty:"accessKeyId",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid213 = _errs508 === errors;
+}
+if(data294.secretAccessKey !== undefined){
+let data299 = data294.secretAccessKey;
+const _errs509 = errors;
+if(!(validate105(data299, {instancePath:instancePath+"/blobStorage/external/s3/secretAccessKey",parentData:data294,parentDataProperty:"secretAccessKey",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid213 = _errs509 === errors;
+}
+}
+else {
+const err572 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -21642,10 +22438,17 @@ vErrors.push(err572);
 }
 errors++;
 }
-const _errs524 = errors;
-const vSchema11 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data304 === "retoolManaged") || (data304 === "external")) || (data304 === "local"))){
-const err573 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+var valid212 = _errs499 === errors;
+}
+if(data292.gcs !== undefined){
+let data300 = data292.gcs;
+const _errs510 = errors;
+const _errs511 = errors;
+if(data300 && typeof data300 == "object" && !Array.isArray(data300)){
+const _errs512 = errors;
+for(const key10 in data300){
+if(!((key10 === "bucket") || (key10 === "credentials"))){
+const err573 = {instancePath:instancePath+"/blobStorage/external/gcs",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -21654,17 +22457,14 @@ vErrors.push(err573);
 }
 errors++;
 }
-var valid216 = _errs523 === errors;
 }
-if(data303.external !== undefined){
-let data305 = data303.external;
-const _errs525 = errors;
-const _errs526 = errors;
-if(data305 && typeof data305 == "object" && !Array.isArray(data305)){
-const _errs527 = errors;
-for(const key13 in data305){
-if(!((((key13 === "host") || (key13 === "port")) || (key13 === "namespace")) || (key13 === "tls"))){
-const err574 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(data300.bucket !== undefined){
+let data301 = data300.bucket;
+const _errs513 = errors;
+const _errs514 = errors;
+if(typeof data301 === "string"){
+if(func0(data301) > 222){
+const err574 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 222},message:"must NOT have more than 222 characters"};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -21673,36 +22473,8 @@ vErrors.push(err574);
 }
 errors++;
 }
-}
-if(data305.host !== undefined){
-let data306 = data305.host;
-const _errs528 = errors;
-if(!(validate116(data306, {instancePath:instancePath+"/temporal/external/host",parentData:data305,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid217 = _errs528 === errors;
-}
-if(data305.port !== undefined){
-let data307 = data305.port;
-const _errs529 = errors;
-if(!(validate118(data307, {instancePath:instancePath+"/temporal/external/port",parentData:data305,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid217 = _errs529 === errors;
-}
-if(data305.namespace !== undefined){
-let data308 = data305.namespace;
-const _errs530 = errors;
-const _errs531 = errors;
-if(typeof data308 === "string"){
-if(!pattern1.test(data308)){
-const err575 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(!pattern1.test(data301)){
+const err575 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -21713,7 +22485,7 @@ errors++;
 }
 }
 else {
-const err576 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err576 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -21722,17 +22494,22 @@ vErrors.push(err576);
 }
 errors++;
 }
-var valid217 = _errs530 === errors;
+var valid214 = _errs513 === errors;
 }
-if(data305.tls !== undefined){
-let data309 = data305.tls;
-const _errs532 = errors;
-const _errs533 = errors;
-if(data309 && typeof data309 == "object" && !Array.isArray(data309)){
-const _errs534 = errors;
-for(const key14 in data309){
-if(!((((key14 === "enabled") || (key14 === "clientCert")) || (key14 === "clientKey")) || (key14 === "caCert"))){
-const err577 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data300.credentials !== undefined){
+let data302 = data300.credentials;
+const _errs515 = errors;
+if(!(validate105(data302, {instancePath:instancePath+"/blobStorage/external/gcs/credentials",parentData:data300,parentDataProperty:"credentials",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid214 = _errs515 === errors;
+}
+}
+else {
+const err577 = {instancePath:instancePath+"/blobStorage/external/gcs",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -21741,12 +22518,17 @@ vErrors.push(err577);
 }
 errors++;
 }
+var valid212 = _errs510 === errors;
 }
-if(data309.enabled !== undefined){
-let data310 = data309.enabled;
-const _errs535 = errors;
-if(typeof data310 !== "boolean"){
-const err578 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data292.azure !== undefined){
+let data303 = data292.azure;
+const _errs516 = errors;
+const _errs517 = errors;
+if(data303 && typeof data303 == "object" && !Array.isArray(data303)){
+const _errs518 = errors;
+for(const key11 in data303){
+if(!(((key11 === "container") || (key11 === "connectionString")) || (key11 === "accountUrl"))){
+const err578 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -21755,45 +22537,14 @@ vErrors.push(err578);
 }
 errors++;
 }
-const _errs536 = errors;
-var valid218 = _errs535 === errors;
 }
-if(data309.clientCert !== undefined){
-let data311 = data309.clientCert;
-const _errs537 = errors;
-if(!(validate105(data311, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data309,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid218 = _errs537 === errors;
-}
-if(data309.clientKey !== undefined){
-let data312 = data309.clientKey;
-const _errs538 = errors;
-if(!(validate105(data312, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data309,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid218 = _errs538 === errors;
-}
-if(data309.caCert !== undefined){
-let data313 = data309.caCert;
-const _errs539 = errors;
-if(!(validate105(data313, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data309,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid218 = _errs539 === errors;
-}
-}
-else {
-const err579 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data303.container !== undefined){
+let data304 = data303.container;
+const _errs519 = errors;
+const _errs520 = errors;
+if(typeof data304 === "string"){
+if(func0(data304) > 63){
+const err579 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -21802,11 +22553,8 @@ vErrors.push(err579);
 }
 errors++;
 }
-var valid217 = _errs532 === errors;
-}
-}
-else {
-const err580 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern1.test(data304)){
+const err580 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -21815,17 +22563,9 @@ vErrors.push(err580);
 }
 errors++;
 }
-var valid216 = _errs525 === errors;
 }
-if(data303.local !== undefined){
-let data314 = data303.local;
-const _errs540 = errors;
-const _errs541 = errors;
-if(data314 && typeof data314 == "object" && !Array.isArray(data314)){
-const _errs542 = errors;
-for(const key15 in data314){
-if(!(func25.call(schema0.properties.temporal.properties.local.properties, key15))){
-const err581 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+else {
+const err581 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -21834,14 +22574,26 @@ vErrors.push(err581);
 }
 errors++;
 }
+var valid215 = _errs519 === errors;
 }
-if(data314.namespace !== undefined){
-let data315 = data314.namespace;
-const _errs543 = errors;
-const _errs544 = errors;
-if(typeof data315 === "string"){
-if(!pattern47.test(data315)){
-const err582 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+if(data303.connectionString !== undefined){
+let data305 = data303.connectionString;
+const _errs521 = errors;
+if(!(validate105(data305, {instancePath:instancePath+"/blobStorage/external/azure/connectionString",parentData:data303,parentDataProperty:"connectionString",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid215 = _errs521 === errors;
+}
+if(data303.accountUrl !== undefined){
+let data306 = data303.accountUrl;
+const _errs522 = errors;
+const _errs523 = errors;
+if(typeof data306 === "string"){
+if(!pattern45.test(data306)){
+const err582 = {instancePath:instancePath+"/blobStorage/external/azure/accountUrl",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/accountUrl/pattern",keyword:"pattern",params:{pattern: "^(https://[^\\t\\n\\f\\r /]+/?)?$"},message:"must match pattern \""+"^(https://[^\\t\\n\\f\\r /]+/?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -21852,7 +22604,7 @@ errors++;
 }
 }
 else {
-const err583 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err583 = {instancePath:instancePath+"/blobStorage/external/azure/accountUrl",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/accountUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -21861,13 +22613,11 @@ vErrors.push(err583);
 }
 errors++;
 }
-var valid219 = _errs543 === errors;
+var valid215 = _errs522 === errors;
 }
-if(data314.numHistoryShards !== undefined){
-let data316 = data314.numHistoryShards;
-const _errs545 = errors;
-if(!((typeof data316 == "number") && (!(data316 % 1) && !isNaN(data316)))){
-const err584 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err584 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -21876,10 +22626,11 @@ vErrors.push(err584);
 }
 errors++;
 }
-const _errs546 = errors;
-if(typeof data316 == "number"){
-if(data316 > 16384 || isNaN(data316)){
-const err585 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+var valid212 = _errs516 === errors;
+}
+}
+else {
+const err585 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/properties/blobStorage/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -21888,8 +22639,11 @@ vErrors.push(err585);
 }
 errors++;
 }
-if(data316 < 1 || isNaN(data316)){
-const err586 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid210 = _errs494 === errors;
+}
+}
+else {
+const err586 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/properties/blobStorage/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -21898,16 +22652,17 @@ vErrors.push(err586);
 }
 errors++;
 }
+var valid203 = _errs483 === errors;
 }
-var valid219 = _errs545 === errors;
-}
-if(data314.retention !== undefined){
-let data317 = data314.retention;
-const _errs547 = errors;
-const _errs548 = errors;
-if(typeof data317 === "string"){
-if(!pattern48.test(data317)){
-const err587 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+if(data.temporal !== undefined){
+let data307 = data.temporal;
+const _errs524 = errors;
+const _errs525 = errors;
+if(data307 && typeof data307 == "object" && !Array.isArray(data307)){
+const _errs526 = errors;
+for(const key12 in data307){
+if(!(((key12 === "mode") || (key12 === "external")) || (key12 === "local"))){
+const err587 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -21917,8 +22672,11 @@ vErrors.push(err587);
 errors++;
 }
 }
-else {
-const err588 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data307.mode !== undefined){
+let data308 = data307.mode;
+const _errs527 = errors;
+if(typeof data308 !== "string"){
+const err588 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -21927,17 +22685,10 @@ vErrors.push(err588);
 }
 errors++;
 }
-var valid219 = _errs547 === errors;
-}
-if(data314.persistence !== undefined){
-let data318 = data314.persistence;
-const _errs549 = errors;
-const _errs550 = errors;
-if(data318 && typeof data318 == "object" && !Array.isArray(data318)){
-const _errs551 = errors;
-for(const key16 in data318){
-if(!((((key16 === "database") || (key16 === "external")) || (key16 === "defaultDatabase")) || (key16 === "visibilityDatabase"))){
-const err589 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+const _errs528 = errors;
+const vSchema11 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data308 === "retoolManaged") || (data308 === "external")) || (data308 === "local"))){
+const err589 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -21946,12 +22697,17 @@ vErrors.push(err589);
 }
 errors++;
 }
+var valid216 = _errs527 === errors;
 }
-if(data318.database !== undefined){
-let data319 = data318.database;
-const _errs552 = errors;
-if(typeof data319 !== "string"){
-const err590 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data307.external !== undefined){
+let data309 = data307.external;
+const _errs529 = errors;
+const _errs530 = errors;
+if(data309 && typeof data309 == "object" && !Array.isArray(data309)){
+const _errs531 = errors;
+for(const key13 in data309){
+if(!((((key13 === "host") || (key13 === "port")) || (key13 === "namespace")) || (key13 === "tls"))){
+const err590 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -21960,10 +22716,36 @@ vErrors.push(err590);
 }
 errors++;
 }
-const _errs553 = errors;
-const vSchema12 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data319 === "storage") || (data319 === "external"))){
-const err591 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+}
+if(data309.host !== undefined){
+let data310 = data309.host;
+const _errs532 = errors;
+if(!(validate116(data310, {instancePath:instancePath+"/temporal/external/host",parentData:data309,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid217 = _errs532 === errors;
+}
+if(data309.port !== undefined){
+let data311 = data309.port;
+const _errs533 = errors;
+if(!(validate118(data311, {instancePath:instancePath+"/temporal/external/port",parentData:data309,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid217 = _errs533 === errors;
+}
+if(data309.namespace !== undefined){
+let data312 = data309.namespace;
+const _errs534 = errors;
+const _errs535 = errors;
+if(typeof data312 === "string"){
+if(!pattern1.test(data312)){
+const err591 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -21972,26 +22754,9 @@ vErrors.push(err591);
 }
 errors++;
 }
-var valid220 = _errs552 === errors;
-}
-if(data318.external !== undefined){
-let data320 = data318.external;
-const _errs554 = errors;
-if(!(validate137(data320, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data318,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid220 = _errs554 === errors;
-}
-if(data318.defaultDatabase !== undefined){
-let data321 = data318.defaultDatabase;
-const _errs555 = errors;
-const _errs556 = errors;
-if(typeof data321 === "string"){
-if(!pattern50.test(data321)){
-const err592 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const err592 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -22000,9 +22765,17 @@ vErrors.push(err592);
 }
 errors++;
 }
+var valid217 = _errs534 === errors;
 }
-else {
-const err593 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data309.tls !== undefined){
+let data313 = data309.tls;
+const _errs536 = errors;
+const _errs537 = errors;
+if(data313 && typeof data313 == "object" && !Array.isArray(data313)){
+const _errs538 = errors;
+for(const key14 in data313){
+if(!((((key14 === "enabled") || (key14 === "clientCert")) || (key14 === "clientKey")) || (key14 === "caCert"))){
+const err593 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -22011,15 +22784,12 @@ vErrors.push(err593);
 }
 errors++;
 }
-var valid220 = _errs555 === errors;
 }
-if(data318.visibilityDatabase !== undefined){
-let data322 = data318.visibilityDatabase;
-const _errs557 = errors;
-const _errs558 = errors;
-if(typeof data322 === "string"){
-if(!pattern50.test(data322)){
-const err594 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(data313.enabled !== undefined){
+let data314 = data313.enabled;
+const _errs539 = errors;
+if(typeof data314 !== "boolean"){
+const err594 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -22028,9 +22798,45 @@ vErrors.push(err594);
 }
 errors++;
 }
+const _errs540 = errors;
+var valid218 = _errs539 === errors;
+}
+if(data313.clientCert !== undefined){
+let data315 = data313.clientCert;
+const _errs541 = errors;
+if(!(validate105(data315, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data313,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
 }
 else {
-const err595 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid218 = _errs541 === errors;
+}
+if(data313.clientKey !== undefined){
+let data316 = data313.clientKey;
+const _errs542 = errors;
+if(!(validate105(data316, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data313,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid218 = _errs542 === errors;
+}
+if(data313.caCert !== undefined){
+let data317 = data313.caCert;
+const _errs543 = errors;
+if(!(validate105(data317, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data313,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid218 = _errs543 === errors;
+}
+}
+else {
+const err595 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -22039,11 +22845,11 @@ vErrors.push(err595);
 }
 errors++;
 }
-var valid220 = _errs557 === errors;
+var valid217 = _errs536 === errors;
 }
 }
 else {
-const err596 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err596 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -22052,61 +22858,17 @@ vErrors.push(err596);
 }
 errors++;
 }
-var valid219 = _errs549 === errors;
+var valid216 = _errs529 === errors;
 }
-if(data314.frontend !== undefined){
-let data323 = data314.frontend;
-const _errs559 = errors;
-if(!(validate143(data323, {instancePath:instancePath+"/temporal/local/frontend",parentData:data314,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid219 = _errs559 === errors;
-}
-if(data314.history !== undefined){
-let data324 = data314.history;
-const _errs560 = errors;
-if(!(validate143(data324, {instancePath:instancePath+"/temporal/local/history",parentData:data314,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid219 = _errs560 === errors;
-}
-if(data314.matching !== undefined){
-let data325 = data314.matching;
-const _errs561 = errors;
-if(!(validate143(data325, {instancePath:instancePath+"/temporal/local/matching",parentData:data314,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid219 = _errs561 === errors;
-}
-if(data314.worker !== undefined){
-let data326 = data314.worker;
-const _errs562 = errors;
-if(!(validate143(data326, {instancePath:instancePath+"/temporal/local/worker",parentData:data314,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid219 = _errs562 === errors;
-}
-if(data314.web !== undefined){
-let data327 = data314.web;
-const _errs563 = errors;
-const _errs564 = errors;
-if(data327 && typeof data327 == "object" && !Array.isArray(data327)){
-const _errs565 = errors;
-for(const key17 in data327){
-if(!(func25.call(schema0.properties.temporal.properties.local.properties.web.properties, key17))){
-const err597 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(data307.local !== undefined){
+let data318 = data307.local;
+const _errs544 = errors;
+const _errs545 = errors;
+if(data318 && typeof data318 == "object" && !Array.isArray(data318)){
+const _errs546 = errors;
+for(const key15 in data318){
+if(!(func25.call(schema0.properties.temporal.properties.local.properties, key15))){
+const err597 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -22116,209 +22878,13 @@ vErrors.push(err597);
 errors++;
 }
 }
-if(data327.resources !== undefined){
-let data328 = data327.resources;
-const _errs566 = errors;
-if(!(validate108(data328, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data327,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs566 === errors;
-}
-if(data327.nodeSelector !== undefined){
-let data329 = data327.nodeSelector;
-const _errs567 = errors;
-if(!(validate145(data329, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data327,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs567 === errors;
-}
-if(data327.tolerations !== undefined){
-let data330 = data327.tolerations;
-const _errs568 = errors;
-if(!(validate151(data330, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data327,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs568 === errors;
-}
-if(data327.affinity !== undefined){
-let data331 = data327.affinity;
-const _errs569 = errors;
-if(!(validate157(data331, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data327,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs569 === errors;
-}
-if(data327.topologySpreadConstraints !== undefined){
-let data332 = data327.topologySpreadConstraints;
-const _errs570 = errors;
-if(!(validate196(data332, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data327,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs570 === errors;
-}
-if(data327.podAnnotations !== undefined){
-let data333 = data327.podAnnotations;
-const _errs571 = errors;
-if(!(validate203(data333, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data327,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs571 === errors;
-}
-if(data327.podLabels !== undefined){
-let data334 = data327.podLabels;
-const _errs572 = errors;
-if(!(validate207(data334, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data327,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs572 === errors;
-}
-if(data327.env !== undefined){
-let data335 = data327.env;
-const _errs573 = errors;
-if(!(validate211(data335, {instancePath:instancePath+"/temporal/local/web/env",parentData:data327,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs573 === errors;
-}
-if(data327.extraEnvFrom !== undefined){
-let data336 = data327.extraEnvFrom;
-const _errs574 = errors;
-if(!(validate215(data336, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data327,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs574 === errors;
-}
-if(data327.extraVolumes !== undefined){
-let data337 = data327.extraVolumes;
-const _errs575 = errors;
-if(!(validate223(data337, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data327,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs575 === errors;
-}
-if(data327.extraVolumeMounts !== undefined){
-let data338 = data327.extraVolumeMounts;
-const _errs576 = errors;
-if(!(validate240(data338, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data327,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs576 === errors;
-}
-if(data327.extraContainers !== undefined){
-let data339 = data327.extraContainers;
-const _errs577 = errors;
-if(!(validate246(data339, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data327,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs577 === errors;
-}
-if(data327.initContainers !== undefined){
-let data340 = data327.initContainers;
-const _errs578 = errors;
-if(!(validate280(data340, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data327,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs578 === errors;
-}
-if(data327.priorityClassName !== undefined){
-let data341 = data327.priorityClassName;
-const _errs579 = errors;
-if(!(validate283(data341, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data327,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs579 === errors;
-}
-if(data327.terminationGracePeriodSeconds !== undefined){
-let data342 = data327.terminationGracePeriodSeconds;
-const _errs580 = errors;
-if(!(validate285(data342, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data327,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs580 === errors;
-}
-if(data327.preStopSleepSeconds !== undefined){
-let data343 = data327.preStopSleepSeconds;
-const _errs581 = errors;
-if(!(validate287(data343, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data327,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs581 === errors;
-}
-if(data327.podSecurityContext !== undefined){
-let data344 = data327.podSecurityContext;
-const _errs582 = errors;
-if(!(validate289(data344, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data327,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs582 === errors;
-}
-if(data327.containerSecurityContext !== undefined){
-let data345 = data327.containerSecurityContext;
-const _errs583 = errors;
-if(!(validate292(data345, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data327,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid221 = _errs583 === errors;
-}
-if(data327.enabled !== undefined){
-let data346 = data327.enabled;
-const _errs584 = errors;
-if(typeof data346 !== "boolean"){
-const err598 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data318.namespace !== undefined){
+let data319 = data318.namespace;
+const _errs547 = errors;
+const _errs548 = errors;
+if(typeof data319 === "string"){
+if(!pattern47.test(data319)){
+const err598 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -22327,12 +22893,9 @@ vErrors.push(err598);
 }
 errors++;
 }
-const _errs585 = errors;
-var valid221 = _errs584 === errors;
-}
 }
 else {
-const err599 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err599 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -22341,11 +22904,13 @@ vErrors.push(err599);
 }
 errors++;
 }
-var valid219 = _errs563 === errors;
+var valid219 = _errs547 === errors;
 }
-}
-else {
-const err600 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data318.numHistoryShards !== undefined){
+let data320 = data318.numHistoryShards;
+const _errs549 = errors;
+if(!((typeof data320 == "number") && (!(data320 % 1) && !isNaN(data320)))){
+const err600 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err600];
 }
@@ -22354,11 +22919,10 @@ vErrors.push(err600);
 }
 errors++;
 }
-var valid216 = _errs540 === errors;
-}
-}
-else {
-const err601 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs550 = errors;
+if(typeof data320 == "number"){
+if(data320 > 16384 || isNaN(data320)){
+const err601 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err601];
 }
@@ -22367,50 +22931,8 @@ vErrors.push(err601);
 }
 errors++;
 }
-var valid203 = _errs520 === errors;
-}
-if(data.workflows !== undefined){
-let data347 = data.workflows;
-const _errs586 = errors;
-if(!(validate318(data347, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid203 = _errs586 === errors;
-}
-if(data.agents !== undefined){
-let data348 = data.agents;
-const _errs587 = errors;
-if(!(validate318(data348, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
-vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid203 = _errs587 === errors;
-}
-if(data.appBuilder !== undefined){
-let data349 = data.appBuilder;
-const _errs588 = errors;
-if(!(validate318(data349, {instancePath:instancePath+"/appBuilder",parentData:data,parentDataProperty:"appBuilder",rootData}))){
-vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid203 = _errs588 === errors;
-}
-if(data.components !== undefined){
-let data350 = data.components;
-const _errs589 = errors;
-const _errs590 = errors;
-if(data350 && typeof data350 == "object" && !Array.isArray(data350)){
-const _errs591 = errors;
-for(const key18 in data350){
-if(!(func25.call(schema0.properties.components.properties, key18))){
-const err602 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data320 < 1 || isNaN(data320)){
+const err602 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -22420,39 +22942,15 @@ vErrors.push(err602);
 errors++;
 }
 }
-if(data350.api !== undefined){
-let data351 = data350.api;
-const _errs592 = errors;
-const _errs593 = errors;
-const _errs594 = errors;
-const _errs595 = errors;
-let valid224 = true;
-const _errs596 = errors;
-if(!(validate322(data351, {instancePath:instancePath+"/components/api",parentData:data350,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate322.errors : vErrors.concat(validate322.errors);
-errors = vErrors.length;
+var valid219 = _errs549 === errors;
 }
-else {
-}
-var _valid33 = _errs596 === errors;
-errors = _errs595;
-if(vErrors !== null){
-if(_errs595){
-vErrors.length = _errs595;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid33){
-const _errs597 = errors;
-if(data351 && typeof data351 == "object" && !Array.isArray(data351)){
-if(data351.replicas !== undefined){
-let data352 = data351.replicas;
-const _errs598 = errors;
-const vSchema13 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data352 === null) || (data352 === 2))){
-const err603 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+if(data318.retention !== undefined){
+let data321 = data318.retention;
+const _errs551 = errors;
+const _errs552 = errors;
+if(typeof data321 === "string"){
+if(!pattern48.test(data321)){
+const err603 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -22461,14 +22959,9 @@ vErrors.push(err603);
 }
 errors++;
 }
-var valid225 = _errs598 === errors;
 }
-}
-var _valid33 = _errs597 === errors;
-valid224 = _valid33;
-}
-if(!valid224){
-const err604 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err604 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -22477,12 +22970,17 @@ vErrors.push(err604);
 }
 errors++;
 }
-var valid223 = _errs594 === errors;
-if(data351 && typeof data351 == "object" && !Array.isArray(data351)){
-const _errs599 = errors;
-for(const key19 in data351){
-if(!(func25.call(schema0.properties.components.properties.api.properties, key19))){
-const err605 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+var valid219 = _errs551 === errors;
+}
+if(data318.persistence !== undefined){
+let data322 = data318.persistence;
+const _errs553 = errors;
+const _errs554 = errors;
+if(data322 && typeof data322 == "object" && !Array.isArray(data322)){
+const _errs555 = errors;
+for(const key16 in data322){
+if(!((((key16 === "database") || (key16 === "external")) || (key16 === "defaultDatabase")) || (key16 === "visibilityDatabase"))){
+const err605 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -22492,165 +22990,11 @@ vErrors.push(err605);
 errors++;
 }
 }
-if(data351.resources !== undefined){
-let data353 = data351.resources;
-const _errs600 = errors;
-if(!(validate108(data353, {instancePath:instancePath+"/components/api/resources",parentData:data351,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs600 === errors;
-}
-if(data351.nodeSelector !== undefined){
-let data354 = data351.nodeSelector;
-const _errs601 = errors;
-if(!(validate145(data354, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data351,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs601 === errors;
-}
-if(data351.tolerations !== undefined){
-let data355 = data351.tolerations;
-const _errs602 = errors;
-if(!(validate151(data355, {instancePath:instancePath+"/components/api/tolerations",parentData:data351,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs602 === errors;
-}
-if(data351.affinity !== undefined){
-let data356 = data351.affinity;
-const _errs603 = errors;
-if(!(validate157(data356, {instancePath:instancePath+"/components/api/affinity",parentData:data351,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs603 === errors;
-}
-if(data351.topologySpreadConstraints !== undefined){
-let data357 = data351.topologySpreadConstraints;
-const _errs604 = errors;
-if(!(validate196(data357, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data351,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs604 === errors;
-}
-if(data351.podAnnotations !== undefined){
-let data358 = data351.podAnnotations;
-const _errs605 = errors;
-if(!(validate203(data358, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data351,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs605 === errors;
-}
-if(data351.podLabels !== undefined){
-let data359 = data351.podLabels;
-const _errs606 = errors;
-if(!(validate207(data359, {instancePath:instancePath+"/components/api/podLabels",parentData:data351,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs606 === errors;
-}
-if(data351.env !== undefined){
-let data360 = data351.env;
-const _errs607 = errors;
-if(!(validate211(data360, {instancePath:instancePath+"/components/api/env",parentData:data351,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs607 === errors;
-}
-if(data351.extraEnvFrom !== undefined){
-let data361 = data351.extraEnvFrom;
-const _errs608 = errors;
-if(!(validate215(data361, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data351,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs608 === errors;
-}
-if(data351.extraVolumes !== undefined){
-let data362 = data351.extraVolumes;
-const _errs609 = errors;
-if(!(validate223(data362, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data351,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs609 === errors;
-}
-if(data351.extraVolumeMounts !== undefined){
-let data363 = data351.extraVolumeMounts;
-const _errs610 = errors;
-if(!(validate240(data363, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data351,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs610 === errors;
-}
-if(data351.extraContainers !== undefined){
-let data364 = data351.extraContainers;
-const _errs611 = errors;
-if(!(validate246(data364, {instancePath:instancePath+"/components/api/extraContainers",parentData:data351,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs611 === errors;
-}
-if(data351.initContainers !== undefined){
-let data365 = data351.initContainers;
-const _errs612 = errors;
-if(!(validate280(data365, {instancePath:instancePath+"/components/api/initContainers",parentData:data351,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs612 === errors;
-}
-if(data351.priorityClassName !== undefined){
-let data366 = data351.priorityClassName;
-const _errs613 = errors;
-if(!(validate283(data366, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data351,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs613 === errors;
-}
-if(data351.terminationGracePeriodSeconds !== undefined){
-let data367 = data351.terminationGracePeriodSeconds;
-const _errs614 = errors;
-if((!((typeof data367 == "number") && (!(data367 % 1) && !isNaN(data367)))) && (data367 !== null)){
-const err606 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+if(data322.database !== undefined){
+let data323 = data322.database;
+const _errs556 = errors;
+if(typeof data323 !== "string"){
+const err606 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -22659,10 +23003,10 @@ vErrors.push(err606);
 }
 errors++;
 }
-const _errs615 = errors;
-if(typeof data367 == "number"){
-if(data367 > 2147483647 || isNaN(data367)){
-const err607 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const _errs557 = errors;
+const vSchema12 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data323 === "storage") || (data323 === "external"))){
+const err607 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -22671,8 +23015,26 @@ vErrors.push(err607);
 }
 errors++;
 }
-if(data367 < 0 || isNaN(data367)){
-const err608 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var valid220 = _errs556 === errors;
+}
+if(data322.external !== undefined){
+let data324 = data322.external;
+const _errs558 = errors;
+if(!(validate137(data324, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data322,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid220 = _errs558 === errors;
+}
+if(data322.defaultDatabase !== undefined){
+let data325 = data322.defaultDatabase;
+const _errs559 = errors;
+const _errs560 = errors;
+if(typeof data325 === "string"){
+if(!pattern50.test(data325)){
+const err608 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -22682,13 +23044,8 @@ vErrors.push(err608);
 errors++;
 }
 }
-var valid226 = _errs614 === errors;
-}
-if(data351.preStopSleepSeconds !== undefined){
-let data368 = data351.preStopSleepSeconds;
-const _errs616 = errors;
-if(!((typeof data368 == "number") && (!(data368 % 1) && !isNaN(data368)))){
-const err609 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err609 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -22697,10 +23054,15 @@ vErrors.push(err609);
 }
 errors++;
 }
-const _errs617 = errors;
-if(typeof data368 == "number"){
-if(data368 > 3600 || isNaN(data368)){
-const err610 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
+var valid220 = _errs559 === errors;
+}
+if(data322.visibilityDatabase !== undefined){
+let data326 = data322.visibilityDatabase;
+const _errs561 = errors;
+const _errs562 = errors;
+if(typeof data326 === "string"){
+if(!pattern50.test(data326)){
+const err610 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -22709,8 +23071,9 @@ vErrors.push(err610);
 }
 errors++;
 }
-if(data368 < 0 || isNaN(data368)){
-const err611 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err611 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -22719,36 +23082,11 @@ vErrors.push(err611);
 }
 errors++;
 }
+var valid220 = _errs561 === errors;
 }
-var valid226 = _errs616 === errors;
-}
-if(data351.podSecurityContext !== undefined){
-let data369 = data351.podSecurityContext;
-const _errs618 = errors;
-if(!(validate289(data369, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data351,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid226 = _errs618 === errors;
-}
-if(data351.containerSecurityContext !== undefined){
-let data370 = data351.containerSecurityContext;
-const _errs619 = errors;
-if(!(validate292(data370, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data351,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs619 === errors;
-}
-if(data351.replicas !== undefined){
-let data371 = data351.replicas;
-const _errs620 = errors;
-if(!((typeof data371 == "number") && (!(data371 % 1) && !isNaN(data371)))){
-const err612 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err612 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -22757,10 +23095,61 @@ vErrors.push(err612);
 }
 errors++;
 }
-const _errs621 = errors;
-if(typeof data371 == "number"){
-if(data371 > 2147483647 || isNaN(data371)){
-const err613 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid219 = _errs553 === errors;
+}
+if(data318.frontend !== undefined){
+let data327 = data318.frontend;
+const _errs563 = errors;
+if(!(validate143(data327, {instancePath:instancePath+"/temporal/local/frontend",parentData:data318,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid219 = _errs563 === errors;
+}
+if(data318.history !== undefined){
+let data328 = data318.history;
+const _errs564 = errors;
+if(!(validate143(data328, {instancePath:instancePath+"/temporal/local/history",parentData:data318,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid219 = _errs564 === errors;
+}
+if(data318.matching !== undefined){
+let data329 = data318.matching;
+const _errs565 = errors;
+if(!(validate143(data329, {instancePath:instancePath+"/temporal/local/matching",parentData:data318,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid219 = _errs565 === errors;
+}
+if(data318.worker !== undefined){
+let data330 = data318.worker;
+const _errs566 = errors;
+if(!(validate143(data330, {instancePath:instancePath+"/temporal/local/worker",parentData:data318,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid219 = _errs566 === errors;
+}
+if(data318.web !== undefined){
+let data331 = data318.web;
+const _errs567 = errors;
+const _errs568 = errors;
+if(data331 && typeof data331 == "object" && !Array.isArray(data331)){
+const _errs569 = errors;
+for(const key17 in data331){
+if(!(func25.call(schema0.properties.temporal.properties.local.properties.web.properties, key17))){
+const err613 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -22769,8 +23158,210 @@ vErrors.push(err613);
 }
 errors++;
 }
-if(data371 < 1 || isNaN(data371)){
-const err614 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data331.resources !== undefined){
+let data332 = data331.resources;
+const _errs570 = errors;
+if(!(validate108(data332, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data331,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs570 === errors;
+}
+if(data331.nodeSelector !== undefined){
+let data333 = data331.nodeSelector;
+const _errs571 = errors;
+if(!(validate145(data333, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data331,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs571 === errors;
+}
+if(data331.tolerations !== undefined){
+let data334 = data331.tolerations;
+const _errs572 = errors;
+if(!(validate151(data334, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data331,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs572 === errors;
+}
+if(data331.affinity !== undefined){
+let data335 = data331.affinity;
+const _errs573 = errors;
+if(!(validate157(data335, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data331,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs573 === errors;
+}
+if(data331.topologySpreadConstraints !== undefined){
+let data336 = data331.topologySpreadConstraints;
+const _errs574 = errors;
+if(!(validate196(data336, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data331,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs574 === errors;
+}
+if(data331.podAnnotations !== undefined){
+let data337 = data331.podAnnotations;
+const _errs575 = errors;
+if(!(validate203(data337, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data331,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs575 === errors;
+}
+if(data331.podLabels !== undefined){
+let data338 = data331.podLabels;
+const _errs576 = errors;
+if(!(validate207(data338, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data331,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs576 === errors;
+}
+if(data331.env !== undefined){
+let data339 = data331.env;
+const _errs577 = errors;
+if(!(validate211(data339, {instancePath:instancePath+"/temporal/local/web/env",parentData:data331,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs577 === errors;
+}
+if(data331.extraEnvFrom !== undefined){
+let data340 = data331.extraEnvFrom;
+const _errs578 = errors;
+if(!(validate215(data340, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data331,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs578 === errors;
+}
+if(data331.extraVolumes !== undefined){
+let data341 = data331.extraVolumes;
+const _errs579 = errors;
+if(!(validate223(data341, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data331,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs579 === errors;
+}
+if(data331.extraVolumeMounts !== undefined){
+let data342 = data331.extraVolumeMounts;
+const _errs580 = errors;
+if(!(validate240(data342, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data331,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs580 === errors;
+}
+if(data331.extraContainers !== undefined){
+let data343 = data331.extraContainers;
+const _errs581 = errors;
+if(!(validate246(data343, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data331,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs581 === errors;
+}
+if(data331.initContainers !== undefined){
+let data344 = data331.initContainers;
+const _errs582 = errors;
+if(!(validate280(data344, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data331,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs582 === errors;
+}
+if(data331.priorityClassName !== undefined){
+let data345 = data331.priorityClassName;
+const _errs583 = errors;
+if(!(validate283(data345, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data331,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs583 === errors;
+}
+if(data331.terminationGracePeriodSeconds !== undefined){
+let data346 = data331.terminationGracePeriodSeconds;
+const _errs584 = errors;
+if(!(validate285(data346, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data331,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs584 === errors;
+}
+if(data331.preStopSleepSeconds !== undefined){
+let data347 = data331.preStopSleepSeconds;
+const _errs585 = errors;
+if(!(validate287(data347, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data331,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs585 === errors;
+}
+if(data331.podSecurityContext !== undefined){
+let data348 = data331.podSecurityContext;
+const _errs586 = errors;
+if(!(validate289(data348, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data331,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs586 === errors;
+}
+if(data331.containerSecurityContext !== undefined){
+let data349 = data331.containerSecurityContext;
+const _errs587 = errors;
+if(!(validate292(data349, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data331,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid221 = _errs587 === errors;
+}
+if(data331.enabled !== undefined){
+let data350 = data331.enabled;
+const _errs588 = errors;
+if(typeof data350 !== "boolean"){
+const err614 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -22779,14 +23370,12 @@ vErrors.push(err614);
 }
 errors++;
 }
+const _errs589 = errors;
+var valid221 = _errs588 === errors;
 }
-var valid226 = _errs620 === errors;
 }
-if(data351.javaDbConnector !== undefined){
-let data372 = data351.javaDbConnector;
-const _errs622 = errors;
-if(typeof data372 !== "boolean"){
-const err615 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err615 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -22795,23 +23384,11 @@ vErrors.push(err615);
 }
 errors++;
 }
-const _errs623 = errors;
-var valid226 = _errs622 === errors;
-}
-if(data351.autoscaling !== undefined){
-let data373 = data351.autoscaling;
-const _errs624 = errors;
-if(!(validate340(data373, {instancePath:instancePath+"/components/api/autoscaling",parentData:data351,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid226 = _errs624 === errors;
+var valid219 = _errs567 === errors;
 }
 }
 else {
-const err616 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err616 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -22820,17 +23397,11 @@ vErrors.push(err616);
 }
 errors++;
 }
-var valid222 = _errs592 === errors;
+var valid216 = _errs544 === errors;
 }
-if(data350.jobsRunner !== undefined){
-let data374 = data350.jobsRunner;
-const _errs625 = errors;
-const _errs626 = errors;
-if(data374 && typeof data374 == "object" && !Array.isArray(data374)){
-const _errs627 = errors;
-for(const key20 in data374){
-if(!(func25.call(schema0.properties.components.properties.jobsRunner.properties, key20))){
-const err617 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+}
+else {
+const err617 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err617];
 }
@@ -22839,208 +23410,50 @@ vErrors.push(err617);
 }
 errors++;
 }
+var valid203 = _errs524 === errors;
 }
-if(data374.resources !== undefined){
-let data375 = data374.resources;
-const _errs628 = errors;
-if(!(validate108(data375, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data374,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(data.workflows !== undefined){
+let data351 = data.workflows;
+const _errs590 = errors;
+if(!(validate318(data351, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid227 = _errs628 === errors;
+var valid203 = _errs590 === errors;
 }
-if(data374.nodeSelector !== undefined){
-let data376 = data374.nodeSelector;
-const _errs629 = errors;
-if(!(validate145(data376, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data374,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(data.agents !== undefined){
+let data352 = data.agents;
+const _errs591 = errors;
+if(!(validate318(data352, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid227 = _errs629 === errors;
+var valid203 = _errs591 === errors;
 }
-if(data374.tolerations !== undefined){
-let data377 = data374.tolerations;
-const _errs630 = errors;
-if(!(validate151(data377, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data374,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(data.appBuilder !== undefined){
+let data353 = data.appBuilder;
+const _errs592 = errors;
+if(!(validate318(data353, {instancePath:instancePath+"/appBuilder",parentData:data,parentDataProperty:"appBuilder",rootData}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid227 = _errs630 === errors;
+var valid203 = _errs592 === errors;
 }
-if(data374.affinity !== undefined){
-let data378 = data374.affinity;
-const _errs631 = errors;
-if(!(validate157(data378, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data374,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs631 === errors;
-}
-if(data374.topologySpreadConstraints !== undefined){
-let data379 = data374.topologySpreadConstraints;
-const _errs632 = errors;
-if(!(validate196(data379, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data374,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs632 === errors;
-}
-if(data374.podAnnotations !== undefined){
-let data380 = data374.podAnnotations;
-const _errs633 = errors;
-if(!(validate203(data380, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data374,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs633 === errors;
-}
-if(data374.podLabels !== undefined){
-let data381 = data374.podLabels;
-const _errs634 = errors;
-if(!(validate207(data381, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data374,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs634 === errors;
-}
-if(data374.env !== undefined){
-let data382 = data374.env;
-const _errs635 = errors;
-if(!(validate211(data382, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data374,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs635 === errors;
-}
-if(data374.extraEnvFrom !== undefined){
-let data383 = data374.extraEnvFrom;
-const _errs636 = errors;
-if(!(validate215(data383, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data374,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs636 === errors;
-}
-if(data374.extraVolumes !== undefined){
-let data384 = data374.extraVolumes;
-const _errs637 = errors;
-if(!(validate223(data384, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data374,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs637 === errors;
-}
-if(data374.extraVolumeMounts !== undefined){
-let data385 = data374.extraVolumeMounts;
-const _errs638 = errors;
-if(!(validate240(data385, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data374,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs638 === errors;
-}
-if(data374.extraContainers !== undefined){
-let data386 = data374.extraContainers;
-const _errs639 = errors;
-if(!(validate246(data386, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data374,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs639 === errors;
-}
-if(data374.initContainers !== undefined){
-let data387 = data374.initContainers;
-const _errs640 = errors;
-if(!(validate280(data387, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data374,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs640 === errors;
-}
-if(data374.priorityClassName !== undefined){
-let data388 = data374.priorityClassName;
-const _errs641 = errors;
-if(!(validate283(data388, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data374,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs641 === errors;
-}
-if(data374.terminationGracePeriodSeconds !== undefined){
-let data389 = data374.terminationGracePeriodSeconds;
-const _errs642 = errors;
-if(!(validate285(data389, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data374,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs642 === errors;
-}
-if(data374.preStopSleepSeconds !== undefined){
-let data390 = data374.preStopSleepSeconds;
-const _errs643 = errors;
-if(!(validate287(data390, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data374,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs643 === errors;
-}
-if(data374.podSecurityContext !== undefined){
-let data391 = data374.podSecurityContext;
-const _errs644 = errors;
-if(!(validate289(data391, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data374,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs644 === errors;
-}
-if(data374.containerSecurityContext !== undefined){
-let data392 = data374.containerSecurityContext;
-const _errs645 = errors;
-if(!(validate292(data392, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data374,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid227 = _errs645 === errors;
-}
-}
-else {
-const err618 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.components !== undefined){
+let data354 = data.components;
+const _errs593 = errors;
+const _errs594 = errors;
+if(data354 && typeof data354 == "object" && !Array.isArray(data354)){
+const _errs595 = errors;
+for(const key18 in data354){
+if(!(func25.call(schema0.properties.components.properties, key18))){
+const err618 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err618];
 }
@@ -23049,36 +23462,40 @@ vErrors.push(err618);
 }
 errors++;
 }
-var valid222 = _errs625 === errors;
 }
-if(data350.workflowsWorker !== undefined){
-let data393 = data350.workflowsWorker;
-const _errs646 = errors;
-if(!(validate360(data393, {instancePath:instancePath+"/components/workflowsWorker",parentData:data350,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate360.errors : vErrors.concat(validate360.errors);
+if(data354.api !== undefined){
+let data355 = data354.api;
+const _errs596 = errors;
+const _errs597 = errors;
+const _errs598 = errors;
+const _errs599 = errors;
+let valid224 = true;
+const _errs600 = errors;
+if(!(validate322(data355, {instancePath:instancePath+"/components/api",parentData:data354,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate322.errors : vErrors.concat(validate322.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid222 = _errs646 === errors;
-}
-if(data350.workflowsBackend !== undefined){
-let data394 = data350.workflowsBackend;
-const _errs647 = errors;
-const _errs648 = errors;
-const _errs649 = errors;
-if(!(validate361(data394, {instancePath:instancePath+"/components/workflowsBackend",parentData:data350,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate361.errors : vErrors.concat(validate361.errors);
-errors = vErrors.length;
+var _valid33 = _errs600 === errors;
+errors = _errs599;
+if(vErrors !== null){
+if(_errs599){
+vErrors.length = _errs599;
 }
 else {
+vErrors = null;
 }
-var valid228 = _errs649 === errors;
-if(data394 && typeof data394 == "object" && !Array.isArray(data394)){
-const _errs650 = errors;
-for(const key21 in data394){
-if(!(func25.call(schema0.properties.components.properties.workflowsBackend.properties, key21))){
-const err619 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+}
+if(_valid33){
+const _errs601 = errors;
+if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
+if(data355.replicas !== undefined){
+let data356 = data355.replicas;
+const _errs602 = errors;
+const vSchema13 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data356 === null) || (data356 === 2))){
+const err619 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err619];
 }
@@ -23087,210 +23504,14 @@ vErrors.push(err619);
 }
 errors++;
 }
+var valid225 = _errs602 === errors;
 }
-if(data394.resources !== undefined){
-let data395 = data394.resources;
-const _errs651 = errors;
-if(!(validate108(data395, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data394,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
 }
-else {
+var _valid33 = _errs601 === errors;
+valid224 = _valid33;
 }
-var valid229 = _errs651 === errors;
-}
-if(data394.nodeSelector !== undefined){
-let data396 = data394.nodeSelector;
-const _errs652 = errors;
-if(!(validate145(data396, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data394,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs652 === errors;
-}
-if(data394.tolerations !== undefined){
-let data397 = data394.tolerations;
-const _errs653 = errors;
-if(!(validate151(data397, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data394,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs653 === errors;
-}
-if(data394.affinity !== undefined){
-let data398 = data394.affinity;
-const _errs654 = errors;
-if(!(validate157(data398, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data394,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs654 === errors;
-}
-if(data394.topologySpreadConstraints !== undefined){
-let data399 = data394.topologySpreadConstraints;
-const _errs655 = errors;
-if(!(validate196(data399, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data394,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs655 === errors;
-}
-if(data394.podAnnotations !== undefined){
-let data400 = data394.podAnnotations;
-const _errs656 = errors;
-if(!(validate203(data400, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data394,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs656 === errors;
-}
-if(data394.podLabels !== undefined){
-let data401 = data394.podLabels;
-const _errs657 = errors;
-if(!(validate207(data401, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data394,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs657 === errors;
-}
-if(data394.env !== undefined){
-let data402 = data394.env;
-const _errs658 = errors;
-if(!(validate211(data402, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data394,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs658 === errors;
-}
-if(data394.extraEnvFrom !== undefined){
-let data403 = data394.extraEnvFrom;
-const _errs659 = errors;
-if(!(validate215(data403, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data394,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs659 === errors;
-}
-if(data394.extraVolumes !== undefined){
-let data404 = data394.extraVolumes;
-const _errs660 = errors;
-if(!(validate223(data404, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data394,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs660 === errors;
-}
-if(data394.extraVolumeMounts !== undefined){
-let data405 = data394.extraVolumeMounts;
-const _errs661 = errors;
-if(!(validate240(data405, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data394,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs661 === errors;
-}
-if(data394.extraContainers !== undefined){
-let data406 = data394.extraContainers;
-const _errs662 = errors;
-if(!(validate246(data406, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data394,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs662 === errors;
-}
-if(data394.initContainers !== undefined){
-let data407 = data394.initContainers;
-const _errs663 = errors;
-if(!(validate280(data407, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data394,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs663 === errors;
-}
-if(data394.priorityClassName !== undefined){
-let data408 = data394.priorityClassName;
-const _errs664 = errors;
-if(!(validate283(data408, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data394,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs664 === errors;
-}
-if(data394.terminationGracePeriodSeconds !== undefined){
-let data409 = data394.terminationGracePeriodSeconds;
-const _errs665 = errors;
-if(!(validate285(data409, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data394,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs665 === errors;
-}
-if(data394.preStopSleepSeconds !== undefined){
-let data410 = data394.preStopSleepSeconds;
-const _errs666 = errors;
-if(!(validate287(data410, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data394,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs666 === errors;
-}
-if(data394.podSecurityContext !== undefined){
-let data411 = data394.podSecurityContext;
-const _errs667 = errors;
-if(!(validate289(data411, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data394,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs667 === errors;
-}
-if(data394.containerSecurityContext !== undefined){
-let data412 = data394.containerSecurityContext;
-const _errs668 = errors;
-if(!(validate292(data412, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data394,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs668 === errors;
-}
-if(data394.replicas !== undefined){
-let data413 = data394.replicas;
-const _errs669 = errors;
-if(!((typeof data413 == "number") && (!(data413 % 1) && !isNaN(data413)))){
-const err620 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!valid224){
+const err620 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err620];
 }
@@ -23299,10 +23520,12 @@ vErrors.push(err620);
 }
 errors++;
 }
-const _errs670 = errors;
-if(typeof data413 == "number"){
-if(data413 > 2147483647 || isNaN(data413)){
-const err621 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid223 = _errs598 === errors;
+if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
+const _errs603 = errors;
+for(const key19 in data355){
+if(!(func25.call(schema0.properties.components.properties.api.properties, key19))){
+const err621 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err621];
 }
@@ -23311,8 +23534,166 @@ vErrors.push(err621);
 }
 errors++;
 }
-if(data413 < 1 || isNaN(data413)){
-const err622 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data355.resources !== undefined){
+let data357 = data355.resources;
+const _errs604 = errors;
+if(!(validate108(data357, {instancePath:instancePath+"/components/api/resources",parentData:data355,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs604 === errors;
+}
+if(data355.nodeSelector !== undefined){
+let data358 = data355.nodeSelector;
+const _errs605 = errors;
+if(!(validate145(data358, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data355,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs605 === errors;
+}
+if(data355.tolerations !== undefined){
+let data359 = data355.tolerations;
+const _errs606 = errors;
+if(!(validate151(data359, {instancePath:instancePath+"/components/api/tolerations",parentData:data355,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs606 === errors;
+}
+if(data355.affinity !== undefined){
+let data360 = data355.affinity;
+const _errs607 = errors;
+if(!(validate157(data360, {instancePath:instancePath+"/components/api/affinity",parentData:data355,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs607 === errors;
+}
+if(data355.topologySpreadConstraints !== undefined){
+let data361 = data355.topologySpreadConstraints;
+const _errs608 = errors;
+if(!(validate196(data361, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data355,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs608 === errors;
+}
+if(data355.podAnnotations !== undefined){
+let data362 = data355.podAnnotations;
+const _errs609 = errors;
+if(!(validate203(data362, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data355,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs609 === errors;
+}
+if(data355.podLabels !== undefined){
+let data363 = data355.podLabels;
+const _errs610 = errors;
+if(!(validate207(data363, {instancePath:instancePath+"/components/api/podLabels",parentData:data355,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs610 === errors;
+}
+if(data355.env !== undefined){
+let data364 = data355.env;
+const _errs611 = errors;
+if(!(validate211(data364, {instancePath:instancePath+"/components/api/env",parentData:data355,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs611 === errors;
+}
+if(data355.extraEnvFrom !== undefined){
+let data365 = data355.extraEnvFrom;
+const _errs612 = errors;
+if(!(validate215(data365, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data355,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs612 === errors;
+}
+if(data355.extraVolumes !== undefined){
+let data366 = data355.extraVolumes;
+const _errs613 = errors;
+if(!(validate223(data366, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data355,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs613 === errors;
+}
+if(data355.extraVolumeMounts !== undefined){
+let data367 = data355.extraVolumeMounts;
+const _errs614 = errors;
+if(!(validate240(data367, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data355,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs614 === errors;
+}
+if(data355.extraContainers !== undefined){
+let data368 = data355.extraContainers;
+const _errs615 = errors;
+if(!(validate246(data368, {instancePath:instancePath+"/components/api/extraContainers",parentData:data355,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs615 === errors;
+}
+if(data355.initContainers !== undefined){
+let data369 = data355.initContainers;
+const _errs616 = errors;
+if(!(validate280(data369, {instancePath:instancePath+"/components/api/initContainers",parentData:data355,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs616 === errors;
+}
+if(data355.priorityClassName !== undefined){
+let data370 = data355.priorityClassName;
+const _errs617 = errors;
+if(!(validate283(data370, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data355,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs617 === errors;
+}
+if(data355.terminationGracePeriodSeconds !== undefined){
+let data371 = data355.terminationGracePeriodSeconds;
+const _errs618 = errors;
+if((!((typeof data371 == "number") && (!(data371 % 1) && !isNaN(data371)))) && (data371 !== null)){
+const err622 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err622];
 }
@@ -23321,14 +23702,10 @@ vErrors.push(err622);
 }
 errors++;
 }
-}
-var valid229 = _errs669 === errors;
-}
-if(data394.javaDbConnector !== undefined){
-let data414 = data394.javaDbConnector;
-const _errs671 = errors;
-if(typeof data414 !== "boolean"){
-const err623 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs619 = errors;
+if(typeof data371 == "number"){
+if(data371 > 2147483647 || isNaN(data371)){
+const err623 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -23337,23 +23714,8 @@ vErrors.push(err623);
 }
 errors++;
 }
-const _errs672 = errors;
-var valid229 = _errs671 === errors;
-}
-if(data394.autoscaling !== undefined){
-let data415 = data394.autoscaling;
-const _errs673 = errors;
-if(!(validate340(data415, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data394,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid229 = _errs673 === errors;
-}
-}
-else {
-const err624 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data371 < 0 || isNaN(data371)){
+const err624 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err624];
 }
@@ -23362,25 +23724,14 @@ vErrors.push(err624);
 }
 errors++;
 }
-var valid222 = _errs647 === errors;
 }
-if(data350.codeExecutor !== undefined){
-let data416 = data350.codeExecutor;
-const _errs674 = errors;
-const _errs675 = errors;
-const _errs676 = errors;
-if(!(validate361(data416, {instancePath:instancePath+"/components/codeExecutor",parentData:data350,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate361.errors : vErrors.concat(validate361.errors);
-errors = vErrors.length;
+var valid226 = _errs618 === errors;
 }
-else {
-}
-var valid230 = _errs676 === errors;
-if(data416 && typeof data416 == "object" && !Array.isArray(data416)){
-const _errs677 = errors;
-for(const key22 in data416){
-if(!(func25.call(schema0.properties.components.properties.codeExecutor.properties, key22))){
-const err625 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(data355.preStopSleepSeconds !== undefined){
+let data372 = data355.preStopSleepSeconds;
+const _errs620 = errors;
+if(!((typeof data372 == "number") && (!(data372 % 1) && !isNaN(data372)))){
+const err625 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err625];
 }
@@ -23389,166 +23740,10 @@ vErrors.push(err625);
 }
 errors++;
 }
-}
-if(data416.resources !== undefined){
-let data417 = data416.resources;
-const _errs678 = errors;
-if(!(validate108(data417, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data416,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs678 === errors;
-}
-if(data416.nodeSelector !== undefined){
-let data418 = data416.nodeSelector;
-const _errs679 = errors;
-if(!(validate145(data418, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data416,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs679 === errors;
-}
-if(data416.tolerations !== undefined){
-let data419 = data416.tolerations;
-const _errs680 = errors;
-if(!(validate151(data419, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data416,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs680 === errors;
-}
-if(data416.affinity !== undefined){
-let data420 = data416.affinity;
-const _errs681 = errors;
-if(!(validate157(data420, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data416,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs681 === errors;
-}
-if(data416.topologySpreadConstraints !== undefined){
-let data421 = data416.topologySpreadConstraints;
-const _errs682 = errors;
-if(!(validate196(data421, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data416,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs682 === errors;
-}
-if(data416.podAnnotations !== undefined){
-let data422 = data416.podAnnotations;
-const _errs683 = errors;
-if(!(validate203(data422, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data416,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs683 === errors;
-}
-if(data416.podLabels !== undefined){
-let data423 = data416.podLabels;
-const _errs684 = errors;
-if(!(validate207(data423, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data416,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs684 === errors;
-}
-if(data416.env !== undefined){
-let data424 = data416.env;
-const _errs685 = errors;
-if(!(validate211(data424, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data416,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs685 === errors;
-}
-if(data416.extraEnvFrom !== undefined){
-let data425 = data416.extraEnvFrom;
-const _errs686 = errors;
-if(!(validate215(data425, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data416,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs686 === errors;
-}
-if(data416.extraVolumes !== undefined){
-let data426 = data416.extraVolumes;
-const _errs687 = errors;
-if(!(validate223(data426, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data416,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs687 === errors;
-}
-if(data416.extraVolumeMounts !== undefined){
-let data427 = data416.extraVolumeMounts;
-const _errs688 = errors;
-if(!(validate240(data427, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data416,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs688 === errors;
-}
-if(data416.extraContainers !== undefined){
-let data428 = data416.extraContainers;
-const _errs689 = errors;
-if(!(validate246(data428, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data416,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs689 === errors;
-}
-if(data416.initContainers !== undefined){
-let data429 = data416.initContainers;
-const _errs690 = errors;
-if(!(validate280(data429, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data416,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs690 === errors;
-}
-if(data416.priorityClassName !== undefined){
-let data430 = data416.priorityClassName;
-const _errs691 = errors;
-if(!(validate283(data430, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data416,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs691 === errors;
-}
-if(data416.terminationGracePeriodSeconds !== undefined){
-let data431 = data416.terminationGracePeriodSeconds;
-const _errs692 = errors;
-if((!((typeof data431 == "number") && (!(data431 % 1) && !isNaN(data431)))) && (data431 !== null)){
-const err626 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+const _errs621 = errors;
+if(typeof data372 == "number"){
+if(data372 > 3600 || isNaN(data372)){
+const err626 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -23557,10 +23752,8 @@ vErrors.push(err626);
 }
 errors++;
 }
-const _errs693 = errors;
-if(typeof data431 == "number"){
-if(data431 > 2147483647 || isNaN(data431)){
-const err627 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data372 < 0 || isNaN(data372)){
+const err627 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err627];
 }
@@ -23569,8 +23762,36 @@ vErrors.push(err627);
 }
 errors++;
 }
-if(data431 < 0 || isNaN(data431)){
-const err628 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+var valid226 = _errs620 === errors;
+}
+if(data355.podSecurityContext !== undefined){
+let data373 = data355.podSecurityContext;
+const _errs622 = errors;
+if(!(validate289(data373, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data355,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs622 === errors;
+}
+if(data355.containerSecurityContext !== undefined){
+let data374 = data355.containerSecurityContext;
+const _errs623 = errors;
+if(!(validate292(data374, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data355,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs623 === errors;
+}
+if(data355.replicas !== undefined){
+let data375 = data355.replicas;
+const _errs624 = errors;
+if(!((typeof data375 == "number") && (!(data375 % 1) && !isNaN(data375)))){
+const err628 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err628];
 }
@@ -23579,47 +23800,10 @@ vErrors.push(err628);
 }
 errors++;
 }
-}
-var valid231 = _errs692 === errors;
-}
-if(data416.preStopSleepSeconds !== undefined){
-let data432 = data416.preStopSleepSeconds;
-const _errs694 = errors;
-if(!(validate287(data432, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data416,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs694 === errors;
-}
-if(data416.podSecurityContext !== undefined){
-let data433 = data416.podSecurityContext;
-const _errs695 = errors;
-if(!(validate289(data433, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data416,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs695 === errors;
-}
-if(data416.containerSecurityContext !== undefined){
-let data434 = data416.containerSecurityContext;
-const _errs696 = errors;
-if(!(validate292(data434, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data416,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs696 === errors;
-}
-if(data416.replicas !== undefined){
-let data435 = data416.replicas;
-const _errs697 = errors;
-if(!((typeof data435 == "number") && (!(data435 % 1) && !isNaN(data435)))){
-const err629 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs625 = errors;
+if(typeof data375 == "number"){
+if(data375 > 2147483647 || isNaN(data375)){
+const err629 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -23628,10 +23812,8 @@ vErrors.push(err629);
 }
 errors++;
 }
-const _errs698 = errors;
-if(typeof data435 == "number"){
-if(data435 > 2147483647 || isNaN(data435)){
-const err630 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data375 < 1 || isNaN(data375)){
+const err630 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err630];
 }
@@ -23640,8 +23822,14 @@ vErrors.push(err630);
 }
 errors++;
 }
-if(data435 < 1 || isNaN(data435)){
-const err631 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var valid226 = _errs624 === errors;
+}
+if(data355.javaDbConnector !== undefined){
+let data376 = data355.javaDbConnector;
+const _errs626 = errors;
+if(typeof data376 !== "boolean"){
+const err631 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err631];
 }
@@ -23650,14 +23838,34 @@ vErrors.push(err631);
 }
 errors++;
 }
+const _errs627 = errors;
+var valid226 = _errs626 === errors;
 }
-var valid231 = _errs697 === errors;
+if(data355.probes !== undefined){
+let data377 = data355.probes;
+const _errs628 = errors;
+if(!(validate340(data377, {instancePath:instancePath+"/components/api/probes",parentData:data355,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
 }
-if(data416.sandbox !== undefined){
-let data436 = data416.sandbox;
-const _errs699 = errors;
-if(typeof data436 !== "string"){
-const err632 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+}
+var valid226 = _errs628 === errors;
+}
+if(data355.autoscaling !== undefined){
+let data378 = data355.autoscaling;
+const _errs629 = errors;
+if(!(validate359(data378, {instancePath:instancePath+"/components/api/autoscaling",parentData:data355,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate359.errors : vErrors.concat(validate359.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid226 = _errs629 === errors;
+}
+}
+else {
+const err632 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err632];
 }
@@ -23666,10 +23874,17 @@ vErrors.push(err632);
 }
 errors++;
 }
-const _errs700 = errors;
-const vSchema14 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data436 === "nsjail") || (data436 === "seccomp")) || (data436 === "none"))){
-const err633 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+var valid222 = _errs596 === errors;
+}
+if(data354.jobsRunner !== undefined){
+let data379 = data354.jobsRunner;
+const _errs630 = errors;
+const _errs631 = errors;
+if(data379 && typeof data379 == "object" && !Array.isArray(data379)){
+const _errs632 = errors;
+for(const key20 in data379){
+if(!(func25.call(schema0.properties.components.properties.jobsRunner.properties, key20))){
+const err633 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err633];
 }
@@ -23678,15 +23893,219 @@ vErrors.push(err633);
 }
 errors++;
 }
-var valid231 = _errs699 === errors;
 }
-if(data416.seccompProfile !== undefined){
-let data437 = data416.seccompProfile;
-const _errs701 = errors;
-const _errs702 = errors;
-if(typeof data437 === "string"){
-if(func0(data437) < 1){
-const err634 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data379.resources !== undefined){
+let data380 = data379.resources;
+const _errs633 = errors;
+if(!(validate108(data380, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data379,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs633 === errors;
+}
+if(data379.nodeSelector !== undefined){
+let data381 = data379.nodeSelector;
+const _errs634 = errors;
+if(!(validate145(data381, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data379,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs634 === errors;
+}
+if(data379.tolerations !== undefined){
+let data382 = data379.tolerations;
+const _errs635 = errors;
+if(!(validate151(data382, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data379,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs635 === errors;
+}
+if(data379.affinity !== undefined){
+let data383 = data379.affinity;
+const _errs636 = errors;
+if(!(validate157(data383, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data379,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs636 === errors;
+}
+if(data379.topologySpreadConstraints !== undefined){
+let data384 = data379.topologySpreadConstraints;
+const _errs637 = errors;
+if(!(validate196(data384, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data379,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs637 === errors;
+}
+if(data379.podAnnotations !== undefined){
+let data385 = data379.podAnnotations;
+const _errs638 = errors;
+if(!(validate203(data385, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data379,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs638 === errors;
+}
+if(data379.podLabels !== undefined){
+let data386 = data379.podLabels;
+const _errs639 = errors;
+if(!(validate207(data386, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data379,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs639 === errors;
+}
+if(data379.env !== undefined){
+let data387 = data379.env;
+const _errs640 = errors;
+if(!(validate211(data387, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data379,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs640 === errors;
+}
+if(data379.extraEnvFrom !== undefined){
+let data388 = data379.extraEnvFrom;
+const _errs641 = errors;
+if(!(validate215(data388, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data379,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs641 === errors;
+}
+if(data379.extraVolumes !== undefined){
+let data389 = data379.extraVolumes;
+const _errs642 = errors;
+if(!(validate223(data389, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data379,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs642 === errors;
+}
+if(data379.extraVolumeMounts !== undefined){
+let data390 = data379.extraVolumeMounts;
+const _errs643 = errors;
+if(!(validate240(data390, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data379,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs643 === errors;
+}
+if(data379.extraContainers !== undefined){
+let data391 = data379.extraContainers;
+const _errs644 = errors;
+if(!(validate246(data391, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data379,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs644 === errors;
+}
+if(data379.initContainers !== undefined){
+let data392 = data379.initContainers;
+const _errs645 = errors;
+if(!(validate280(data392, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data379,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs645 === errors;
+}
+if(data379.priorityClassName !== undefined){
+let data393 = data379.priorityClassName;
+const _errs646 = errors;
+if(!(validate283(data393, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data379,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs646 === errors;
+}
+if(data379.terminationGracePeriodSeconds !== undefined){
+let data394 = data379.terminationGracePeriodSeconds;
+const _errs647 = errors;
+if(!(validate285(data394, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data379,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs647 === errors;
+}
+if(data379.preStopSleepSeconds !== undefined){
+let data395 = data379.preStopSleepSeconds;
+const _errs648 = errors;
+if(!(validate287(data395, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data379,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs648 === errors;
+}
+if(data379.podSecurityContext !== undefined){
+let data396 = data379.podSecurityContext;
+const _errs649 = errors;
+if(!(validate289(data396, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data379,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs649 === errors;
+}
+if(data379.containerSecurityContext !== undefined){
+let data397 = data379.containerSecurityContext;
+const _errs650 = errors;
+if(!(validate292(data397, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data379,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs650 === errors;
+}
+if(data379.probes !== undefined){
+let data398 = data379.probes;
+const _errs651 = errors;
+if(!(validate340(data398, {instancePath:instancePath+"/components/jobsRunner/probes",parentData:data379,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid227 = _errs651 === errors;
+}
+}
+else {
+const err634 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err634];
 }
@@ -23695,8 +24114,36 @@ vErrors.push(err634);
 }
 errors++;
 }
-if(!pattern73.test(data437)){
-const err635 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+var valid222 = _errs630 === errors;
+}
+if(data354.workflowsWorker !== undefined){
+let data399 = data354.workflowsWorker;
+const _errs652 = errors;
+if(!(validate380(data399, {instancePath:instancePath+"/components/workflowsWorker",parentData:data354,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate380.errors : vErrors.concat(validate380.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid222 = _errs652 === errors;
+}
+if(data354.workflowsBackend !== undefined){
+let data400 = data354.workflowsBackend;
+const _errs653 = errors;
+const _errs654 = errors;
+const _errs655 = errors;
+if(!(validate381(data400, {instancePath:instancePath+"/components/workflowsBackend",parentData:data354,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate381.errors : vErrors.concat(validate381.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid228 = _errs655 === errors;
+if(data400 && typeof data400 == "object" && !Array.isArray(data400)){
+const _errs656 = errors;
+for(const key21 in data400){
+if(!(func25.call(schema0.properties.components.properties.workflowsBackend.properties, key21))){
+const err635 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err635];
 }
@@ -23706,8 +24153,209 @@ vErrors.push(err635);
 errors++;
 }
 }
+if(data400.resources !== undefined){
+let data401 = data400.resources;
+const _errs657 = errors;
+if(!(validate108(data401, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data400,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
 else {
-const err636 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid229 = _errs657 === errors;
+}
+if(data400.nodeSelector !== undefined){
+let data402 = data400.nodeSelector;
+const _errs658 = errors;
+if(!(validate145(data402, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data400,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs658 === errors;
+}
+if(data400.tolerations !== undefined){
+let data403 = data400.tolerations;
+const _errs659 = errors;
+if(!(validate151(data403, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data400,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs659 === errors;
+}
+if(data400.affinity !== undefined){
+let data404 = data400.affinity;
+const _errs660 = errors;
+if(!(validate157(data404, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data400,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs660 === errors;
+}
+if(data400.topologySpreadConstraints !== undefined){
+let data405 = data400.topologySpreadConstraints;
+const _errs661 = errors;
+if(!(validate196(data405, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data400,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs661 === errors;
+}
+if(data400.podAnnotations !== undefined){
+let data406 = data400.podAnnotations;
+const _errs662 = errors;
+if(!(validate203(data406, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data400,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs662 === errors;
+}
+if(data400.podLabels !== undefined){
+let data407 = data400.podLabels;
+const _errs663 = errors;
+if(!(validate207(data407, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data400,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs663 === errors;
+}
+if(data400.env !== undefined){
+let data408 = data400.env;
+const _errs664 = errors;
+if(!(validate211(data408, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data400,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs664 === errors;
+}
+if(data400.extraEnvFrom !== undefined){
+let data409 = data400.extraEnvFrom;
+const _errs665 = errors;
+if(!(validate215(data409, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data400,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs665 === errors;
+}
+if(data400.extraVolumes !== undefined){
+let data410 = data400.extraVolumes;
+const _errs666 = errors;
+if(!(validate223(data410, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data400,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs666 === errors;
+}
+if(data400.extraVolumeMounts !== undefined){
+let data411 = data400.extraVolumeMounts;
+const _errs667 = errors;
+if(!(validate240(data411, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data400,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs667 === errors;
+}
+if(data400.extraContainers !== undefined){
+let data412 = data400.extraContainers;
+const _errs668 = errors;
+if(!(validate246(data412, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data400,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs668 === errors;
+}
+if(data400.initContainers !== undefined){
+let data413 = data400.initContainers;
+const _errs669 = errors;
+if(!(validate280(data413, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data400,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs669 === errors;
+}
+if(data400.priorityClassName !== undefined){
+let data414 = data400.priorityClassName;
+const _errs670 = errors;
+if(!(validate283(data414, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data400,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs670 === errors;
+}
+if(data400.terminationGracePeriodSeconds !== undefined){
+let data415 = data400.terminationGracePeriodSeconds;
+const _errs671 = errors;
+if(!(validate285(data415, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data400,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs671 === errors;
+}
+if(data400.preStopSleepSeconds !== undefined){
+let data416 = data400.preStopSleepSeconds;
+const _errs672 = errors;
+if(!(validate287(data416, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data400,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs672 === errors;
+}
+if(data400.podSecurityContext !== undefined){
+let data417 = data400.podSecurityContext;
+const _errs673 = errors;
+if(!(validate289(data417, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data400,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs673 === errors;
+}
+if(data400.containerSecurityContext !== undefined){
+let data418 = data400.containerSecurityContext;
+const _errs674 = errors;
+if(!(validate292(data418, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data400,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs674 === errors;
+}
+if(data400.replicas !== undefined){
+let data419 = data400.replicas;
+const _errs675 = errors;
+if(!((typeof data419 == "number") && (!(data419 % 1) && !isNaN(data419)))){
+const err636 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err636];
 }
@@ -23716,22 +24364,10 @@ vErrors.push(err636);
 }
 errors++;
 }
-var valid231 = _errs701 === errors;
-}
-if(data416.autoscaling !== undefined){
-let data438 = data416.autoscaling;
-const _errs703 = errors;
-if(!(validate340(data438, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data416,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid231 = _errs703 === errors;
-}
-}
-else {
-const err637 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs676 = errors;
+if(typeof data419 == "number"){
+if(data419 > 2147483647 || isNaN(data419)){
+const err637 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err637];
 }
@@ -23740,58 +24376,8 @@ vErrors.push(err637);
 }
 errors++;
 }
-var valid222 = _errs674 === errors;
-}
-if(data350.agentWorker !== undefined){
-let data439 = data350.agentWorker;
-const _errs704 = errors;
-if(!(validate360(data439, {instancePath:instancePath+"/components/agentWorker",parentData:data350,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate360.errors : vErrors.concat(validate360.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid222 = _errs704 === errors;
-}
-if(data350.agentEvalWorker !== undefined){
-let data440 = data350.agentEvalWorker;
-const _errs705 = errors;
-if(!(validate360(data440, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data350,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate360.errors : vErrors.concat(validate360.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid222 = _errs705 === errors;
-}
-if(data350.r2AgentWorker !== undefined){
-let data441 = data350.r2AgentWorker;
-const _errs706 = errors;
-if(!(validate360(data441, {instancePath:instancePath+"/components/r2AgentWorker",parentData:data350,parentDataProperty:"r2AgentWorker",rootData}))){
-vErrors = vErrors === null ? validate360.errors : vErrors.concat(validate360.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid222 = _errs706 === errors;
-}
-if(data350.multiplayerWs !== undefined){
-let data442 = data350.multiplayerWs;
-const _errs707 = errors;
-const _errs708 = errors;
-const _errs709 = errors;
-if(!(validate361(data442, {instancePath:instancePath+"/components/multiplayerWs",parentData:data350,parentDataProperty:"multiplayerWs",rootData}))){
-vErrors = vErrors === null ? validate361.errors : vErrors.concat(validate361.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid232 = _errs709 === errors;
-if(data442 && typeof data442 == "object" && !Array.isArray(data442)){
-const _errs710 = errors;
-for(const key23 in data442){
-if(!(func25.call(schema0.properties.components.properties.multiplayerWs.properties, key23))){
-const err638 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(data419 < 1 || isNaN(data419)){
+const err638 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err638];
 }
@@ -23801,209 +24387,13 @@ vErrors.push(err638);
 errors++;
 }
 }
-if(data442.resources !== undefined){
-let data443 = data442.resources;
-const _errs711 = errors;
-if(!(validate108(data443, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data442,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
+var valid229 = _errs675 === errors;
 }
-else {
-}
-var valid233 = _errs711 === errors;
-}
-if(data442.nodeSelector !== undefined){
-let data444 = data442.nodeSelector;
-const _errs712 = errors;
-if(!(validate145(data444, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data442,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs712 === errors;
-}
-if(data442.tolerations !== undefined){
-let data445 = data442.tolerations;
-const _errs713 = errors;
-if(!(validate151(data445, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data442,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs713 === errors;
-}
-if(data442.affinity !== undefined){
-let data446 = data442.affinity;
-const _errs714 = errors;
-if(!(validate157(data446, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data442,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs714 === errors;
-}
-if(data442.topologySpreadConstraints !== undefined){
-let data447 = data442.topologySpreadConstraints;
-const _errs715 = errors;
-if(!(validate196(data447, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data442,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs715 === errors;
-}
-if(data442.podAnnotations !== undefined){
-let data448 = data442.podAnnotations;
-const _errs716 = errors;
-if(!(validate203(data448, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data442,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs716 === errors;
-}
-if(data442.podLabels !== undefined){
-let data449 = data442.podLabels;
-const _errs717 = errors;
-if(!(validate207(data449, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data442,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs717 === errors;
-}
-if(data442.env !== undefined){
-let data450 = data442.env;
-const _errs718 = errors;
-if(!(validate211(data450, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data442,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs718 === errors;
-}
-if(data442.extraEnvFrom !== undefined){
-let data451 = data442.extraEnvFrom;
-const _errs719 = errors;
-if(!(validate215(data451, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data442,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs719 === errors;
-}
-if(data442.extraVolumes !== undefined){
-let data452 = data442.extraVolumes;
-const _errs720 = errors;
-if(!(validate223(data452, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data442,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs720 === errors;
-}
-if(data442.extraVolumeMounts !== undefined){
-let data453 = data442.extraVolumeMounts;
-const _errs721 = errors;
-if(!(validate240(data453, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data442,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs721 === errors;
-}
-if(data442.extraContainers !== undefined){
-let data454 = data442.extraContainers;
-const _errs722 = errors;
-if(!(validate246(data454, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data442,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs722 === errors;
-}
-if(data442.initContainers !== undefined){
-let data455 = data442.initContainers;
-const _errs723 = errors;
-if(!(validate280(data455, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data442,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs723 === errors;
-}
-if(data442.priorityClassName !== undefined){
-let data456 = data442.priorityClassName;
-const _errs724 = errors;
-if(!(validate283(data456, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data442,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs724 === errors;
-}
-if(data442.terminationGracePeriodSeconds !== undefined){
-let data457 = data442.terminationGracePeriodSeconds;
-const _errs725 = errors;
-if(!(validate285(data457, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data442,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs725 === errors;
-}
-if(data442.preStopSleepSeconds !== undefined){
-let data458 = data442.preStopSleepSeconds;
-const _errs726 = errors;
-if(!(validate287(data458, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data442,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs726 === errors;
-}
-if(data442.podSecurityContext !== undefined){
-let data459 = data442.podSecurityContext;
-const _errs727 = errors;
-if(!(validate289(data459, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data442,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs727 === errors;
-}
-if(data442.containerSecurityContext !== undefined){
-let data460 = data442.containerSecurityContext;
-const _errs728 = errors;
-if(!(validate292(data460, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data442,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs728 === errors;
-}
-if(data442.enabled !== undefined){
-let data461 = data442.enabled;
-const _errs729 = errors;
-if(typeof data461 !== "boolean"){
-const err639 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data400.javaDbConnector !== undefined){
+let data420 = data400.javaDbConnector;
+const _errs677 = errors;
+if(typeof data420 !== "boolean"){
+const err639 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err639];
 }
@@ -24012,14 +24402,34 @@ vErrors.push(err639);
 }
 errors++;
 }
-const _errs730 = errors;
-var valid233 = _errs729 === errors;
+const _errs678 = errors;
+var valid229 = _errs677 === errors;
 }
-if(data442.replicas !== undefined){
-let data462 = data442.replicas;
-const _errs731 = errors;
-if(!((typeof data462 == "number") && (!(data462 % 1) && !isNaN(data462)))){
-const err640 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data400.probes !== undefined){
+let data421 = data400.probes;
+const _errs679 = errors;
+if(!(validate340(data421, {instancePath:instancePath+"/components/workflowsBackend/probes",parentData:data400,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs679 === errors;
+}
+if(data400.autoscaling !== undefined){
+let data422 = data400.autoscaling;
+const _errs680 = errors;
+if(!(validate359(data422, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data400,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate359.errors : vErrors.concat(validate359.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid229 = _errs680 === errors;
+}
+}
+else {
+const err640 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err640];
 }
@@ -24028,10 +24438,25 @@ vErrors.push(err640);
 }
 errors++;
 }
-const _errs732 = errors;
-if(typeof data462 == "number"){
-if(data462 > 2147483647 || isNaN(data462)){
-const err641 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid222 = _errs653 === errors;
+}
+if(data354.codeExecutor !== undefined){
+let data423 = data354.codeExecutor;
+const _errs681 = errors;
+const _errs682 = errors;
+const _errs683 = errors;
+if(!(validate381(data423, {instancePath:instancePath+"/components/codeExecutor",parentData:data354,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate381.errors : vErrors.concat(validate381.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid230 = _errs683 === errors;
+if(data423 && typeof data423 == "object" && !Array.isArray(data423)){
+const _errs684 = errors;
+for(const key22 in data423){
+if(!(func25.call(schema0.properties.components.properties.codeExecutor.properties, key22))){
+const err641 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err641];
 }
@@ -24040,8 +24465,166 @@ vErrors.push(err641);
 }
 errors++;
 }
-if(data462 < 1 || isNaN(data462)){
-const err642 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data423.resources !== undefined){
+let data424 = data423.resources;
+const _errs685 = errors;
+if(!(validate108(data424, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data423,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs685 === errors;
+}
+if(data423.nodeSelector !== undefined){
+let data425 = data423.nodeSelector;
+const _errs686 = errors;
+if(!(validate145(data425, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data423,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs686 === errors;
+}
+if(data423.tolerations !== undefined){
+let data426 = data423.tolerations;
+const _errs687 = errors;
+if(!(validate151(data426, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data423,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs687 === errors;
+}
+if(data423.affinity !== undefined){
+let data427 = data423.affinity;
+const _errs688 = errors;
+if(!(validate157(data427, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data423,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs688 === errors;
+}
+if(data423.topologySpreadConstraints !== undefined){
+let data428 = data423.topologySpreadConstraints;
+const _errs689 = errors;
+if(!(validate196(data428, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data423,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs689 === errors;
+}
+if(data423.podAnnotations !== undefined){
+let data429 = data423.podAnnotations;
+const _errs690 = errors;
+if(!(validate203(data429, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data423,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs690 === errors;
+}
+if(data423.podLabels !== undefined){
+let data430 = data423.podLabels;
+const _errs691 = errors;
+if(!(validate207(data430, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data423,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs691 === errors;
+}
+if(data423.env !== undefined){
+let data431 = data423.env;
+const _errs692 = errors;
+if(!(validate211(data431, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data423,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs692 === errors;
+}
+if(data423.extraEnvFrom !== undefined){
+let data432 = data423.extraEnvFrom;
+const _errs693 = errors;
+if(!(validate215(data432, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data423,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs693 === errors;
+}
+if(data423.extraVolumes !== undefined){
+let data433 = data423.extraVolumes;
+const _errs694 = errors;
+if(!(validate223(data433, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data423,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs694 === errors;
+}
+if(data423.extraVolumeMounts !== undefined){
+let data434 = data423.extraVolumeMounts;
+const _errs695 = errors;
+if(!(validate240(data434, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data423,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs695 === errors;
+}
+if(data423.extraContainers !== undefined){
+let data435 = data423.extraContainers;
+const _errs696 = errors;
+if(!(validate246(data435, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data423,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs696 === errors;
+}
+if(data423.initContainers !== undefined){
+let data436 = data423.initContainers;
+const _errs697 = errors;
+if(!(validate280(data436, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data423,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs697 === errors;
+}
+if(data423.priorityClassName !== undefined){
+let data437 = data423.priorityClassName;
+const _errs698 = errors;
+if(!(validate283(data437, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data423,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid231 = _errs698 === errors;
+}
+if(data423.terminationGracePeriodSeconds !== undefined){
+let data438 = data423.terminationGracePeriodSeconds;
+const _errs699 = errors;
+if((!((typeof data438 == "number") && (!(data438 % 1) && !isNaN(data438)))) && (data438 !== null)){
+const err642 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err642];
 }
@@ -24050,23 +24633,10 @@ vErrors.push(err642);
 }
 errors++;
 }
-}
-var valid233 = _errs731 === errors;
-}
-if(data442.autoscaling !== undefined){
-let data463 = data442.autoscaling;
-const _errs733 = errors;
-if(!(validate340(data463, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data442,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid233 = _errs733 === errors;
-}
-}
-else {
-const err643 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs700 = errors;
+if(typeof data438 == "number"){
+if(data438 > 2147483647 || isNaN(data438)){
+const err643 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err643];
 }
@@ -24075,25 +24645,8 @@ vErrors.push(err643);
 }
 errors++;
 }
-var valid222 = _errs707 === errors;
-}
-if(data350.dbConnector !== undefined){
-let data464 = data350.dbConnector;
-const _errs734 = errors;
-const _errs735 = errors;
-const _errs736 = errors;
-if(!(validate361(data464, {instancePath:instancePath+"/components/dbConnector",parentData:data350,parentDataProperty:"dbConnector",rootData}))){
-vErrors = vErrors === null ? validate361.errors : vErrors.concat(validate361.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid234 = _errs736 === errors;
-if(data464 && typeof data464 == "object" && !Array.isArray(data464)){
-const _errs737 = errors;
-for(const key24 in data464){
-if(!(func25.call(schema0.properties.components.properties.dbConnector.properties, key24))){
-const err644 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data438 < 0 || isNaN(data438)){
+const err644 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err644];
 }
@@ -24103,209 +24656,46 @@ vErrors.push(err644);
 errors++;
 }
 }
-if(data464.resources !== undefined){
-let data465 = data464.resources;
-const _errs738 = errors;
-if(!(validate108(data465, {instancePath:instancePath+"/components/dbConnector/resources",parentData:data464,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
+var valid231 = _errs699 === errors;
 }
-else {
-}
-var valid235 = _errs738 === errors;
-}
-if(data464.nodeSelector !== undefined){
-let data466 = data464.nodeSelector;
-const _errs739 = errors;
-if(!(validate145(data466, {instancePath:instancePath+"/components/dbConnector/nodeSelector",parentData:data464,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs739 === errors;
-}
-if(data464.tolerations !== undefined){
-let data467 = data464.tolerations;
-const _errs740 = errors;
-if(!(validate151(data467, {instancePath:instancePath+"/components/dbConnector/tolerations",parentData:data464,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs740 === errors;
-}
-if(data464.affinity !== undefined){
-let data468 = data464.affinity;
-const _errs741 = errors;
-if(!(validate157(data468, {instancePath:instancePath+"/components/dbConnector/affinity",parentData:data464,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs741 === errors;
-}
-if(data464.topologySpreadConstraints !== undefined){
-let data469 = data464.topologySpreadConstraints;
-const _errs742 = errors;
-if(!(validate196(data469, {instancePath:instancePath+"/components/dbConnector/topologySpreadConstraints",parentData:data464,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs742 === errors;
-}
-if(data464.podAnnotations !== undefined){
-let data470 = data464.podAnnotations;
-const _errs743 = errors;
-if(!(validate203(data470, {instancePath:instancePath+"/components/dbConnector/podAnnotations",parentData:data464,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs743 === errors;
-}
-if(data464.podLabels !== undefined){
-let data471 = data464.podLabels;
-const _errs744 = errors;
-if(!(validate207(data471, {instancePath:instancePath+"/components/dbConnector/podLabels",parentData:data464,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs744 === errors;
-}
-if(data464.env !== undefined){
-let data472 = data464.env;
-const _errs745 = errors;
-if(!(validate211(data472, {instancePath:instancePath+"/components/dbConnector/env",parentData:data464,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs745 === errors;
-}
-if(data464.extraEnvFrom !== undefined){
-let data473 = data464.extraEnvFrom;
-const _errs746 = errors;
-if(!(validate215(data473, {instancePath:instancePath+"/components/dbConnector/extraEnvFrom",parentData:data464,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs746 === errors;
-}
-if(data464.extraVolumes !== undefined){
-let data474 = data464.extraVolumes;
-const _errs747 = errors;
-if(!(validate223(data474, {instancePath:instancePath+"/components/dbConnector/extraVolumes",parentData:data464,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs747 === errors;
-}
-if(data464.extraVolumeMounts !== undefined){
-let data475 = data464.extraVolumeMounts;
-const _errs748 = errors;
-if(!(validate240(data475, {instancePath:instancePath+"/components/dbConnector/extraVolumeMounts",parentData:data464,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs748 === errors;
-}
-if(data464.extraContainers !== undefined){
-let data476 = data464.extraContainers;
-const _errs749 = errors;
-if(!(validate246(data476, {instancePath:instancePath+"/components/dbConnector/extraContainers",parentData:data464,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs749 === errors;
-}
-if(data464.initContainers !== undefined){
-let data477 = data464.initContainers;
-const _errs750 = errors;
-if(!(validate280(data477, {instancePath:instancePath+"/components/dbConnector/initContainers",parentData:data464,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs750 === errors;
-}
-if(data464.priorityClassName !== undefined){
-let data478 = data464.priorityClassName;
-const _errs751 = errors;
-if(!(validate283(data478, {instancePath:instancePath+"/components/dbConnector/priorityClassName",parentData:data464,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs751 === errors;
-}
-if(data464.terminationGracePeriodSeconds !== undefined){
-let data479 = data464.terminationGracePeriodSeconds;
-const _errs752 = errors;
-if(!(validate285(data479, {instancePath:instancePath+"/components/dbConnector/terminationGracePeriodSeconds",parentData:data464,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs752 === errors;
-}
-if(data464.preStopSleepSeconds !== undefined){
-let data480 = data464.preStopSleepSeconds;
-const _errs753 = errors;
-if(!(validate287(data480, {instancePath:instancePath+"/components/dbConnector/preStopSleepSeconds",parentData:data464,parentDataProperty:"preStopSleepSeconds",rootData}))){
+if(data423.preStopSleepSeconds !== undefined){
+let data439 = data423.preStopSleepSeconds;
+const _errs701 = errors;
+if(!(validate287(data439, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data423,parentDataProperty:"preStopSleepSeconds",rootData}))){
 vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid235 = _errs753 === errors;
+var valid231 = _errs701 === errors;
 }
-if(data464.podSecurityContext !== undefined){
-let data481 = data464.podSecurityContext;
-const _errs754 = errors;
-if(!(validate289(data481, {instancePath:instancePath+"/components/dbConnector/podSecurityContext",parentData:data464,parentDataProperty:"podSecurityContext",rootData}))){
+if(data423.podSecurityContext !== undefined){
+let data440 = data423.podSecurityContext;
+const _errs702 = errors;
+if(!(validate289(data440, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data423,parentDataProperty:"podSecurityContext",rootData}))){
 vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid235 = _errs754 === errors;
+var valid231 = _errs702 === errors;
 }
-if(data464.containerSecurityContext !== undefined){
-let data482 = data464.containerSecurityContext;
-const _errs755 = errors;
-if(!(validate292(data482, {instancePath:instancePath+"/components/dbConnector/containerSecurityContext",parentData:data464,parentDataProperty:"containerSecurityContext",rootData}))){
+if(data423.containerSecurityContext !== undefined){
+let data441 = data423.containerSecurityContext;
+const _errs703 = errors;
+if(!(validate292(data441, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data423,parentDataProperty:"containerSecurityContext",rootData}))){
 vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid235 = _errs755 === errors;
+var valid231 = _errs703 === errors;
 }
-if(data464.enabled !== undefined){
-let data483 = data464.enabled;
-const _errs756 = errors;
-if(typeof data483 !== "boolean"){
-const err645 = {instancePath:instancePath+"/components/dbConnector/enabled",schemaPath:"#/properties/components/properties/dbConnector/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data423.replicas !== undefined){
+let data442 = data423.replicas;
+const _errs704 = errors;
+if(!((typeof data442 == "number") && (!(data442 % 1) && !isNaN(data442)))){
+const err645 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err645];
 }
@@ -24314,14 +24704,10 @@ vErrors.push(err645);
 }
 errors++;
 }
-const _errs757 = errors;
-var valid235 = _errs756 === errors;
-}
-if(data464.replicas !== undefined){
-let data484 = data464.replicas;
-const _errs758 = errors;
-if(!((typeof data484 == "number") && (!(data484 % 1) && !isNaN(data484)))){
-const err646 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs705 = errors;
+if(typeof data442 == "number"){
+if(data442 > 2147483647 || isNaN(data442)){
+const err646 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err646];
 }
@@ -24330,10 +24716,8 @@ vErrors.push(err646);
 }
 errors++;
 }
-const _errs759 = errors;
-if(typeof data484 == "number"){
-if(data484 > 2147483647 || isNaN(data484)){
-const err647 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data442 < 1 || isNaN(data442)){
+const err647 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err647];
 }
@@ -24342,8 +24726,14 @@ vErrors.push(err647);
 }
 errors++;
 }
-if(data484 < 1 || isNaN(data484)){
-const err648 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var valid231 = _errs704 === errors;
+}
+if(data423.sandbox !== undefined){
+let data443 = data423.sandbox;
+const _errs706 = errors;
+if(typeof data443 !== "string"){
+const err648 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err648];
 }
@@ -24352,14 +24742,10 @@ vErrors.push(err648);
 }
 errors++;
 }
-}
-var valid235 = _errs758 === errors;
-}
-if(data464.javaDbConnector !== undefined){
-let data485 = data464.javaDbConnector;
-const _errs760 = errors;
-if(typeof data485 !== "boolean"){
-const err649 = {instancePath:instancePath+"/components/dbConnector/javaDbConnector",schemaPath:"#/properties/components/properties/dbConnector/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs707 = errors;
+const vSchema14 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data443 === "nsjail") || (data443 === "seccomp")) || (data443 === "none"))){
+const err649 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err649];
 }
@@ -24368,23 +24754,15 @@ vErrors.push(err649);
 }
 errors++;
 }
-const _errs761 = errors;
-var valid235 = _errs760 === errors;
+var valid231 = _errs706 === errors;
 }
-if(data464.autoscaling !== undefined){
-let data486 = data464.autoscaling;
-const _errs762 = errors;
-if(!(validate340(data486, {instancePath:instancePath+"/components/dbConnector/autoscaling",parentData:data464,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid235 = _errs762 === errors;
-}
-}
-else {
-const err650 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data423.seccompProfile !== undefined){
+let data444 = data423.seccompProfile;
+const _errs708 = errors;
+const _errs709 = errors;
+if(typeof data444 === "string"){
+if(func0(data444) < 1){
+const err650 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err650];
 }
@@ -24393,11 +24771,8 @@ vErrors.push(err650);
 }
 errors++;
 }
-var valid222 = _errs734 === errors;
-}
-}
-else {
-const err651 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern75.test(data444)){
+const err651 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err651];
 }
@@ -24406,17 +24781,9 @@ vErrors.push(err651);
 }
 errors++;
 }
-var valid203 = _errs589 === errors;
 }
-if(data.podDefaults !== undefined){
-let data487 = data.podDefaults;
-const _errs763 = errors;
-const _errs764 = errors;
-if(data487 && typeof data487 == "object" && !Array.isArray(data487)){
-const _errs765 = errors;
-for(const key25 in data487){
-if(!(func25.call(schema0.properties.podDefaults.properties, key25))){
-const err652 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+else {
+const err652 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err652];
 }
@@ -24425,208 +24792,33 @@ vErrors.push(err652);
 }
 errors++;
 }
+var valid231 = _errs708 === errors;
 }
-if(data487.resources !== undefined){
-let data488 = data487.resources;
-const _errs766 = errors;
-if(!(validate466(data488, {instancePath:instancePath+"/podDefaults/resources",parentData:data487,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate466.errors : vErrors.concat(validate466.errors);
+if(data423.probes !== undefined){
+let data445 = data423.probes;
+const _errs710 = errors;
+if(!(validate340(data445, {instancePath:instancePath+"/components/codeExecutor/probes",parentData:data423,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid236 = _errs766 === errors;
+var valid231 = _errs710 === errors;
 }
-if(data487.nodeSelector !== undefined){
-let data489 = data487.nodeSelector;
-const _errs767 = errors;
-if(!(validate172(data489, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data487,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+if(data423.autoscaling !== undefined){
+let data446 = data423.autoscaling;
+const _errs711 = errors;
+if(!(validate359(data446, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data423,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate359.errors : vErrors.concat(validate359.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid236 = _errs767 === errors;
-}
-if(data487.tolerations !== undefined){
-let data490 = data487.tolerations;
-const _errs768 = errors;
-if(!(validate151(data490, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data487,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs768 === errors;
-}
-if(data487.affinity !== undefined){
-let data491 = data487.affinity;
-const _errs769 = errors;
-if(!(validate157(data491, {instancePath:instancePath+"/podDefaults/affinity",parentData:data487,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs769 === errors;
-}
-if(data487.topologySpreadConstraints !== undefined){
-let data492 = data487.topologySpreadConstraints;
-const _errs770 = errors;
-if(!(validate196(data492, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data487,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs770 === errors;
-}
-if(data487.podAnnotations !== undefined){
-let data493 = data487.podAnnotations;
-const _errs771 = errors;
-if(!(validate203(data493, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data487,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs771 === errors;
-}
-if(data487.podLabels !== undefined){
-let data494 = data487.podLabels;
-const _errs772 = errors;
-if(!(validate207(data494, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data487,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs772 === errors;
-}
-if(data487.env !== undefined){
-let data495 = data487.env;
-const _errs773 = errors;
-if(!(validate211(data495, {instancePath:instancePath+"/podDefaults/env",parentData:data487,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs773 === errors;
-}
-if(data487.extraEnvFrom !== undefined){
-let data496 = data487.extraEnvFrom;
-const _errs774 = errors;
-if(!(validate215(data496, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data487,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs774 === errors;
-}
-if(data487.extraVolumes !== undefined){
-let data497 = data487.extraVolumes;
-const _errs775 = errors;
-if(!(validate223(data497, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data487,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs775 === errors;
-}
-if(data487.extraVolumeMounts !== undefined){
-let data498 = data487.extraVolumeMounts;
-const _errs776 = errors;
-if(!(validate240(data498, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data487,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs776 === errors;
-}
-if(data487.extraContainers !== undefined){
-let data499 = data487.extraContainers;
-const _errs777 = errors;
-if(!(validate246(data499, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data487,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs777 === errors;
-}
-if(data487.initContainers !== undefined){
-let data500 = data487.initContainers;
-const _errs778 = errors;
-if(!(validate280(data500, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data487,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs778 === errors;
-}
-if(data487.priorityClassName !== undefined){
-let data501 = data487.priorityClassName;
-const _errs779 = errors;
-if(!(validate283(data501, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data487,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs779 === errors;
-}
-if(data487.terminationGracePeriodSeconds !== undefined){
-let data502 = data487.terminationGracePeriodSeconds;
-const _errs780 = errors;
-if(!(validate285(data502, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data487,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs780 === errors;
-}
-if(data487.preStopSleepSeconds !== undefined){
-let data503 = data487.preStopSleepSeconds;
-const _errs781 = errors;
-if(!(validate287(data503, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data487,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs781 === errors;
-}
-if(data487.podSecurityContext !== undefined){
-let data504 = data487.podSecurityContext;
-const _errs782 = errors;
-if(!(validate289(data504, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data487,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs782 === errors;
-}
-if(data487.containerSecurityContext !== undefined){
-let data505 = data487.containerSecurityContext;
-const _errs783 = errors;
-if(!(validate292(data505, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data487,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid236 = _errs783 === errors;
+var valid231 = _errs711 === errors;
 }
 }
 else {
-const err653 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err653 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err653];
 }
@@ -24635,17 +24827,58 @@ vErrors.push(err653);
 }
 errors++;
 }
-var valid203 = _errs763 === errors;
+var valid222 = _errs681 === errors;
 }
-if(data.service !== undefined){
-let data506 = data.service;
-const _errs784 = errors;
-const _errs785 = errors;
-if(data506 && typeof data506 == "object" && !Array.isArray(data506)){
-const _errs786 = errors;
-for(const key26 in data506){
-if(!(((key26 === "type") || (key26 === "port")) || (key26 === "annotations"))){
-const err654 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(data354.agentWorker !== undefined){
+let data447 = data354.agentWorker;
+const _errs712 = errors;
+if(!(validate380(data447, {instancePath:instancePath+"/components/agentWorker",parentData:data354,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate380.errors : vErrors.concat(validate380.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid222 = _errs712 === errors;
+}
+if(data354.agentEvalWorker !== undefined){
+let data448 = data354.agentEvalWorker;
+const _errs713 = errors;
+if(!(validate380(data448, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data354,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate380.errors : vErrors.concat(validate380.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid222 = _errs713 === errors;
+}
+if(data354.r2AgentWorker !== undefined){
+let data449 = data354.r2AgentWorker;
+const _errs714 = errors;
+if(!(validate380(data449, {instancePath:instancePath+"/components/r2AgentWorker",parentData:data354,parentDataProperty:"r2AgentWorker",rootData}))){
+vErrors = vErrors === null ? validate380.errors : vErrors.concat(validate380.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid222 = _errs714 === errors;
+}
+if(data354.multiplayerWs !== undefined){
+let data450 = data354.multiplayerWs;
+const _errs715 = errors;
+const _errs716 = errors;
+const _errs717 = errors;
+if(!(validate381(data450, {instancePath:instancePath+"/components/multiplayerWs",parentData:data354,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate381.errors : vErrors.concat(validate381.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid232 = _errs717 === errors;
+if(data450 && typeof data450 == "object" && !Array.isArray(data450)){
+const _errs718 = errors;
+for(const key23 in data450){
+if(!(func25.call(schema0.properties.components.properties.multiplayerWs.properties, key23))){
+const err654 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err654];
 }
@@ -24655,11 +24888,209 @@ vErrors.push(err654);
 errors++;
 }
 }
-if(data506.type !== undefined){
-let data507 = data506.type;
-const _errs787 = errors;
-if(typeof data507 !== "string"){
-const err655 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data450.resources !== undefined){
+let data451 = data450.resources;
+const _errs719 = errors;
+if(!(validate108(data451, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data450,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs719 === errors;
+}
+if(data450.nodeSelector !== undefined){
+let data452 = data450.nodeSelector;
+const _errs720 = errors;
+if(!(validate145(data452, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data450,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs720 === errors;
+}
+if(data450.tolerations !== undefined){
+let data453 = data450.tolerations;
+const _errs721 = errors;
+if(!(validate151(data453, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data450,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs721 === errors;
+}
+if(data450.affinity !== undefined){
+let data454 = data450.affinity;
+const _errs722 = errors;
+if(!(validate157(data454, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data450,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs722 === errors;
+}
+if(data450.topologySpreadConstraints !== undefined){
+let data455 = data450.topologySpreadConstraints;
+const _errs723 = errors;
+if(!(validate196(data455, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data450,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs723 === errors;
+}
+if(data450.podAnnotations !== undefined){
+let data456 = data450.podAnnotations;
+const _errs724 = errors;
+if(!(validate203(data456, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data450,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs724 === errors;
+}
+if(data450.podLabels !== undefined){
+let data457 = data450.podLabels;
+const _errs725 = errors;
+if(!(validate207(data457, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data450,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs725 === errors;
+}
+if(data450.env !== undefined){
+let data458 = data450.env;
+const _errs726 = errors;
+if(!(validate211(data458, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data450,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs726 === errors;
+}
+if(data450.extraEnvFrom !== undefined){
+let data459 = data450.extraEnvFrom;
+const _errs727 = errors;
+if(!(validate215(data459, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data450,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs727 === errors;
+}
+if(data450.extraVolumes !== undefined){
+let data460 = data450.extraVolumes;
+const _errs728 = errors;
+if(!(validate223(data460, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data450,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs728 === errors;
+}
+if(data450.extraVolumeMounts !== undefined){
+let data461 = data450.extraVolumeMounts;
+const _errs729 = errors;
+if(!(validate240(data461, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data450,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs729 === errors;
+}
+if(data450.extraContainers !== undefined){
+let data462 = data450.extraContainers;
+const _errs730 = errors;
+if(!(validate246(data462, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data450,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs730 === errors;
+}
+if(data450.initContainers !== undefined){
+let data463 = data450.initContainers;
+const _errs731 = errors;
+if(!(validate280(data463, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data450,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs731 === errors;
+}
+if(data450.priorityClassName !== undefined){
+let data464 = data450.priorityClassName;
+const _errs732 = errors;
+if(!(validate283(data464, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data450,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs732 === errors;
+}
+if(data450.terminationGracePeriodSeconds !== undefined){
+let data465 = data450.terminationGracePeriodSeconds;
+const _errs733 = errors;
+if(!(validate285(data465, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data450,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs733 === errors;
+}
+if(data450.preStopSleepSeconds !== undefined){
+let data466 = data450.preStopSleepSeconds;
+const _errs734 = errors;
+if(!(validate287(data466, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data450,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs734 === errors;
+}
+if(data450.podSecurityContext !== undefined){
+let data467 = data450.podSecurityContext;
+const _errs735 = errors;
+if(!(validate289(data467, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data450,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs735 === errors;
+}
+if(data450.containerSecurityContext !== undefined){
+let data468 = data450.containerSecurityContext;
+const _errs736 = errors;
+if(!(validate292(data468, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data450,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs736 === errors;
+}
+if(data450.enabled !== undefined){
+let data469 = data450.enabled;
+const _errs737 = errors;
+if(typeof data469 !== "boolean"){
+const err655 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err655];
 }
@@ -24668,10 +25099,14 @@ vErrors.push(err655);
 }
 errors++;
 }
-const _errs788 = errors;
-const vSchema15 = schema0.properties.service.properties.type.enum;
-if(!(((data507 === "ClusterIP") || (data507 === "NodePort")) || (data507 === "LoadBalancer"))){
-const err656 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+const _errs738 = errors;
+var valid233 = _errs737 === errors;
+}
+if(data450.replicas !== undefined){
+let data470 = data450.replicas;
+const _errs739 = errors;
+if(!((typeof data470 == "number") && (!(data470 % 1) && !isNaN(data470)))){
+const err656 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err656];
 }
@@ -24680,33 +25115,10 @@ vErrors.push(err656);
 }
 errors++;
 }
-var valid237 = _errs787 === errors;
-}
-if(data506.port !== undefined){
-let data508 = data506.port;
-const _errs789 = errors;
-if(!(validate118(data508, {instancePath:instancePath+"/service/port",parentData:data506,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid237 = _errs789 === errors;
-}
-if(data506.annotations !== undefined){
-let data509 = data506.annotations;
-const _errs790 = errors;
-if(!(validate488(data509, {instancePath:instancePath+"/service/annotations",parentData:data506,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate488.errors : vErrors.concat(validate488.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid237 = _errs790 === errors;
-}
-}
-else {
-const err657 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs740 = errors;
+if(typeof data470 == "number"){
+if(data470 > 2147483647 || isNaN(data470)){
+const err657 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err657];
 }
@@ -24715,17 +25127,8 @@ vErrors.push(err657);
 }
 errors++;
 }
-var valid203 = _errs784 === errors;
-}
-if(data.ingress !== undefined){
-let data510 = data.ingress;
-const _errs791 = errors;
-const _errs792 = errors;
-if(data510 && typeof data510 == "object" && !Array.isArray(data510)){
-const _errs793 = errors;
-for(const key27 in data510){
-if(!(func25.call(schema0.properties.ingress.properties, key27))){
-const err658 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+if(data470 < 1 || isNaN(data470)){
+const err658 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err658];
 }
@@ -24735,11 +25138,33 @@ vErrors.push(err658);
 errors++;
 }
 }
-if(data510.enabled !== undefined){
-let data511 = data510.enabled;
-const _errs794 = errors;
-if(typeof data511 !== "boolean"){
-const err659 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var valid233 = _errs739 === errors;
+}
+if(data450.probes !== undefined){
+let data471 = data450.probes;
+const _errs741 = errors;
+if(!(validate340(data471, {instancePath:instancePath+"/components/multiplayerWs/probes",parentData:data450,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs741 === errors;
+}
+if(data450.autoscaling !== undefined){
+let data472 = data450.autoscaling;
+const _errs742 = errors;
+if(!(validate359(data472, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data450,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate359.errors : vErrors.concat(validate359.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid233 = _errs742 === errors;
+}
+}
+else {
+const err659 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err659];
 }
@@ -24748,40 +25173,25 @@ vErrors.push(err659);
 }
 errors++;
 }
-const _errs795 = errors;
-var valid238 = _errs794 === errors;
+var valid222 = _errs715 === errors;
 }
-if(data510.className !== undefined){
-let data512 = data510.className;
-const _errs796 = errors;
-if(!(validate102(data512, {instancePath:instancePath+"/ingress/className",parentData:data510,parentDataProperty:"className",rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(data354.dbConnector !== undefined){
+let data473 = data354.dbConnector;
+const _errs743 = errors;
+const _errs744 = errors;
+const _errs745 = errors;
+if(!(validate381(data473, {instancePath:instancePath+"/components/dbConnector",parentData:data354,parentDataProperty:"dbConnector",rootData}))){
+vErrors = vErrors === null ? validate381.errors : vErrors.concat(validate381.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid238 = _errs796 === errors;
-}
-if(data510.host !== undefined){
-let data513 = data510.host;
-const _errs797 = errors;
-if(!(validate492(data513, {instancePath:instancePath+"/ingress/host",parentData:data510,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate492.errors : vErrors.concat(validate492.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid238 = _errs797 === errors;
-}
-if(data510.tls !== undefined){
-let data514 = data510.tls;
-const _errs798 = errors;
-const _errs799 = errors;
-if(data514 && typeof data514 == "object" && !Array.isArray(data514)){
-const _errs800 = errors;
-for(const key28 in data514){
-if(!((key28 === "enabled") || (key28 === "secretName"))){
-const err660 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+var valid234 = _errs745 === errors;
+if(data473 && typeof data473 == "object" && !Array.isArray(data473)){
+const _errs746 = errors;
+for(const key24 in data473){
+if(!(func25.call(schema0.properties.components.properties.dbConnector.properties, key24))){
+const err660 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err660];
 }
@@ -24791,11 +25201,209 @@ vErrors.push(err660);
 errors++;
 }
 }
-if(data514.enabled !== undefined){
-let data515 = data514.enabled;
-const _errs801 = errors;
-if(typeof data515 !== "boolean"){
-const err661 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data473.resources !== undefined){
+let data474 = data473.resources;
+const _errs747 = errors;
+if(!(validate108(data474, {instancePath:instancePath+"/components/dbConnector/resources",parentData:data473,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs747 === errors;
+}
+if(data473.nodeSelector !== undefined){
+let data475 = data473.nodeSelector;
+const _errs748 = errors;
+if(!(validate145(data475, {instancePath:instancePath+"/components/dbConnector/nodeSelector",parentData:data473,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs748 === errors;
+}
+if(data473.tolerations !== undefined){
+let data476 = data473.tolerations;
+const _errs749 = errors;
+if(!(validate151(data476, {instancePath:instancePath+"/components/dbConnector/tolerations",parentData:data473,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs749 === errors;
+}
+if(data473.affinity !== undefined){
+let data477 = data473.affinity;
+const _errs750 = errors;
+if(!(validate157(data477, {instancePath:instancePath+"/components/dbConnector/affinity",parentData:data473,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs750 === errors;
+}
+if(data473.topologySpreadConstraints !== undefined){
+let data478 = data473.topologySpreadConstraints;
+const _errs751 = errors;
+if(!(validate196(data478, {instancePath:instancePath+"/components/dbConnector/topologySpreadConstraints",parentData:data473,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs751 === errors;
+}
+if(data473.podAnnotations !== undefined){
+let data479 = data473.podAnnotations;
+const _errs752 = errors;
+if(!(validate203(data479, {instancePath:instancePath+"/components/dbConnector/podAnnotations",parentData:data473,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs752 === errors;
+}
+if(data473.podLabels !== undefined){
+let data480 = data473.podLabels;
+const _errs753 = errors;
+if(!(validate207(data480, {instancePath:instancePath+"/components/dbConnector/podLabels",parentData:data473,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs753 === errors;
+}
+if(data473.env !== undefined){
+let data481 = data473.env;
+const _errs754 = errors;
+if(!(validate211(data481, {instancePath:instancePath+"/components/dbConnector/env",parentData:data473,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs754 === errors;
+}
+if(data473.extraEnvFrom !== undefined){
+let data482 = data473.extraEnvFrom;
+const _errs755 = errors;
+if(!(validate215(data482, {instancePath:instancePath+"/components/dbConnector/extraEnvFrom",parentData:data473,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs755 === errors;
+}
+if(data473.extraVolumes !== undefined){
+let data483 = data473.extraVolumes;
+const _errs756 = errors;
+if(!(validate223(data483, {instancePath:instancePath+"/components/dbConnector/extraVolumes",parentData:data473,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs756 === errors;
+}
+if(data473.extraVolumeMounts !== undefined){
+let data484 = data473.extraVolumeMounts;
+const _errs757 = errors;
+if(!(validate240(data484, {instancePath:instancePath+"/components/dbConnector/extraVolumeMounts",parentData:data473,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs757 === errors;
+}
+if(data473.extraContainers !== undefined){
+let data485 = data473.extraContainers;
+const _errs758 = errors;
+if(!(validate246(data485, {instancePath:instancePath+"/components/dbConnector/extraContainers",parentData:data473,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs758 === errors;
+}
+if(data473.initContainers !== undefined){
+let data486 = data473.initContainers;
+const _errs759 = errors;
+if(!(validate280(data486, {instancePath:instancePath+"/components/dbConnector/initContainers",parentData:data473,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs759 === errors;
+}
+if(data473.priorityClassName !== undefined){
+let data487 = data473.priorityClassName;
+const _errs760 = errors;
+if(!(validate283(data487, {instancePath:instancePath+"/components/dbConnector/priorityClassName",parentData:data473,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs760 === errors;
+}
+if(data473.terminationGracePeriodSeconds !== undefined){
+let data488 = data473.terminationGracePeriodSeconds;
+const _errs761 = errors;
+if(!(validate285(data488, {instancePath:instancePath+"/components/dbConnector/terminationGracePeriodSeconds",parentData:data473,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs761 === errors;
+}
+if(data473.preStopSleepSeconds !== undefined){
+let data489 = data473.preStopSleepSeconds;
+const _errs762 = errors;
+if(!(validate287(data489, {instancePath:instancePath+"/components/dbConnector/preStopSleepSeconds",parentData:data473,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs762 === errors;
+}
+if(data473.podSecurityContext !== undefined){
+let data490 = data473.podSecurityContext;
+const _errs763 = errors;
+if(!(validate289(data490, {instancePath:instancePath+"/components/dbConnector/podSecurityContext",parentData:data473,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs763 === errors;
+}
+if(data473.containerSecurityContext !== undefined){
+let data491 = data473.containerSecurityContext;
+const _errs764 = errors;
+if(!(validate292(data491, {instancePath:instancePath+"/components/dbConnector/containerSecurityContext",parentData:data473,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs764 === errors;
+}
+if(data473.enabled !== undefined){
+let data492 = data473.enabled;
+const _errs765 = errors;
+if(typeof data492 !== "boolean"){
+const err661 = {instancePath:instancePath+"/components/dbConnector/enabled",schemaPath:"#/properties/components/properties/dbConnector/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err661];
 }
@@ -24804,23 +25412,14 @@ vErrors.push(err661);
 }
 errors++;
 }
-const _errs802 = errors;
-var valid239 = _errs801 === errors;
+const _errs766 = errors;
+var valid235 = _errs765 === errors;
 }
-if(data514.secretName !== undefined){
-let data516 = data514.secretName;
-const _errs803 = errors;
-if(!(validate102(data516, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data514,parentDataProperty:"secretName",rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid239 = _errs803 === errors;
-}
-}
-else {
-const err662 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data473.replicas !== undefined){
+let data493 = data473.replicas;
+const _errs767 = errors;
+if(!((typeof data493 == "number") && (!(data493 % 1) && !isNaN(data493)))){
+const err662 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err662];
 }
@@ -24829,24 +25428,10 @@ vErrors.push(err662);
 }
 errors++;
 }
-var valid238 = _errs798 === errors;
-}
-if(data510.annotations !== undefined){
-let data517 = data510.annotations;
-const _errs804 = errors;
-if(!(validate488(data517, {instancePath:instancePath+"/ingress/annotations",parentData:data510,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate488.errors : vErrors.concat(validate488.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid238 = _errs804 === errors;
-}
-if(data510.kind !== undefined){
-let data518 = data510.kind;
-const _errs805 = errors;
-if(typeof data518 !== "string"){
-const err663 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs768 = errors;
+if(typeof data493 == "number"){
+if(data493 > 2147483647 || isNaN(data493)){
+const err663 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -24855,10 +25440,8 @@ vErrors.push(err663);
 }
 errors++;
 }
-const _errs806 = errors;
-const vSchema16 = schema0.properties.ingress.properties.kind.enum;
-if(!((data518 === "Ingress") || (data518 === "HTTPRoute"))){
-const err664 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(data493 < 1 || isNaN(data493)){
+const err664 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err664];
 }
@@ -24867,30 +25450,14 @@ vErrors.push(err664);
 }
 errors++;
 }
-var valid238 = _errs805 === errors;
 }
-if(data510.extraHosts !== undefined){
-let data519 = data510.extraHosts;
-const _errs807 = errors;
-const _errs808 = errors;
-if(Array.isArray(data519)){
-let valid241 = true;
-const len1 = data519.length;
-for(let i1=0; i1<len1; i1++){
-let data520 = data519[i1];
-const _errs809 = errors;
-const _errs810 = errors;
-const _errs811 = errors;
-if(!(validate492(data520, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data519,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate492.errors : vErrors.concat(validate492.errors);
-errors = vErrors.length;
+var valid235 = _errs767 === errors;
 }
-else {
-}
-var valid242 = _errs811 === errors;
-if(typeof data520 === "string"){
-if(func0(data520) < 1){
-const err665 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data473.javaDbConnector !== undefined){
+let data494 = data473.javaDbConnector;
+const _errs769 = errors;
+if(typeof data494 !== "boolean"){
+const err665 = {instancePath:instancePath+"/components/dbConnector/javaDbConnector",schemaPath:"#/properties/components/properties/dbConnector/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err665];
 }
@@ -24899,9 +25466,34 @@ vErrors.push(err665);
 }
 errors++;
 }
+const _errs770 = errors;
+var valid235 = _errs769 === errors;
+}
+if(data473.probes !== undefined){
+let data495 = data473.probes;
+const _errs771 = errors;
+if(!(validate340(data495, {instancePath:instancePath+"/components/dbConnector/probes",parentData:data473,parentDataProperty:"probes",rootData}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
 }
 else {
-const err666 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid235 = _errs771 === errors;
+}
+if(data473.autoscaling !== undefined){
+let data496 = data473.autoscaling;
+const _errs772 = errors;
+if(!(validate359(data496, {instancePath:instancePath+"/components/dbConnector/autoscaling",parentData:data473,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate359.errors : vErrors.concat(validate359.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid235 = _errs772 === errors;
+}
+}
+else {
+const err666 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err666];
 }
@@ -24910,14 +25502,11 @@ vErrors.push(err666);
 }
 errors++;
 }
-var valid240 = _errs809 === errors;
-if(!valid240){
-valid241 = false;
-}
+var valid222 = _errs743 === errors;
 }
 }
 else {
-const err667 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err667 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err667];
 }
@@ -24926,22 +25515,17 @@ vErrors.push(err667);
 }
 errors++;
 }
-var valid238 = _errs807 === errors;
+var valid203 = _errs593 === errors;
 }
-if(data510.extraPaths !== undefined){
-let data521 = data510.extraPaths;
-const _errs812 = errors;
-const _errs813 = errors;
-if(Array.isArray(data521)){
-let valid244 = true;
-const len2 = data521.length;
-for(let i2=0; i2<len2; i2++){
-let data522 = data521[i2];
-const _errs814 = errors;
-const _errs815 = errors;
-if(data522 && typeof data522 == "object" && !Array.isArray(data522)){
-if(data522.path === undefined){
-const err668 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(data.podDefaults !== undefined){
+let data497 = data.podDefaults;
+const _errs773 = errors;
+const _errs774 = errors;
+if(data497 && typeof data497 == "object" && !Array.isArray(data497)){
+const _errs775 = errors;
+for(const key25 in data497){
+if(!(func25.call(schema0.properties.podDefaults.properties, key25))){
+const err668 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err668];
 }
@@ -24950,8 +25534,208 @@ vErrors.push(err668);
 }
 errors++;
 }
-if(data522.service === undefined){
-const err669 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+}
+if(data497.resources !== undefined){
+let data498 = data497.resources;
+const _errs776 = errors;
+if(!(validate491(data498, {instancePath:instancePath+"/podDefaults/resources",parentData:data497,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate491.errors : vErrors.concat(validate491.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs776 === errors;
+}
+if(data497.nodeSelector !== undefined){
+let data499 = data497.nodeSelector;
+const _errs777 = errors;
+if(!(validate172(data499, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data497,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs777 === errors;
+}
+if(data497.tolerations !== undefined){
+let data500 = data497.tolerations;
+const _errs778 = errors;
+if(!(validate151(data500, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data497,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs778 === errors;
+}
+if(data497.affinity !== undefined){
+let data501 = data497.affinity;
+const _errs779 = errors;
+if(!(validate157(data501, {instancePath:instancePath+"/podDefaults/affinity",parentData:data497,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs779 === errors;
+}
+if(data497.topologySpreadConstraints !== undefined){
+let data502 = data497.topologySpreadConstraints;
+const _errs780 = errors;
+if(!(validate196(data502, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data497,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs780 === errors;
+}
+if(data497.podAnnotations !== undefined){
+let data503 = data497.podAnnotations;
+const _errs781 = errors;
+if(!(validate203(data503, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data497,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs781 === errors;
+}
+if(data497.podLabels !== undefined){
+let data504 = data497.podLabels;
+const _errs782 = errors;
+if(!(validate207(data504, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data497,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs782 === errors;
+}
+if(data497.env !== undefined){
+let data505 = data497.env;
+const _errs783 = errors;
+if(!(validate211(data505, {instancePath:instancePath+"/podDefaults/env",parentData:data497,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs783 === errors;
+}
+if(data497.extraEnvFrom !== undefined){
+let data506 = data497.extraEnvFrom;
+const _errs784 = errors;
+if(!(validate215(data506, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data497,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs784 === errors;
+}
+if(data497.extraVolumes !== undefined){
+let data507 = data497.extraVolumes;
+const _errs785 = errors;
+if(!(validate223(data507, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data497,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs785 === errors;
+}
+if(data497.extraVolumeMounts !== undefined){
+let data508 = data497.extraVolumeMounts;
+const _errs786 = errors;
+if(!(validate240(data508, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data497,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs786 === errors;
+}
+if(data497.extraContainers !== undefined){
+let data509 = data497.extraContainers;
+const _errs787 = errors;
+if(!(validate246(data509, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data497,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs787 === errors;
+}
+if(data497.initContainers !== undefined){
+let data510 = data497.initContainers;
+const _errs788 = errors;
+if(!(validate280(data510, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data497,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs788 === errors;
+}
+if(data497.priorityClassName !== undefined){
+let data511 = data497.priorityClassName;
+const _errs789 = errors;
+if(!(validate283(data511, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data497,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs789 === errors;
+}
+if(data497.terminationGracePeriodSeconds !== undefined){
+let data512 = data497.terminationGracePeriodSeconds;
+const _errs790 = errors;
+if(!(validate285(data512, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data497,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs790 === errors;
+}
+if(data497.preStopSleepSeconds !== undefined){
+let data513 = data497.preStopSleepSeconds;
+const _errs791 = errors;
+if(!(validate287(data513, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data497,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs791 === errors;
+}
+if(data497.podSecurityContext !== undefined){
+let data514 = data497.podSecurityContext;
+const _errs792 = errors;
+if(!(validate289(data514, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data497,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs792 === errors;
+}
+if(data497.containerSecurityContext !== undefined){
+let data515 = data497.containerSecurityContext;
+const _errs793 = errors;
+if(!(validate292(data515, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data497,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid236 = _errs793 === errors;
+}
+}
+else {
+const err669 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err669];
 }
@@ -24960,8 +25744,17 @@ vErrors.push(err669);
 }
 errors++;
 }
-if(data522.port === undefined){
-const err670 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+var valid203 = _errs773 === errors;
+}
+if(data.service !== undefined){
+let data516 = data.service;
+const _errs794 = errors;
+const _errs795 = errors;
+if(data516 && typeof data516 == "object" && !Array.isArray(data516)){
+const _errs796 = errors;
+for(const key26 in data516){
+if(!(((key26 === "type") || (key26 === "port")) || (key26 === "annotations"))){
+const err670 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err670];
 }
@@ -24970,10 +25763,12 @@ vErrors.push(err670);
 }
 errors++;
 }
-const _errs816 = errors;
-for(const key29 in data522){
-if(!((((key29 === "path") || (key29 === "pathType")) || (key29 === "service")) || (key29 === "port"))){
-const err671 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+}
+if(data516.type !== undefined){
+let data517 = data516.type;
+const _errs797 = errors;
+if(typeof data517 !== "string"){
+const err671 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -24982,14 +25777,10 @@ vErrors.push(err671);
 }
 errors++;
 }
-}
-if(data522.path !== undefined){
-let data523 = data522.path;
-const _errs817 = errors;
-const _errs818 = errors;
-if(typeof data523 === "string"){
-if(!pattern76.test(data523)){
-const err672 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+const _errs798 = errors;
+const vSchema15 = schema0.properties.service.properties.type.enum;
+if(!(((data517 === "ClusterIP") || (data517 === "NodePort")) || (data517 === "LoadBalancer"))){
+const err672 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err672];
 }
@@ -24998,9 +25789,33 @@ vErrors.push(err672);
 }
 errors++;
 }
+var valid237 = _errs797 === errors;
+}
+if(data516.port !== undefined){
+let data518 = data516.port;
+const _errs799 = errors;
+if(!(validate118(data518, {instancePath:instancePath+"/service/port",parentData:data516,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
 }
 else {
-const err673 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid237 = _errs799 === errors;
+}
+if(data516.annotations !== undefined){
+let data519 = data516.annotations;
+const _errs800 = errors;
+if(!(validate513(data519, {instancePath:instancePath+"/service/annotations",parentData:data516,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate513.errors : vErrors.concat(validate513.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid237 = _errs800 === errors;
+}
+}
+else {
+const err673 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err673];
 }
@@ -25009,13 +25824,17 @@ vErrors.push(err673);
 }
 errors++;
 }
-var valid245 = _errs817 === errors;
+var valid203 = _errs794 === errors;
 }
-if(data522.pathType !== undefined){
-let data524 = data522.pathType;
-const _errs819 = errors;
-if(typeof data524 !== "string"){
-const err674 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.ingress !== undefined){
+let data520 = data.ingress;
+const _errs801 = errors;
+const _errs802 = errors;
+if(data520 && typeof data520 == "object" && !Array.isArray(data520)){
+const _errs803 = errors;
+for(const key27 in data520){
+if(!(func25.call(schema0.properties.ingress.properties, key27))){
+const err674 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err674];
 }
@@ -25024,10 +25843,12 @@ vErrors.push(err674);
 }
 errors++;
 }
-const _errs820 = errors;
-const vSchema17 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
-if(!((data524 === "Prefix") || (data524 === "Exact"))){
-const err675 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+}
+if(data520.enabled !== undefined){
+let data521 = data520.enabled;
+const _errs804 = errors;
+if(typeof data521 !== "boolean"){
+const err675 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err675];
 }
@@ -25036,33 +25857,40 @@ vErrors.push(err675);
 }
 errors++;
 }
-var valid245 = _errs819 === errors;
+const _errs805 = errors;
+var valid238 = _errs804 === errors;
 }
-if(data522.service !== undefined){
-let data525 = data522.service;
-const _errs821 = errors;
-if(!(validate184(data525, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data522,parentDataProperty:"service",rootData}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(data520.className !== undefined){
+let data522 = data520.className;
+const _errs806 = errors;
+if(!(validate102(data522, {instancePath:instancePath+"/ingress/className",parentData:data520,parentDataProperty:"className",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid245 = _errs821 === errors;
+var valid238 = _errs806 === errors;
 }
-if(data522.port !== undefined){
-let data526 = data522.port;
-const _errs822 = errors;
-if(!(validate118(data526, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data522,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(data520.host !== undefined){
+let data523 = data520.host;
+const _errs807 = errors;
+if(!(validate517(data523, {instancePath:instancePath+"/ingress/host",parentData:data520,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate517.errors : vErrors.concat(validate517.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid245 = _errs822 === errors;
+var valid238 = _errs807 === errors;
 }
-}
-else {
-const err676 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data520.tls !== undefined){
+let data524 = data520.tls;
+const _errs808 = errors;
+const _errs809 = errors;
+if(data524 && typeof data524 == "object" && !Array.isArray(data524)){
+const _errs810 = errors;
+for(const key28 in data524){
+if(!((key28 === "enabled") || (key28 === "secretName"))){
+const err676 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err676];
 }
@@ -25071,14 +25899,12 @@ vErrors.push(err676);
 }
 errors++;
 }
-var valid243 = _errs814 === errors;
-if(!valid243){
-valid244 = false;
 }
-}
-}
-else {
-const err677 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data524.enabled !== undefined){
+let data525 = data524.enabled;
+const _errs811 = errors;
+if(typeof data525 !== "boolean"){
+const err677 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err677];
 }
@@ -25087,17 +25913,23 @@ vErrors.push(err677);
 }
 errors++;
 }
-var valid238 = _errs812 === errors;
+const _errs812 = errors;
+var valid239 = _errs811 === errors;
 }
-if(data510.gateway !== undefined){
-let data527 = data510.gateway;
-const _errs823 = errors;
-const _errs824 = errors;
-if(data527 && typeof data527 == "object" && !Array.isArray(data527)){
-const _errs825 = errors;
-for(const key30 in data527){
-if(!(((key30 === "name") || (key30 === "namespace")) || (key30 === "sectionName"))){
-const err678 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+if(data524.secretName !== undefined){
+let data526 = data524.secretName;
+const _errs813 = errors;
+if(!(validate102(data526, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data524,parentDataProperty:"secretName",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid239 = _errs813 === errors;
+}
+}
+else {
+const err678 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err678];
 }
@@ -25106,14 +25938,24 @@ vErrors.push(err678);
 }
 errors++;
 }
+var valid238 = _errs808 === errors;
 }
-if(data527.name !== undefined){
-let data528 = data527.name;
-const _errs826 = errors;
-const _errs827 = errors;
-if(typeof data528 === "string"){
-if(!pattern1.test(data528)){
-const err679 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data520.annotations !== undefined){
+let data527 = data520.annotations;
+const _errs814 = errors;
+if(!(validate513(data527, {instancePath:instancePath+"/ingress/annotations",parentData:data520,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate513.errors : vErrors.concat(validate513.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid238 = _errs814 === errors;
+}
+if(data520.kind !== undefined){
+let data528 = data520.kind;
+const _errs815 = errors;
+if(typeof data528 !== "string"){
+const err679 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err679];
 }
@@ -25122,9 +25964,10 @@ vErrors.push(err679);
 }
 errors++;
 }
-}
-else {
-const err680 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs816 = errors;
+const vSchema16 = schema0.properties.ingress.properties.kind.enum;
+if(!((data528 === "Ingress") || (data528 === "HTTPRoute"))){
+const err680 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err680];
 }
@@ -25133,15 +25976,30 @@ vErrors.push(err680);
 }
 errors++;
 }
-var valid246 = _errs826 === errors;
+var valid238 = _errs815 === errors;
 }
-if(data527.namespace !== undefined){
-let data529 = data527.namespace;
-const _errs828 = errors;
-const _errs829 = errors;
-if(typeof data529 === "string"){
-if(!pattern1.test(data529)){
-const err681 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data520.extraHosts !== undefined){
+let data529 = data520.extraHosts;
+const _errs817 = errors;
+const _errs818 = errors;
+if(Array.isArray(data529)){
+let valid241 = true;
+const len1 = data529.length;
+for(let i1=0; i1<len1; i1++){
+let data530 = data529[i1];
+const _errs819 = errors;
+const _errs820 = errors;
+const _errs821 = errors;
+if(!(validate517(data530, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data529,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate517.errors : vErrors.concat(validate517.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid242 = _errs821 === errors;
+if(typeof data530 === "string"){
+if(func0(data530) < 1){
+const err681 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err681];
 }
@@ -25152,7 +26010,7 @@ errors++;
 }
 }
 else {
-const err682 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err682 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err682];
 }
@@ -25161,15 +26019,14 @@ vErrors.push(err682);
 }
 errors++;
 }
-var valid246 = _errs828 === errors;
+var valid240 = _errs819 === errors;
+if(!valid240){
+valid241 = false;
 }
-if(data527.sectionName !== undefined){
-let data530 = data527.sectionName;
-const _errs830 = errors;
-const _errs831 = errors;
-if(typeof data530 === "string"){
-if(!pattern1.test(data530)){
-const err683 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+}
+}
+else {
+const err683 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err683];
 }
@@ -25178,9 +26035,22 @@ vErrors.push(err683);
 }
 errors++;
 }
+var valid238 = _errs817 === errors;
 }
-else {
-const err684 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data520.extraPaths !== undefined){
+let data531 = data520.extraPaths;
+const _errs822 = errors;
+const _errs823 = errors;
+if(Array.isArray(data531)){
+let valid244 = true;
+const len2 = data531.length;
+for(let i2=0; i2<len2; i2++){
+let data532 = data531[i2];
+const _errs824 = errors;
+const _errs825 = errors;
+if(data532 && typeof data532 == "object" && !Array.isArray(data532)){
+if(data532.path === undefined){
+const err684 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err684];
 }
@@ -25189,11 +26059,8 @@ vErrors.push(err684);
 }
 errors++;
 }
-var valid246 = _errs830 === errors;
-}
-}
-else {
-const err685 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data532.service === undefined){
+const err685 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err685];
 }
@@ -25202,11 +26069,8 @@ vErrors.push(err685);
 }
 errors++;
 }
-var valid238 = _errs823 === errors;
-}
-}
-else {
-const err686 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data532.port === undefined){
+const err686 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err686];
 }
@@ -25215,17 +26079,10 @@ vErrors.push(err686);
 }
 errors++;
 }
-var valid203 = _errs791 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data531 = data.serviceAccount;
-const _errs832 = errors;
-const _errs833 = errors;
-if(data531 && typeof data531 == "object" && !Array.isArray(data531)){
-const _errs834 = errors;
-for(const key31 in data531){
-if(!(((key31 === "create") || (key31 === "name")) || (key31 === "annotations"))){
-const err687 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+const _errs826 = errors;
+for(const key29 in data532){
+if(!((((key29 === "path") || (key29 === "pathType")) || (key29 === "service")) || (key29 === "port"))){
+const err687 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err687];
 }
@@ -25235,11 +26092,13 @@ vErrors.push(err687);
 errors++;
 }
 }
-if(data531.create !== undefined){
-let data532 = data531.create;
-const _errs835 = errors;
-if(typeof data532 !== "boolean"){
-const err688 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data532.path !== undefined){
+let data533 = data532.path;
+const _errs827 = errors;
+const _errs828 = errors;
+if(typeof data533 === "string"){
+if(!pattern78.test(data533)){
+const err688 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err688];
 }
@@ -25248,34 +26107,9 @@ vErrors.push(err688);
 }
 errors++;
 }
-const _errs836 = errors;
-var valid247 = _errs835 === errors;
-}
-if(data531.name !== undefined){
-let data533 = data531.name;
-const _errs837 = errors;
-if(!(validate102(data533, {instancePath:instancePath+"/serviceAccount/name",parentData:data531,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid247 = _errs837 === errors;
-}
-if(data531.annotations !== undefined){
-let data534 = data531.annotations;
-const _errs838 = errors;
-if(!(validate488(data534, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data531,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate488.errors : vErrors.concat(validate488.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid247 = _errs838 === errors;
-}
-}
-else {
-const err689 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err689 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err689];
 }
@@ -25284,28 +26118,13 @@ vErrors.push(err689);
 }
 errors++;
 }
-var valid203 = _errs832 === errors;
+var valid245 = _errs827 === errors;
 }
-if(data.tests !== undefined){
-let data535 = data.tests;
-const _errs839 = errors;
-if(!(validate318(data535, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid203 = _errs839 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data536 = data.networkPolicy;
-const _errs840 = errors;
-const _errs841 = errors;
-if(data536 && typeof data536 == "object" && !Array.isArray(data536)){
-const _errs842 = errors;
-for(const key32 in data536){
-if(!(func25.call(schema0.properties.networkPolicy.properties, key32))){
-const err690 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
+if(data532.pathType !== undefined){
+let data534 = data532.pathType;
+const _errs829 = errors;
+if(typeof data534 !== "string"){
+const err690 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err690];
 }
@@ -25314,12 +26133,10 @@ vErrors.push(err690);
 }
 errors++;
 }
-}
-if(data536.enabled !== undefined){
-let data537 = data536.enabled;
-const _errs843 = errors;
-if((typeof data537 !== "boolean") && (data537 !== null)){
-const err691 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+const _errs830 = errors;
+const vSchema17 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data534 === "Prefix") || (data534 === "Exact"))){
+const err691 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err691];
 }
@@ -25328,14 +26145,33 @@ vErrors.push(err691);
 }
 errors++;
 }
-const _errs844 = errors;
-var valid248 = _errs843 === errors;
+var valid245 = _errs829 === errors;
 }
-if(data536.metricsFrom !== undefined){
-let data538 = data536.metricsFrom;
-const _errs845 = errors;
-if((!(Array.isArray(data538))) && (data538 !== null)){
-const err692 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.metricsFrom.type},message:"must be array,null"};
+if(data532.service !== undefined){
+let data535 = data532.service;
+const _errs831 = errors;
+if(!(validate184(data535, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data532,parentDataProperty:"service",rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid245 = _errs831 === errors;
+}
+if(data532.port !== undefined){
+let data536 = data532.port;
+const _errs832 = errors;
+if(!(validate118(data536, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data532,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid245 = _errs832 === errors;
+}
+}
+else {
+const err692 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err692];
 }
@@ -25344,10 +26180,14 @@ vErrors.push(err692);
 }
 errors++;
 }
-const _errs846 = errors;
-if(Array.isArray(data538)){
-if(data538.length < 1){
-const err693 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+var valid243 = _errs824 === errors;
+if(!valid243){
+valid244 = false;
+}
+}
+}
+else {
+const err693 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err693];
 }
@@ -25356,32 +26196,17 @@ vErrors.push(err693);
 }
 errors++;
 }
-let valid250 = true;
-const len3 = data538.length;
-for(let i3=0; i3<len3; i3++){
-let data539 = data538[i3];
-const _errs847 = errors;
-if(!(validate502(data539, {instancePath:instancePath+"/networkPolicy/metricsFrom/" + i3,parentData:data538,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate502.errors : vErrors.concat(validate502.errors);
-errors = vErrors.length;
+var valid238 = _errs822 === errors;
 }
-else {
-}
-var valid249 = _errs847 === errors;
-if(!valid249){
-valid250 = false;
-}
-}
-}
-var valid248 = _errs845 === errors;
-}
-if(data536.blobStorage !== undefined){
-let data540 = data536.blobStorage;
-const _errs848 = errors;
-const _errs849 = errors;
-if(Array.isArray(data540)){
-if(data540.length < 1){
-const err694 = {instancePath:instancePath+"/networkPolicy/blobStorage",schemaPath:"#/properties/networkPolicy/properties/blobStorage/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data520.gateway !== undefined){
+let data537 = data520.gateway;
+const _errs833 = errors;
+const _errs834 = errors;
+if(data537 && typeof data537 == "object" && !Array.isArray(data537)){
+const _errs835 = errors;
+for(const key30 in data537){
+if(!(((key30 === "name") || (key30 === "namespace")) || (key30 === "sectionName"))){
+const err694 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err694];
 }
@@ -25390,25 +26215,14 @@ vErrors.push(err694);
 }
 errors++;
 }
-let valid252 = true;
-const len4 = data540.length;
-for(let i4=0; i4<len4; i4++){
-let data541 = data540[i4];
-const _errs850 = errors;
-if(!(validate502(data541, {instancePath:instancePath+"/networkPolicy/blobStorage/" + i4,parentData:data540,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate502.errors : vErrors.concat(validate502.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid251 = _errs850 === errors;
-if(!valid251){
-valid252 = false;
-}
-}
-}
-else {
-const err695 = {instancePath:instancePath+"/networkPolicy/blobStorage",schemaPath:"#/properties/networkPolicy/properties/blobStorage/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data537.name !== undefined){
+let data538 = data537.name;
+const _errs836 = errors;
+const _errs837 = errors;
+if(typeof data538 === "string"){
+if(!pattern1.test(data538)){
+const err695 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err695];
 }
@@ -25417,15 +26231,9 @@ vErrors.push(err695);
 }
 errors++;
 }
-var valid248 = _errs848 === errors;
 }
-if(data536.ingressControllerFrom !== undefined){
-let data542 = data536.ingressControllerFrom;
-const _errs851 = errors;
-const _errs852 = errors;
-if(Array.isArray(data542)){
-if(data542.length < 1){
-const err696 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err696 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err696];
 }
@@ -25434,25 +26242,15 @@ vErrors.push(err696);
 }
 errors++;
 }
-let valid254 = true;
-const len5 = data542.length;
-for(let i5=0; i5<len5; i5++){
-let data543 = data542[i5];
-const _errs853 = errors;
-if(!(validate502(data543, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i5,parentData:data542,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate502.errors : vErrors.concat(validate502.errors);
-errors = vErrors.length;
+var valid246 = _errs836 === errors;
 }
-else {
-}
-var valid253 = _errs853 === errors;
-if(!valid253){
-valid254 = false;
-}
-}
-}
-else {
-const err697 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data537.namespace !== undefined){
+let data539 = data537.namespace;
+const _errs838 = errors;
+const _errs839 = errors;
+if(typeof data539 === "string"){
+if(!pattern1.test(data539)){
+const err697 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err697];
 }
@@ -25461,15 +26259,9 @@ vErrors.push(err697);
 }
 errors++;
 }
-var valid248 = _errs851 === errors;
 }
-if(data536.licenseCIDRs !== undefined){
-let data544 = data536.licenseCIDRs;
-const _errs854 = errors;
-const _errs855 = errors;
-if(Array.isArray(data544)){
-if(data544.length < 1){
-const err698 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err698 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err698];
 }
@@ -25478,25 +26270,15 @@ vErrors.push(err698);
 }
 errors++;
 }
-let valid256 = true;
-const len6 = data544.length;
-for(let i6=0; i6<len6; i6++){
-let data545 = data544[i6];
-const _errs856 = errors;
-if(!(validate505(data545, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i6,parentData:data544,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate505.errors : vErrors.concat(validate505.errors);
-errors = vErrors.length;
+var valid246 = _errs838 === errors;
 }
-else {
-}
-var valid255 = _errs856 === errors;
-if(!valid255){
-valid256 = false;
-}
-}
-}
-else {
-const err699 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data537.sectionName !== undefined){
+let data540 = data537.sectionName;
+const _errs840 = errors;
+const _errs841 = errors;
+if(typeof data540 === "string"){
+if(!pattern1.test(data540)){
+const err699 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err699];
 }
@@ -25505,15 +26287,9 @@ vErrors.push(err699);
 }
 errors++;
 }
-var valid248 = _errs854 === errors;
 }
-if(data536.resources !== undefined){
-let data546 = data536.resources;
-const _errs857 = errors;
-const _errs858 = errors;
-if(Array.isArray(data546)){
-if(data546.length < 1){
-const err700 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err700 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err700];
 }
@@ -25522,25 +26298,11 @@ vErrors.push(err700);
 }
 errors++;
 }
-let valid258 = true;
-const len7 = data546.length;
-for(let i7=0; i7<len7; i7++){
-let data547 = data546[i7];
-const _errs859 = errors;
-if(!(validate502(data547, {instancePath:instancePath+"/networkPolicy/resources/" + i7,parentData:data546,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate502.errors : vErrors.concat(validate502.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid257 = _errs859 === errors;
-if(!valid257){
-valid258 = false;
-}
+var valid246 = _errs840 === errors;
 }
 }
 else {
-const err701 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err701 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err701];
 }
@@ -25549,15 +26311,11 @@ vErrors.push(err701);
 }
 errors++;
 }
-var valid248 = _errs857 === errors;
+var valid238 = _errs833 === errors;
 }
-if(data536.sourceControl !== undefined){
-let data548 = data536.sourceControl;
-const _errs860 = errors;
-const _errs861 = errors;
-if(Array.isArray(data548)){
-if(data548.length < 1){
-const err702 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err702 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err702];
 }
@@ -25566,25 +26324,17 @@ vErrors.push(err702);
 }
 errors++;
 }
-let valid260 = true;
-const len8 = data548.length;
-for(let i8=0; i8<len8; i8++){
-let data549 = data548[i8];
-const _errs862 = errors;
-if(!(validate502(data549, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i8,parentData:data548,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate502.errors : vErrors.concat(validate502.errors);
-errors = vErrors.length;
+var valid203 = _errs801 === errors;
 }
-else {
-}
-var valid259 = _errs862 === errors;
-if(!valid259){
-valid260 = false;
-}
-}
-}
-else {
-const err703 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.serviceAccount !== undefined){
+let data541 = data.serviceAccount;
+const _errs842 = errors;
+const _errs843 = errors;
+if(data541 && typeof data541 == "object" && !Array.isArray(data541)){
+const _errs844 = errors;
+for(const key31 in data541){
+if(!(((key31 === "create") || (key31 === "name")) || (key31 === "annotations"))){
+const err703 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err703];
 }
@@ -25593,15 +26343,12 @@ vErrors.push(err703);
 }
 errors++;
 }
-var valid248 = _errs860 === errors;
 }
-if(data536.databaseCIDRs !== undefined){
-let data550 = data536.databaseCIDRs;
-const _errs863 = errors;
-const _errs864 = errors;
-if(Array.isArray(data550)){
-if(data550.length < 1){
-const err704 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data541.create !== undefined){
+let data542 = data541.create;
+const _errs845 = errors;
+if(typeof data542 !== "boolean"){
+const err704 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err704];
 }
@@ -25610,25 +26357,34 @@ vErrors.push(err704);
 }
 errors++;
 }
-let valid262 = true;
-const len9 = data550.length;
-for(let i9=0; i9<len9; i9++){
-let data551 = data550[i9];
-const _errs865 = errors;
-if(!(validate505(data551, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i9,parentData:data550,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate505.errors : vErrors.concat(validate505.errors);
+const _errs846 = errors;
+var valid247 = _errs845 === errors;
+}
+if(data541.name !== undefined){
+let data543 = data541.name;
+const _errs847 = errors;
+if(!(validate102(data543, {instancePath:instancePath+"/serviceAccount/name",parentData:data541,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid261 = _errs865 === errors;
-if(!valid261){
-valid262 = false;
+var valid247 = _errs847 === errors;
 }
+if(data541.annotations !== undefined){
+let data544 = data541.annotations;
+const _errs848 = errors;
+if(!(validate513(data544, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data541,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate513.errors : vErrors.concat(validate513.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid247 = _errs848 === errors;
 }
 }
 else {
-const err705 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err705 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err705];
 }
@@ -25637,15 +26393,28 @@ vErrors.push(err705);
 }
 errors++;
 }
-var valid248 = _errs863 === errors;
+var valid203 = _errs842 === errors;
 }
-if(data536.temporalCIDRs !== undefined){
-let data552 = data536.temporalCIDRs;
-const _errs866 = errors;
-const _errs867 = errors;
-if(Array.isArray(data552)){
-if(data552.length < 1){
-const err706 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.tests !== undefined){
+let data545 = data.tests;
+const _errs849 = errors;
+if(!(validate318(data545, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid203 = _errs849 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data546 = data.networkPolicy;
+const _errs850 = errors;
+const _errs851 = errors;
+if(data546 && typeof data546 == "object" && !Array.isArray(data546)){
+const _errs852 = errors;
+for(const key32 in data546){
+if(!(func25.call(schema0.properties.networkPolicy.properties, key32))){
+const err706 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err706];
 }
@@ -25654,25 +26423,12 @@ vErrors.push(err706);
 }
 errors++;
 }
-let valid264 = true;
-const len10 = data552.length;
-for(let i10=0; i10<len10; i10++){
-let data553 = data552[i10];
-const _errs868 = errors;
-if(!(validate505(data553, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i10,parentData:data552,parentDataProperty:i10,rootData}))){
-vErrors = vErrors === null ? validate505.errors : vErrors.concat(validate505.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid263 = _errs868 === errors;
-if(!valid263){
-valid264 = false;
-}
-}
-}
-else {
-const err707 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data546.enabled !== undefined){
+let data547 = data546.enabled;
+const _errs853 = errors;
+if((typeof data547 !== "boolean") && (data547 !== null)){
+const err707 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err707];
 }
@@ -25681,15 +26437,14 @@ vErrors.push(err707);
 }
 errors++;
 }
-var valid248 = _errs866 === errors;
+const _errs854 = errors;
+var valid248 = _errs853 === errors;
 }
-if(data536.dnsFrom !== undefined){
-let data554 = data536.dnsFrom;
-const _errs869 = errors;
-const _errs870 = errors;
-if(Array.isArray(data554)){
-if(data554.length < 1){
-const err708 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data546.metricsFrom !== undefined){
+let data548 = data546.metricsFrom;
+const _errs855 = errors;
+if((!(Array.isArray(data548))) && (data548 !== null)){
+const err708 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.metricsFrom.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err708];
 }
@@ -25698,25 +26453,10 @@ vErrors.push(err708);
 }
 errors++;
 }
-let valid266 = true;
-const len11 = data554.length;
-for(let i11=0; i11<len11; i11++){
-let data555 = data554[i11];
-const _errs871 = errors;
-if(!(validate502(data555, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i11,parentData:data554,parentDataProperty:i11,rootData}))){
-vErrors = vErrors === null ? validate502.errors : vErrors.concat(validate502.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid265 = _errs871 === errors;
-if(!valid265){
-valid266 = false;
-}
-}
-}
-else {
-const err709 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs856 = errors;
+if(Array.isArray(data548)){
+if(data548.length < 1){
+const err709 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err709];
 }
@@ -25725,11 +26465,32 @@ vErrors.push(err709);
 }
 errors++;
 }
-var valid248 = _errs869 === errors;
-}
+let valid250 = true;
+const len3 = data548.length;
+for(let i3=0; i3<len3; i3++){
+let data549 = data548[i3];
+const _errs857 = errors;
+if(!(validate527(data549, {instancePath:instancePath+"/networkPolicy/metricsFrom/" + i3,parentData:data548,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
+errors = vErrors.length;
 }
 else {
-const err710 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid249 = _errs857 === errors;
+if(!valid249){
+valid250 = false;
+}
+}
+}
+var valid248 = _errs855 === errors;
+}
+if(data546.blobStorage !== undefined){
+let data550 = data546.blobStorage;
+const _errs858 = errors;
+const _errs859 = errors;
+if(Array.isArray(data550)){
+if(data550.length < 1){
+const err710 = {instancePath:instancePath+"/networkPolicy/blobStorage",schemaPath:"#/properties/networkPolicy/properties/blobStorage/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err710];
 }
@@ -25738,16 +26499,364 @@ vErrors.push(err710);
 }
 errors++;
 }
-var valid203 = _errs840 === errors;
+let valid252 = true;
+const len4 = data550.length;
+for(let i4=0; i4<len4; i4++){
+let data551 = data550[i4];
+const _errs860 = errors;
+if(!(validate527(data551, {instancePath:instancePath+"/networkPolicy/blobStorage/" + i4,parentData:data550,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid251 = _errs860 === errors;
+if(!valid251){
+valid252 = false;
+}
 }
 }
 else {
-const err711 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err711 = {instancePath:instancePath+"/networkPolicy/blobStorage",schemaPath:"#/properties/networkPolicy/properties/blobStorage/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err711];
 }
 else {
 vErrors.push(err711);
+}
+errors++;
+}
+var valid248 = _errs858 === errors;
+}
+if(data546.ingressControllerFrom !== undefined){
+let data552 = data546.ingressControllerFrom;
+const _errs861 = errors;
+const _errs862 = errors;
+if(Array.isArray(data552)){
+if(data552.length < 1){
+const err712 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err712];
+}
+else {
+vErrors.push(err712);
+}
+errors++;
+}
+let valid254 = true;
+const len5 = data552.length;
+for(let i5=0; i5<len5; i5++){
+let data553 = data552[i5];
+const _errs863 = errors;
+if(!(validate527(data553, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i5,parentData:data552,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid253 = _errs863 === errors;
+if(!valid253){
+valid254 = false;
+}
+}
+}
+else {
+const err713 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err713];
+}
+else {
+vErrors.push(err713);
+}
+errors++;
+}
+var valid248 = _errs861 === errors;
+}
+if(data546.licenseCIDRs !== undefined){
+let data554 = data546.licenseCIDRs;
+const _errs864 = errors;
+const _errs865 = errors;
+if(Array.isArray(data554)){
+if(data554.length < 1){
+const err714 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err714];
+}
+else {
+vErrors.push(err714);
+}
+errors++;
+}
+let valid256 = true;
+const len6 = data554.length;
+for(let i6=0; i6<len6; i6++){
+let data555 = data554[i6];
+const _errs866 = errors;
+if(!(validate530(data555, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i6,parentData:data554,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate530.errors : vErrors.concat(validate530.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid255 = _errs866 === errors;
+if(!valid255){
+valid256 = false;
+}
+}
+}
+else {
+const err715 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err715];
+}
+else {
+vErrors.push(err715);
+}
+errors++;
+}
+var valid248 = _errs864 === errors;
+}
+if(data546.resources !== undefined){
+let data556 = data546.resources;
+const _errs867 = errors;
+const _errs868 = errors;
+if(Array.isArray(data556)){
+if(data556.length < 1){
+const err716 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err716];
+}
+else {
+vErrors.push(err716);
+}
+errors++;
+}
+let valid258 = true;
+const len7 = data556.length;
+for(let i7=0; i7<len7; i7++){
+let data557 = data556[i7];
+const _errs869 = errors;
+if(!(validate527(data557, {instancePath:instancePath+"/networkPolicy/resources/" + i7,parentData:data556,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid257 = _errs869 === errors;
+if(!valid257){
+valid258 = false;
+}
+}
+}
+else {
+const err717 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err717];
+}
+else {
+vErrors.push(err717);
+}
+errors++;
+}
+var valid248 = _errs867 === errors;
+}
+if(data546.sourceControl !== undefined){
+let data558 = data546.sourceControl;
+const _errs870 = errors;
+const _errs871 = errors;
+if(Array.isArray(data558)){
+if(data558.length < 1){
+const err718 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err718];
+}
+else {
+vErrors.push(err718);
+}
+errors++;
+}
+let valid260 = true;
+const len8 = data558.length;
+for(let i8=0; i8<len8; i8++){
+let data559 = data558[i8];
+const _errs872 = errors;
+if(!(validate527(data559, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i8,parentData:data558,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid259 = _errs872 === errors;
+if(!valid259){
+valid260 = false;
+}
+}
+}
+else {
+const err719 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err719];
+}
+else {
+vErrors.push(err719);
+}
+errors++;
+}
+var valid248 = _errs870 === errors;
+}
+if(data546.databaseCIDRs !== undefined){
+let data560 = data546.databaseCIDRs;
+const _errs873 = errors;
+const _errs874 = errors;
+if(Array.isArray(data560)){
+if(data560.length < 1){
+const err720 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err720];
+}
+else {
+vErrors.push(err720);
+}
+errors++;
+}
+let valid262 = true;
+const len9 = data560.length;
+for(let i9=0; i9<len9; i9++){
+let data561 = data560[i9];
+const _errs875 = errors;
+if(!(validate530(data561, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i9,parentData:data560,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate530.errors : vErrors.concat(validate530.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid261 = _errs875 === errors;
+if(!valid261){
+valid262 = false;
+}
+}
+}
+else {
+const err721 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err721];
+}
+else {
+vErrors.push(err721);
+}
+errors++;
+}
+var valid248 = _errs873 === errors;
+}
+if(data546.temporalCIDRs !== undefined){
+let data562 = data546.temporalCIDRs;
+const _errs876 = errors;
+const _errs877 = errors;
+if(Array.isArray(data562)){
+if(data562.length < 1){
+const err722 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err722];
+}
+else {
+vErrors.push(err722);
+}
+errors++;
+}
+let valid264 = true;
+const len10 = data562.length;
+for(let i10=0; i10<len10; i10++){
+let data563 = data562[i10];
+const _errs878 = errors;
+if(!(validate530(data563, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i10,parentData:data562,parentDataProperty:i10,rootData}))){
+vErrors = vErrors === null ? validate530.errors : vErrors.concat(validate530.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid263 = _errs878 === errors;
+if(!valid263){
+valid264 = false;
+}
+}
+}
+else {
+const err723 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err723];
+}
+else {
+vErrors.push(err723);
+}
+errors++;
+}
+var valid248 = _errs876 === errors;
+}
+if(data546.dnsFrom !== undefined){
+let data564 = data546.dnsFrom;
+const _errs879 = errors;
+const _errs880 = errors;
+if(Array.isArray(data564)){
+if(data564.length < 1){
+const err724 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err724];
+}
+else {
+vErrors.push(err724);
+}
+errors++;
+}
+let valid266 = true;
+const len11 = data564.length;
+for(let i11=0; i11<len11; i11++){
+let data565 = data564[i11];
+const _errs881 = errors;
+if(!(validate527(data565, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i11,parentData:data564,parentDataProperty:i11,rootData}))){
+vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid265 = _errs881 === errors;
+if(!valid265){
+valid266 = false;
+}
+}
+}
+else {
+const err725 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err725];
+}
+else {
+vErrors.push(err725);
+}
+errors++;
+}
+var valid248 = _errs879 === errors;
+}
+}
+else {
+const err726 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err726];
+}
+else {
+vErrors.push(err726);
+}
+errors++;
+}
+var valid203 = _errs850 === errors;
+}
+}
+else {
+const err727 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err727];
+}
+else {
+vErrors.push(err727);
 }
 errors++;
 }

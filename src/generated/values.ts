@@ -378,12 +378,21 @@ export interface RetoolValues {
        * Run Retool's Java database connector in this container (JAVA_DBCONNECTOR in SERVICE_TYPE before Retool 3.93; from 3.93 it is on unless DISABLE_JAVA_DBCONNECTOR=true).
        */
       javaDbConnector?: boolean;
+      /**
+       * Tuning of the api container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
       autoscaling?: Autoscaling;
     };
     /**
      * Runs database migrations and Source Control. Always exactly one pod (never replicated).
      */
-    jobsRunner?: PodOptions;
+    jobsRunner?: PodOptions & {
+      /**
+       * Tuning of the jobs-runner container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
+    };
     /**
      * Polls Temporal and runs workflow steps.
      */
@@ -392,6 +401,10 @@ export interface RetoolValues {
        * Number of workflows-worker pods.
        */
       replicas?: number | null;
+      /**
+       * Tuning of the workflows-worker container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
       autoscaling?: Autoscaling;
     };
     /**
@@ -406,6 +419,10 @@ export interface RetoolValues {
        * Run Retool's Java database connector in this container (JAVA_DBCONNECTOR in SERVICE_TYPE before Retool 3.93; from 3.93 it is on unless DISABLE_JAVA_DBCONNECTOR=true).
        */
       javaDbConnector?: boolean;
+      /**
+       * Tuning of the workflows-backend container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
       autoscaling?: Autoscaling;
     };
     /**
@@ -424,6 +441,10 @@ export interface RetoolValues {
        * Localhost seccomp profile (path under the kubelet's seccomp directory on every node) for sandbox: seccomp. Install it on the nodes first, e.g. Retool's nsjail profile from its official chart.
        */
       seccompProfile?: string;
+      /**
+       * Tuning of the code-executor container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
       autoscaling?: Autoscaling;
     };
     /**
@@ -434,6 +455,10 @@ export interface RetoolValues {
        * Number of agent-worker pods.
        */
       replicas?: number | null;
+      /**
+       * Tuning of the agent-worker container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
       autoscaling?: Autoscaling;
     };
     /**
@@ -444,6 +469,10 @@ export interface RetoolValues {
        * Number of agent-eval-worker pods.
        */
       replicas?: number | null;
+      /**
+       * Tuning of the agent-eval-worker container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
       autoscaling?: Autoscaling;
     };
     /**
@@ -454,6 +483,10 @@ export interface RetoolValues {
        * Number of r2-agent-worker pods.
        */
       replicas?: number | null;
+      /**
+       * Tuning of the r2-agent-worker container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
       autoscaling?: Autoscaling;
     };
     /**
@@ -468,6 +501,10 @@ export interface RetoolValues {
        * Number of multiplayer-ws pods.
        */
       replicas?: number | null;
+      /**
+       * Tuning of the multiplayer-ws container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
       autoscaling?: Autoscaling;
     };
     /**
@@ -486,6 +523,10 @@ export interface RetoolValues {
        * Run Retool's Java database connector here (JAVA_DBCONNECTOR in SERVICE_TYPE before Retool 3.93; from 3.93 it is on unless DISABLE_JAVA_DBCONNECTOR=true); callers are told its port 3007.
        */
       javaDbConnector?: boolean;
+      /**
+       * Tuning of the dbconnector container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
       autoscaling?: Autoscaling;
     };
   };
@@ -1582,6 +1623,89 @@ export interface PodSecurityContext {
    */
   supplementalGroups?: number[];
   seccompProfile?: SeccompProfile;
+}
+/**
+ * Tuning of the container's HTTP probes: what is not set keeps the chart's timing (README "Probes"); host and scheme apply to the HTTP GET of that probe.
+ */
+export interface ProbeOverrides {
+  /**
+   * The readiness probe: while it fails, the Services stop routing to the pod.
+   */
+  readiness?: ReadinessProbeTuning;
+  /**
+   * The liveness probe: when it fails, the kubelet restarts the container.
+   */
+  liveness?: ProbeTuning;
+  /**
+   * The startup probe: holds liveness off until first boot (migrations) is done.
+   */
+  startup?: ProbeTuning;
+}
+/**
+ * Timing, host and scheme of the readiness probe.
+ */
+export interface ReadinessProbeTuning {
+  /**
+   * Seconds after the container starts before the first check (Kubernetes: >= 0).
+   */
+  initialDelaySeconds?: number;
+  /**
+   * Seconds between checks (Kubernetes: >= 1).
+   */
+  periodSeconds?: number;
+  /**
+   * Seconds a check may take before it counts as failed (Kubernetes: >= 1).
+   */
+  timeoutSeconds?: number;
+  /**
+   * Successful checks in a row before a pod that failed counts as ready again (Kubernetes: >= 1).
+   */
+  successThreshold?: number;
+  /**
+   * Failed checks in a row before the probe fails (Kubernetes: >= 1).
+   */
+  failureThreshold?: number;
+  /**
+   * Host the kubelet connects to instead of the pod IP: an IPv4 address, an IPv6 address without brackets or a DNS name (tryretool/retool-helm #335: in an IPv6-primary cluster a container listening on IPv4 only fails probes of its pod IP).
+   */
+  host?: string;
+  /**
+   * HTTP or HTTPS (the kubelet does not verify the certificate).
+   */
+  scheme?: 'HTTP' | 'HTTPS';
+}
+/**
+ * Timing, host and scheme of a liveness or startup probe.
+ */
+export interface ProbeTuning {
+  /**
+   * Seconds after the container starts before the first check (Kubernetes: >= 0).
+   */
+  initialDelaySeconds?: number;
+  /**
+   * Seconds between checks (Kubernetes: >= 1).
+   */
+  periodSeconds?: number;
+  /**
+   * Seconds a check may take before it counts as failed (Kubernetes: >= 1).
+   */
+  timeoutSeconds?: number;
+  /**
+   * Must be 1 for liveness and startup probes (Kubernetes refuses anything else).
+   */
+  successThreshold?: 1;
+  /**
+   * Failed checks in a row before the probe fails (Kubernetes: >= 1).
+   */
+  failureThreshold?: number;
+  /**
+   * Host the kubelet connects to instead of the pod IP: an IPv4 address, an IPv6 address without brackets or a DNS name (tryretool/retool-helm #335: in an IPv6-primary cluster a container listening on IPv4 only fails probes of its pod IP).
+   */
+  host?: string;
+  /**
+   * HTTP or HTTPS (the kubelet does not verify the certificate).
+   */
+  scheme?: 'HTTP' | 'HTTPS';
 }
 /**
  * HorizontalPodAutoscaler (autoscaling/v2). Enabling it requires removing the fixed count: replicas: null.

@@ -79,6 +79,8 @@ export interface ProbeData {
   periodSeconds: number;
   timeoutSeconds: number;
   failureThreshold?: number;
+  /** A Go expression of the user's tuning of this probe (a map, possibly empty; components.<key>.probes.<probe>). */
+  tuning?: string;
 }
 
 /** A volume mount; with `condition` (a Go expression) only when it holds. */
@@ -104,10 +106,12 @@ function container(c: Pick<ContainerData, 'name' | 'image' | 'env' | 'resources'
  */
 function retoolProbes(path: string, port: string): ProbeData[] {
   const handler = { httpGet: { path, port } };
+  // The operator's components.<key>.probes (ProbeOverrides) win field by field.
+  const tuning = (probe: string) => `(dig "probes" "${probe}" dict $values)`;
   return [
-    { kind: 'readinessProbe', handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    { kind: 'livenessProbe', handler, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
-    { kind: 'startupProbe', handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
+    { kind: 'readinessProbe', handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, tuning: tuning('readiness') },
+    { kind: 'livenessProbe', handler, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5, tuning: tuning('liveness') },
+    { kind: 'startupProbe', handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60, tuning: tuning('startup') },
   ];
 }
 

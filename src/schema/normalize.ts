@@ -35,7 +35,8 @@ export function expandPodOptions(source: JsonSchema): JsonSchema {
 
 /**
  * Rules that follow from the topology, added to the schema rather than written per component:
- * a replicable component may autoscale (and then has no fixed replica count); under profile: production
+ * every component with a probe takes probe tuning (probes); a replicable component may autoscale (and
+ * then has no fixed replica count); under profile: production
  * every component must keep CPU and memory requests and a memory limit.
  */
 function expandComponentRules(schema: JsonSchema): void {
@@ -43,6 +44,10 @@ function expandComponentRules(schema: JsonSchema): void {
   const productionResources: Record<string, JsonSchema> = {};
   for (const [key, node] of Object.entries(components)) {
     const annotation = node['x-retool-component'];
+    // Every component's HTTP probes take the same tuning (README "Probes").
+    if (annotation?.probe && node.properties && !node.properties.probes) {
+      node.properties.probes = { $ref: '#/definitions/ProbeOverrides', description: `Tuning of the ${annotation.name} container's readiness, liveness and startup probes (timings, host, scheme).` };
+    }
     if (annotation?.replicable && node.properties && !node.properties.autoscaling) {
       node.properties.autoscaling = { $ref: '#/definitions/Autoscaling' };
       // The count may only be removed (null) or left at its default: `helm lint` cannot delete a default

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
+import type { PodCheckSites } from '../model/pod-checks.js';
+import { isObject } from '../schema/json-schema.js';
+import { podRuleIssues } from './pod-rules.js';
 import { schemaDigest } from '../schema/digest.js';
 
 /** The validator `npm run generate` compiled ahead of time (src/generated/values-validator.ts). */
 export interface PrecompiledValidator {
   /** The chart defaults user values are laid over. */
   defaults: Record<string, unknown>;
-  /** The verdict of the values schema on merged values; no reasons (the full validator gives those). */
+  /** The verdict of the values schema and the pod rules on merged values; no reasons (the full validator gives those). */
   isValid(values: unknown): boolean;
 }
 
@@ -24,5 +27,8 @@ export async function precompiledValidator(schemaFile: string): Promise<Precompi
     throw error;
   }
   if (generated.schemaDigest !== schemaDigest(readFileSync(schemaFile))) return undefined;
-  return { defaults: generated.defaults, isValid: generated.isValidValues };
+  const sites: PodCheckSites = generated.podChecks;
+  // The pod rules (src/validate/pod-rules.ts) run on what the schema accepts, as checkValues does.
+  const isValid = (values: unknown) => generated.isValidValues(values) && isObject(values) && podRuleIssues(sites, values).length === 0;
+  return { defaults: generated.defaults, isValid };
 }

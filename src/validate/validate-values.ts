@@ -1,5 +1,7 @@
 import type { Issue } from '../issue.js';
-import type { JsonSchema } from '../schema/json-schema.js';
+import { isObject, type JsonSchema } from '../schema/json-schema.js';
+import { podCheckSites } from '../model/pod-checks.js';
+import { podRuleIssues } from './pod-rules.js';
 import { describeErrors, type ValuesIssue } from './ajv-issues.js';
 import { compileSchema } from './compiled-schema.js';
 import { loadSources, type SourceArguments } from './values-sources.js';
@@ -14,8 +16,14 @@ export function validateValues(schema: JsonSchema, values: unknown): Issue[] {
 /** validateValues, keeping each issue's path as segments (for locating it in the sources). */
 export function checkValues(schema: JsonSchema, values: unknown): ValuesIssue[] {
   const entry = compileSchema(schema);
-  if (entry.validate(values)) return [];
+  // Helm renders, and so runs the chart's pod rules, only for values the schema accepts.
+  if (entry.validate(values)) return hasTopology(schema) && isObject(values) ? podRuleIssues(podCheckSites(schema), values) : [];
   return describeErrors(entry, [...(entry.validate.errors ?? [])], values);
+}
+
+/** The project's schema (with x-retool-component annotations), not the published one. */
+function hasTopology(schema: JsonSchema): boolean {
+  return Object.values(schema.properties?.components?.properties ?? {}).some((node) => isObject(node['x-retool-component']));
 }
 
 export interface ValidateSourcesOptions extends SourceArguments {

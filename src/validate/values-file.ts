@@ -144,7 +144,7 @@ export function parseValuesYaml(source: string, file: string): ValuesFile {
   let documents: unknown[];
   try {
     // maxDepth: go-yaml's own limit ("exceeded max depth of 10000"); js-yaml's default of 100 would refuse more.
-    documents = yaml.loadAll(text, undefined, { filename: file, schema: HELM_YAML_SCHEMA, listener: nodes.listener, maxDepth: 10000 } as yaml.LoadOptions);
+    documents = yaml.loadAll(text, undefined, { filename: file, schema: HELM_YAML_SCHEMA, listener: emptyBangIsString(nodes.listener), maxDepth: 10000 } as yaml.LoadOptions);
   } catch (error) {
     if (error instanceof RangeError) fail(file, text, 0, 'the document nests more deeply than retool-chart can read (about 1,000 levels; Helm stops at 10,000)');
     if (!(error instanceof yaml.YAMLException)) throw error;
@@ -183,4 +183,16 @@ export function parseValuesYaml(source: string, file: string): ValuesFile {
     throw new IssuesError(issues, `${file}: values Helm cannot read`);
   }
   return { file, values, locate };
+}
+
+/**
+ * The non-specific tag `!` on an empty node (`host: !`): go-yaml reads the empty string, js-yaml leaves null
+ * (which the schema would take for a deletion). Set on js-yaml's "close" event, before the parent stores it.
+ */
+function emptyBangIsString(listener: (event: yaml.EventType, state: yaml.State) => void): (event: yaml.EventType, state: yaml.State) => void {
+  return (event, state) => {
+    const node = state as yaml.State & { tag?: string | null };
+    if (event === 'close' && node.tag === '!' && (node.result === null || node.result === undefined)) node.result = '';
+    listener(event, state);
+  };
 }

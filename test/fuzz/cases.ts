@@ -127,6 +127,12 @@ export function mutationsFor(root: JsonSchema, site: Site): Mutation[] {
       { kind: 'secret form', value: s('""', '', '""') },
     );
   }
+  if (schema.properties?.requests && schema.properties?.limits) {
+    // Requests against limits in every quantity spelling the schema allows (equal pairs must pass).
+    for (const [request, limit] of [['"3"', '2500m'], ['1Gi', '1024Mi'], ['0.5', '500m'], ['1e3', '1k'], ['"1.0000001"', '"1"'], ['1G', '1Gi'], ['1Gi', '1G'], ['2', '1999m'], ['.5Ki', '512'], ['1E+2', '100'], ['1e-3', '1m'], ['"1"', '1']]) {
+      out.push({ kind: 'quantity pair', value: s(`{requests: {cpu: ${request}, memory: ${request}}, limits: {cpu: ${limit}, memory: ${limit}}}`) });
+    }
+  }
   if (types.includes('object') || schema.properties) {
     out.push({ kind: 'unknown key', value: s('{zzUnknown: 1}', undefined, '{"zzUnknown":1}') });
     const extra = isObject(schema.additionalProperties) ? deref(root, schema.additionalProperties as JsonSchema) : undefined;
@@ -141,6 +147,13 @@ export function mutationsFor(root: JsonSchema, site: Site): Mutation[] {
     out.push({ kind: 'list', value: s('[x]', '{x}', '["x"]') }, { kind: 'list', value: s('[{}]', undefined, '[{}]') }, { kind: 'list', value: s('[null]', undefined, '[null]') });
     out.push({ kind: 'list', value: s('[]', undefined, '[]') }, { kind: 'list items', value: s('[&i x, *i]') }, { kind: 'list items', value: s('[10.0.0.0/8, 10.20.0.0/33]', '{10.0.0.0/8,10.20.0.0/33}', '["10.0.0.0/8","10.20.0.0/33"]') });
     const items = isObject(schema.items) ? deref(root, schema.items as JsonSchema) : undefined;
+    // The pod rules (src/validate/pod-rules.ts): names and paths repeated, a mount of no volume, the chart's own names.
+    if (items?.properties?.mountPath) {
+      for (const text of ['[{name: fuzzvol, mountPath: /fuzz}]', '[{name: tmp, mountPath: /fuzz}]', '[{name: fuzzvol, mountPath: /tmp}]']) out.push({ kind: 'pod rule', value: s(text) });
+    }
+    if (items?.properties?.emptyDir) {
+      for (const text of ['[{name: fuzzvol, emptyDir: {}}, {name: fuzzvol, emptyDir: {}}]', '[{name: tmp, emptyDir: {}}]', '[{name: temporal-ca, emptyDir: {}}]', '[{name: fuzzvol, emptyDir: {}}]']) out.push({ kind: 'pod rule', value: s(text) });
+    }
     out.push({ kind: 'list index', value: s('', 'x'), setSuffix: '[0]' }, { kind: 'list index', value: s('', '7'), setSuffix: '[1]' });
     for (const [key, prop] of Object.entries(items?.properties ?? {})) {
       const resolved = deref(root, prop);

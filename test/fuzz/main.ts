@@ -21,7 +21,10 @@ const results = await runCases(generateCases(model, seed, cases), { model, jobs,
 });
 const seconds = (performance.now() - started) / 1000;
 if (process.stdout.isTTY) process.stdout.write('\r');
-const failures = results.filter((r) => !r.agree || r.renderProblems.length);
+const failures = results.filter((r) => !r.documented && (!r.agree || r.renderProblems.length));
+const documented = new Map<string, number>();
+for (const r of results) if (r.documented) documented.set(r.documented, (documented.get(r.documented) ?? 0) + 1);
+for (const [sentence, count] of documented) process.stdout.write(`documented (${count}): ${sentence}\n`);
 for (const failure of failures.slice(0, 20)) process.stdout.write(`\n${await reproducer(failure, model)}\n`);
 if (failures.length > 20) process.stdout.write(`\n… and ${failures.length - 20} more\n`);
 server?.stop();
