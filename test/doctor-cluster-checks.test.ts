@@ -103,7 +103,7 @@ test('nodes: amd64 present among schedulable nodes; totals and the largest pod a
   const cordoned = { items: EKS_NODES.items.filter((n) => n.spec.unschedulable || n.status.nodeInfo.architecture === 'arm64') };
   assert.equal(statuses(checkNodes({ nodes: ok(cordoned) }, { objects: prod.objects, arch: 'amd64' })), ['fail']);
 
-  const huge = fixture('example-production', ['--set', 'components.api.resources.requests.cpu=12', '--set', 'components.api.resources.requests.memory=40Gi']);
+  const huge = fixture('example-production', ['--set', 'components.api.resources.requests.cpu=12', '--set', 'components.api.resources.requests.memory=40Gi', '--set', 'components.api.resources.limits.cpu=12', '--set', 'components.api.resources.limits.memory=40Gi']);
   const api = podDemands(huge.objects).find((d) => d.workload === 'Deployment/prod-retool-api')!;
   assert.is(api.replicas, 3);
   assert.equal([api.cpu, api.memoryGiB], [12, 40]);

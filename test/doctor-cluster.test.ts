@@ -142,7 +142,7 @@ Doctor('dry-run: an HTTPRoute on a cluster without the Gateway API fails with ku
 });
 
 Doctor('nodes: the production example fits the three nodes; requests no node has fail, and so does the total', () => {
-  const huge = doctor('dc-prod', PRODUCTION, ['--set', 'components.api.resources.requests.cpu=12']);
+  const huge = doctor('dc-prod', PRODUCTION, ['--set', 'components.api.resources.requests.cpu=12', '--set', 'components.api.resources.limits.cpu=12']);
   assert.is(huge.status, 1);
   one(huge, 'nodes', 'pass', '3 schedulable amd64 node(s)');
   one(huge, 'nodes', 'fail', 'not enough even on empty nodes');

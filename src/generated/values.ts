@@ -1625,7 +1625,7 @@ export interface PodSecurityContext {
   seccompProfile?: SeccompProfile;
 }
 /**
- * Tuning of the container's HTTP probes: what is not set keeps the chart's timing (README "Probes"); host and scheme apply to the HTTP GET of that probe.
+ * Tuning of the container's HTTP probes: what is not set keeps the chart's timing (README "Probes"); scheme applies to the HTTP GET of that probe.
  */
 export interface ProbeOverrides {
   /**
@@ -1642,7 +1642,7 @@ export interface ProbeOverrides {
   startup?: ProbeTuning;
 }
 /**
- * Timing, host and scheme of the readiness probe.
+ * Timing and scheme of the readiness probe.
  */
 export interface ReadinessProbeTuning {
   /**
@@ -1666,16 +1666,18 @@ export interface ReadinessProbeTuning {
    */
   failureThreshold?: number;
   /**
-   * Host the kubelet connects to instead of the pod IP: an IPv4 address, an IPv6 address without brackets or a DNS name (tryretool/retool-helm #335: in an IPv6-primary cluster a container listening on IPv4 only fails probes of its pod IP).
+   * Not offered: Pod Security baseline and restricted (Kubernetes 1.34 and later) refuse a probe host, and a host points the kubelet at an address outside the pod (127.0.0.1 is the node). An IPv6-primary cluster probes the pod IP; make Retool listen on it.
    */
-  host?: string;
+  host?: {
+    [k: string]: unknown;
+  };
   /**
    * HTTP or HTTPS (the kubelet does not verify the certificate).
    */
   scheme?: 'HTTP' | 'HTTPS';
 }
 /**
- * Timing, host and scheme of a liveness or startup probe.
+ * Timing and scheme of a liveness or startup probe.
  */
 export interface ProbeTuning {
   /**
@@ -1699,9 +1701,11 @@ export interface ProbeTuning {
    */
   failureThreshold?: number;
   /**
-   * Host the kubelet connects to instead of the pod IP: an IPv4 address, an IPv6 address without brackets or a DNS name (tryretool/retool-helm #335: in an IPv6-primary cluster a container listening on IPv4 only fails probes of its pod IP).
+   * Not offered: Pod Security baseline and restricted (Kubernetes 1.34 and later) refuse a probe host, and a host points the kubelet at an address outside the pod (127.0.0.1 is the node). An IPv6-primary cluster probes the pod IP; make Retool listen on it.
    */
-  host?: string;
+  host?: {
+    [k: string]: unknown;
+  };
   /**
    * HTTP or HTTPS (the kubelet does not verify the certificate).
    */

@@ -119,14 +119,13 @@ Usage: {{- $out := merge dict $base }}{{- include "retool.merge" (dict "out" $ou
 
 {{- /*
 retool.probe: an HTTP GET probe's body (handler line and timings): .defaults (the chart's timings) with the
-operator's .tuning (components.<key>.probes.<probe>) winning field by field, 0 included; .tuning's host and
-scheme join the handler. Without tuning the text is the chart's own, byte for byte.
+operator's .tuning (components.<key>.probes.<probe>) winning field by field, 0 included; .tuning's scheme
+joins the handler. Without tuning the text is the chart's own, byte for byte.
 Usage: {{- include "retool.probe" (dict "path" "/api/checkHealth" "port" "http" "defaults" (dict "periodSeconds" 10) "tuning" (dig "probes" "readiness" dict $values)) | nindent 12 }}
 */ -}}
 {{- define "retool.probe" -}}
 {{- $tuning := .tuning | default dict -}}
 {{- $handler := printf "path: %s, port: %s" .path .port -}}
-{{- with $tuning.host }}{{ $handler = printf "%s, host: %s" $handler (toJson .) }}{{ end -}}
 {{- with $tuning.scheme }}{{ $handler = printf "%s, scheme: %s" $handler . }}{{ end -}}
 {{- $lines := list (printf "httpGet: { %s }" $handler) -}}
 {{- range $key := list "initialDelaySeconds" "periodSeconds" "timeoutSeconds" "successThreshold" "failureThreshold" -}}
