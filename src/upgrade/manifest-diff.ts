@@ -166,15 +166,16 @@ function versionRisks(before: Manifest[], after: Manifest[], releases?: ReleaseF
 
 /** Retool's version from the tryretool/backend image tag (X.Y.Z or X.Y.Z-channel) of any workload, else its version label. */
 function retoolVersion(objects: Manifest[]): string | undefined {
-  for (const object of objects) {
-    if (!WORKLOADS.has(object.kind)) continue;
+  const workloads = objects.filter((o) => WORKLOADS.has(o.kind));
+  for (const object of workloads) {
     const containers = valueAt(object, ['spec', 'template', 'spec', 'containers']);
-    if (!Array.isArray(containers)) continue;
-    for (const c of containers) {
+    for (const c of Array.isArray(containers) ? containers : []) {
       const m = isObject(c) ? /(?:^|\/)tryretool\/backend:(\d+\.\d+\.\d+)(?:-[a-z]+)?$/.exec(String(c.image)) : null;
       if (m) return m[1];
     }
-    // Pinned by digest: the chart's version label still says which Retool it is.
+  }
+  // Every backend image pinned by digest: the chart's version label still says which Retool it is.
+  for (const object of workloads) {
     const label = valueAt(object, ['spec', 'template', 'metadata', 'labels', 'app.kubernetes.io/version']);
     if (typeof label === 'string' && /^\d+\.\d+\.\d+$/.test(label)) return label;
   }
