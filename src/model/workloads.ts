@@ -197,6 +197,14 @@ export function temporalWebWorkload(t: TemporalTopology): WorkloadData {
   };
 }
 
+/** Probes of the in-release (evaluation) servers: readiness fails fast, liveness waits for a slow first start. */
+function evaluationServerProbes(handler: ProbeData['handler']): ProbeData[] {
+  return [
+    { kind: 'readinessProbe', handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    { kind: 'livenessProbe', handler, initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
+  ];
+}
+
 export function postgresWorkload(db: Database): WorkloadData {
   const ready = { exec: { command: ['sh', '-c', 'pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB" -h 127.0.0.1'] } };
   return {
@@ -211,10 +219,7 @@ export function postgresWorkload(db: Database): WorkloadData {
       image: 'postgres',
       ports: [{ name: 'postgresql', port: db.port }],
       env: '$env',
-      probes: [
-        { kind: 'readinessProbe', handler: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-        { kind: 'livenessProbe', handler: ready, initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
-      ],
+      probes: evaluationServerProbes(ready),
       resources: '$embedded.resources',
       security: { baseline: '$security.container' },
       mounts: [
@@ -248,10 +253,7 @@ export function blobStoreWorkload(store: BlobStore): WorkloadData {
       command: ['/garage', '-c', '/etc/garage/garage.toml', 'server', '--single-node', '--default-bucket'],
       ports: [{ name: 's3', port: store.port }, { name: 'rpc', port: store.rpcPort }],
       env: '$env',
-      probes: [
-        { kind: 'readinessProbe', handler: s3, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-        { kind: 'livenessProbe', handler: s3, initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
-      ],
+      probes: evaluationServerProbes(s3),
       resources: '$embedded.resources',
       security: { baseline: '$security.container' },
       mounts: [
