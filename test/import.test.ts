@@ -510,6 +510,54 @@ test('the optional services the official chart renders are carried: agents, mult
   }
 });
 
+test('official probe settings a user changed reach every component whose official template reads them; hosts and a turned-off probe are reported', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-probes-'));
+  try {
+    const file = join(dir, 'probes.yaml');
+    writeFileSync(file, [
+      readFileSync(join(OFFICIAL, 'services.official.yaml'), 'utf8'),
+      'livenessProbe: { initialDelaySeconds: 45, periodSeconds: 20, failureThreshold: 6, host: 127.0.0.1, scheme: HTTP }',
+      'readinessProbe: { successThreshold: 2, path: /custom }',
+      'startupProbe: { enabled: false, initialDelaySeconds: 90 }',
+    ].join('\n'));
+    const outcome = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+    assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));
+    const probes = (key: string) => valueAt(outcome.values, `components.${key}.probes`);
+    // deployment_backend.yaml reads every timing; the workers, workflows-backend, code-executor and dbconnector
+    // leave the liveness period to Kubernetes; jobs-runner and multiplayer-ws fix their timings (scheme only).
+    assert.equal(probes('api'), { liveness: { initialDelaySeconds: 45, periodSeconds: 20, failureThreshold: 6, scheme: 'HTTP' }, readiness: { successThreshold: 2 } });
+    for (const key of ['workflowsWorker', 'workflowsBackend', 'codeExecutor', 'dbConnector', 'agentWorker']) {
+      assert.equal(probes(key), { liveness: { initialDelaySeconds: 45, failureThreshold: 6, scheme: 'HTTP' }, readiness: { successThreshold: 2 } }, key);
+    }
+    for (const key of ['jobsRunner', 'multiplayerWs']) assert.equal(probes(key), { liveness: { scheme: 'HTTP' } }, key);
+    assert.is(probes('r2AgentWorker'), undefined, 'a component that does not run gets nothing');
+    const dropped = new Map(outcome.dropped.map((d) => [d.path, d]));
+    assert.ok(dropped.get('livenessProbe.host')?.changesBehaviour, 'a probe host changes where the kubelet dials');
+    assert.is(dropped.get('readinessProbe.path')?.changesBehaviour, false);
+    assert.not.ok([...dropped.keys()].some((p) => p.startsWith('startupProbe')), 'the official startup probe is off: its timings are inert');
+    const written = join(dir, 'ours.yaml');
+    writeFileSync(written, outcome.text);
+    const r = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', written], { major: 4 });
+    assert.is(r.status, 0, r.stderr);
+    const container = (name: string) => parseManifests(r.stdout).find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-${name}`)!.spec.template.spec.containers[0];
+    assert.is(container('api').livenessProbe.initialDelaySeconds, 45);
+    assert.is(container('api').livenessProbe.periodSeconds, 20);
+    assert.is(container('api').readinessProbe.successThreshold, 2);
+    assert.is(container('workflows-worker').livenessProbe.failureThreshold, 6);
+    assert.is.not(container('workflows-worker').livenessProbe.periodSeconds, 20);
+
+    writeFileSync(file, `${readFileSync(join(OFFICIAL, 'services.official.yaml'), 'utf8')}\nreadinessProbe: { enabled: false }\nstartupProbe: { enabled: true, successThreshold: 3, periodSeconds: 5 }\n`);
+    const off = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+    const offDropped = new Map(off.dropped.map((d) => [d.path, d]));
+    assert.ok(offDropped.get('readinessProbe.enabled')?.changesBehaviour, 'this chart cannot turn a probe off');
+    assert.ok(offDropped.has('startupProbe.successThreshold'), 'Kubernetes requires 1 on a startup probe');
+    assert.equal(valueAt(off.values, 'components.api.probes.startup'), { periodSeconds: 5 });
+    assert.is(valueAt(off.values, 'components.workflowsWorker.probes'), undefined, 'only the official backend Deployment reads startupProbe');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('Retool 4.x: rr.enabled turns the app builder on, rr.blobStorage becomes blobStorage.external, rr.agent carries to r2-agent-worker', () => {
   const outcome = importFixture('rr');
   assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));

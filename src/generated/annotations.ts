@@ -131,6 +131,10 @@ export interface ComponentAnnotation {
     source: string;
   }[];
   official?: OfficialKeys;
+  /**
+   * Which of the official chart's top-level livenessProbe/readinessProbe/startupProbe settings its Deployment of this service reads, so `retool-chart import` carries a changed one onto components.<key>.probes: backend (every timing of all three, as deployment_backend.yaml), timings (liveness initialDelaySeconds/timeoutSeconds/failureThreshold and the readiness timings, as _workers.tpl and the workflows, code-executor and dbconnector Deployments), scheme (only host/scheme; its timings are fixed in the official template). Absent: the official chart has no such service.
+   */
+  officialProbes?: 'backend' | 'timings' | 'scheme';
   source: Source;
 }
 export interface ComponentPort {

@@ -1,5 +1,5 @@
 import { ImportContext, type ImportOptions } from './import-context.js';
-import type { OfficialKeys } from '../schema/json-schema.js';
+import type { ComponentAnnotation, OfficialKeys } from '../schema/json-schema.js';
 import { mapComponents } from './map/components.js';
 import { mapAnnotatedComponents } from './map/services.js';
 import { mapBlobStorage } from './map/blob-storage.js';
@@ -9,6 +9,7 @@ import { kubectl, type Obj } from './map/helpers.js';
 import { mapImages } from './map/images.js';
 import { mapIngress, mapServiceAndAccount } from './map/network.js';
 import { mapPodOptions, mapSecurity, mapVolumes } from './map/pods.js';
+import { mapProbes } from './map/probes.js';
 import { CarriedSecrets, mapSecrets } from './map/secrets.js';
 import { mapTemporal, mapWorkflows } from './map/temporal.js';
 import { officialFullname } from './official-chart.js';
@@ -30,7 +31,7 @@ export interface TargetFacts {
   /** Components that have a javaDbConnector switch. */
   javaDbConnectorComponents: readonly string[];
   /** This chart's components (schema order): key, the boolean value that switches it on, whether it is Retool's backend. */
-  components: ReadonlyArray<{ key: string; enabledBy?: string; retoolEnv: boolean; official?: OfficialKeys }>;
+  components: ReadonlyArray<{ key: string; enabledBy?: string; retoolEnv: boolean; official?: OfficialKeys; officialProbes?: ComponentAnnotation['officialProbes'] }>;
 }
 
 /**
@@ -48,6 +49,7 @@ export function mapOfficialValues(official: Obj, options: ImportOptions, target:
   mapTemporal(ctx, workflows);
   mapComponents(ctx, workflows);
   mapAnnotatedComponents(ctx, target);
+  mapProbes(ctx, target);
   mapTuningEnv(ctx, workflows, target);
   mapEnv(ctx);
   mapEnvFrom(ctx, target);

@@ -62,6 +62,8 @@ export interface Component {
   talksTo: Record<string, boolean>;
   /** The official chart's values keys `import` carries onto it (x-retool-component official). */
   official?: OfficialKeys;
+  /** Which top-level probe settings of the official chart this service reads (x-retool-component officialProbes). */
+  officialProbes?: ComponentAnnotation['officialProbes'];
   /** Where the component's runtime facts come from, and its image's (start, env, writable paths). */
   source: string;
   imageSource: string;
@@ -185,6 +187,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
       databases: databases.filter((db) => a.edges.includes(db.edge)),
       talksTo: Object.fromEntries(kinds.map((k) => [k.name, edges.includes(k.name)])),
       official: a.official,
+      officialProbes: a.officialProbes,
       source: a.source,
       imageSource: image.source ?? '',
     };
