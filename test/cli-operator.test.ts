@@ -159,14 +159,43 @@ test('init: ingress TLS and Temporal mTLS from flags make values that validate',
   assert.is(misplaced.status, 2);
 });
 
+test('init: blob storage from flags (s3, azure with the pods\' identity); contradictions are usage errors that write nothing', () => {
+  const out = join(dir, 'blob.yaml');
+  const s3 = cli('init', '--profile', 'production', '--blob-storage', 's3', '--blob-bucket', 'retool-blobs', '-o', out);
+  assert.is(s3.status, 0, s3.stderr);
+  const text = readFileSync(out, 'utf8');
+  assert.equal((yaml.load(text) as any).blobStorage, { mode: 'external', external: { provider: 's3', s3: { bucket: 'retool-blobs' } } });
+  assert.match(text, 'eks.amazonaws.com/role-arn', 'says how the pods get their AWS identity');
+  assert.is(cli('validate', '-f', out).status, 0);
+  const azure = join(dir, 'blob-azure.yaml');
+  assert.is(cli('init', '--profile', 'production', '--blob-storage', 'azure', '--blob-bucket', 'retool', '--blob-account-url', 'https://acme.blob.core.windows.net', '-o', azure).status, 0);
+  assert.is(cli('validate', '-f', azure).status, 0);
+  const none = cli('init', '--profile', 'production', '-o', join(dir, 'blob-none.yaml'));
+  assert.is(none.status, 0, none.stderr);
+  assert.match(none.stderr, 'no blob storage', 'the 4.x requirement is pointed out');
+  const target = join(dir, 'blob-bad.yaml');
+  for (const bad of [
+    ['--profile', 'production', '--blob-storage', 'embedded'],
+    ['--profile', 'evaluation', '--blob-storage', 'embedded', '--secret-manifest', join(dir, 'blob-bad-secret.yaml')],
+    ['--blob-storage', 's3'],
+    ['--blob-storage', 'azure', '--blob-bucket', 'retool'],
+    ['--blob-bucket', 'retool'],
+    ['--blob-storage', 'gcs', '--blob-bucket', 'Not A Bucket'],
+  ]) {
+    const r = cli('init', '--no-input', ...bad, '-o', target);
+    assert.is(r.status, 2, `${bad.join(' ')}: ${r.stderr}`);
+    assert.not.ok(existsSync(target), bad.join(' '));
+  }
+});
+
 test('init asks for what the flags leave open, with defaults, prefixes and re-asking on a wrong answer', async () => {
   const rules = answerRules(projectModel().schema);
-  const answers = ['staging', 'prod', 'ext', 'Bad_Name', 'temporal-mtls', 'yes', 'bad host', 'retool.example.com', 'retool-tls', 'y', ''];
+  const answers = ['staging', 'prod', 'ext', 'Bad_Name', 'temporal-mtls', 'yes', 'bad host', 'retool.example.com', 'retool-tls', 'y', '', 'emb', 's3', 'Bad_Bucket', 'retool-blobs'];
   const asked: string[] = [];
   const result = await askAnswers({}, undefined, async (q) => { asked.push(q); return answers.shift()!; }, rules);
   assert.equal(result.answers, {
     profile: 'production', database: 'external', temporal: 'external', temporalTlsSecret: 'temporal-mtls', temporalTlsCa: true,
-    ingressHost: 'retool.example.com', ingressTlsSecret: 'retool-tls',
+    ingressHost: 'retool.example.com', ingressTlsSecret: 'retool-tls', blobStorage: 's3', blobBucket: 'retool-blobs',
   });
   assert.is(answers.length, 0, 'every answer was read');
   assert.is(result.secretFile, 'retool-secret.yaml');
@@ -174,11 +203,18 @@ test('init asks for what the flags leave open, with defaults, prefixes and re-as
   assert.not.ok(asked.some((q) => q.startsWith('Storage database')), 'production has one storage database choice: it is not offered');
   assert.is(asked.filter((q) => q.startsWith('Temporal mTLS')).length, 2, 'an invalid Secret name is asked again');
   assert.is(asked.filter((q) => q.startsWith('Ingress host')).length, 2, 'an invalid host is asked again');
+  const blob = asked.find((q) => q.startsWith('Blob storage ('))!;
+  assert.match(blob, '[s3/gcs/azure/disabled] (disabled)', 'production is not offered the in-release store');
+  assert.is(asked.filter((q) => q.startsWith('Blob storage (')).length, 2, '"emb" is not a choice under production: asked again');
+  assert.is(asked.filter((q) => q.startsWith('Blob storage: the bucket')).length, 2, 'an invalid bucket name is asked again');
   const storage = ['e', 'ext'];
   const evaluation = await askAnswers({ profile: 'evaluation' }, 'x.yaml', async (q) => (q.startsWith('Storage') ? storage.shift()! : ''), rules);
   assert.is(storage.length, 0, '"e" is ambiguous (embedded, external): asked again');
   assert.is(evaluation.answers.database, 'external');
-  const flagsOnly = await askAnswers({ profile: 'evaluation', database: 'embedded', temporal: 'retoolManaged', ingressHost: '' }, 'x.yaml', async () => { throw new Error('asked'); });
+  assert.is(evaluation.answers.blobStorage, 'disabled', 'keys in a Secret: the in-release store (keys derived from an inline encryptionKey) is not the default');
+  const inline = await askAnswers({ profile: 'evaluation' }, '', async (q) => (q.startsWith('Blob storage (') ? (assert.match(q, '[embedded/s3/gcs/azure/disabled] (embedded)'), '') : ''), rules);
+  assert.is(inline.answers.blobStorage, 'embedded');
+  const flagsOnly = await askAnswers({ profile: 'evaluation', database: 'embedded', temporal: 'retoolManaged', ingressHost: '', blobStorage: 'disabled' }, 'x.yaml', async () => { throw new Error('asked'); });
   assert.is(flagsOnly.secretFile, 'x.yaml');
 });
 
@@ -187,17 +223,18 @@ test('init on a terminal (a real pty through script(1)): questions answered line
   if (which.status !== 0) throw new Error('script(1) from util-linux is needed for this test');
   const out = join(dir, 'tty.yaml');
   const command = `${process.execPath} ${BIN} init -o ${out}`;
-  const r = spawnSync('script', ['-qec', command, '/dev/null'], { input: 'evaluation\n\nexternal\n\n\nn\n', encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], { input: 'evaluation\n\nexternal\n\n\nn\n\n', encoding: 'utf8', timeout: 30_000 });
   assert.is(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, 'Profile [evaluation/production]');
   const values = yaml.load(readFileSync(out, 'utf8')) as any;
   assert.is(values.temporal.mode, 'external');
   assert.is(values.database.mode, 'embedded');
+  assert.is(values.blobStorage.mode, 'embedded', 'evaluation with inline keys: the in-release store by default');
   assert.is(cli('validate', '-f', out).status, 0);
   // production by prefix: the storage database is not offered, TLS is asked for, and the file is written.
   const prod = join(dir, 'tty-prod.yaml');
   const p = spawnSync('script', ['-qec', `${process.execPath} ${BIN} init -o ${prod}`, '/dev/null'], {
-    input: 'prod\n\nretool.example.com\nretool-tls\nn\n', encoding: 'utf8', timeout: 30_000,
+    input: 'prod\n\nretool.example.com\nretool-tls\nn\ngcs\nretool-blobs\n', encoding: 'utf8', timeout: 30_000,
   });
   assert.is(p.status, 0, p.stdout + p.stderr);
   assert.match(p.stdout, 'Storage database: external');
@@ -206,6 +243,8 @@ test('init on a terminal (a real pty through script(1)): questions answered line
   const prodValues = yaml.load(readFileSync(prod, 'utf8')) as any;
   assert.is(prodValues.profile, 'production');
   assert.equal(prodValues.ingress.tls, { enabled: true, secretName: 'retool-tls' });
+  assert.equal(prodValues.blobStorage, { mode: 'external', external: { provider: 'gcs', gcs: { bucket: 'retool-blobs' } } });
+  assert.is(cli('validate', '-f', prod).status, 0);
 });
 
 test('npm run cli from a subdirectory writes relative to the caller (INIT_CWD); hints print a command that works', () => {

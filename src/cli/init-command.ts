@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { formatIssue } from '../issue.js';
 import { PROJECT_ROOT } from '../io/project.js';
 import { FORCE, refusalFor, writeOutputs, type OutputFile } from '../io/write-outputs.js';
-import { buildStarter, defaultAnswers, type StarterAnswers } from '../init/starter.js';
+import { BLOB_CHOICES, buildStarter, defaultAnswers, defaultBlobStorage, type StarterAnswers } from '../init/starter.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import { projectModel } from '../project-model.js';
 import { UsageError } from './args.js';
@@ -31,18 +31,22 @@ export async function initCommand(argv: string[]): Promise<number> {
     ingressTlsSecret: args.strings['ingress-tls-secret'],
     temporalTlsSecret: args.strings['temporal-mtls-secret'],
     ...(args.booleans['temporal-ca'] && { temporalTlsCa: true }),
+    blobStorage: args.strings['blob-storage'] as StarterAnswers['blobStorage'] | undefined,
+    blobBucket: args.strings['blob-bucket'],
+    blobAccountUrl: args.strings['blob-account-url'],
   };
   const force = args.booleans.force === true;
   const out = args.strings.out ? resolve(args.strings.out) : undefined;
   // Everything the flags already decide is checked before the first question: no answer is asked for in vain.
-  refuseContradictions(given);
+  refuseContradictions(given, args.strings['secret-manifest']);
   for (const file of [out, args.strings['secret-manifest'] && resolve(args.strings['secret-manifest'])]) {
     const refusal = file && refusalFor(file, force ? FORCE : {});
     if (refusal) throw new UsageError(refusal);
   }
   const rules = answerRules(projectModel().schema);
-  for (const [name, value] of [['ingress-host', given.ingressHost], ['ingress-tls-secret', given.ingressTlsSecret], ['temporal-mtls-secret', given.temporalTlsSecret]] as const) {
-    const problem = value ? rules[name === 'ingress-host' ? 'host' : 'secretName'](value) : undefined;
+  const flagRules = { 'ingress-host': rules.host, 'ingress-tls-secret': rules.secretName, 'temporal-mtls-secret': rules.secretName, 'blob-bucket': rules.bucket, 'blob-account-url': rules.accountUrl };
+  for (const [name, value] of [['ingress-host', given.ingressHost], ['ingress-tls-secret', given.ingressTlsSecret], ['temporal-mtls-secret', given.temporalTlsSecret], ['blob-bucket', given.blobBucket], ['blob-account-url', given.blobAccountUrl]] as const) {
+    const problem = value ? flagRules[name](value) : undefined;
     if (problem) throw new UsageError(`--${name}: ${problem}`);
   }
 
@@ -66,6 +70,12 @@ export async function initCommand(argv: string[]): Promise<number> {
     }
   }
   const answers = defaultAnswers({ ...given, secretName: secretFile ? 'retool-secrets' : given.profile === 'production' ? 'retool-secrets' : undefined });
+  if (answers.blobStorage !== 'embedded' && answers.blobStorage !== 'disabled' && !answers.blobBucket) {
+    throw new UsageError(`--blob-storage ${answers.blobStorage} needs --blob-bucket NAME (the ${answers.blobStorage === 'azure' ? 'container' : 'bucket'} Retool keeps its objects in); nothing written`);
+  }
+  if (answers.blobStorage === 'azure' && !answers.blobAccountUrl) {
+    throw new UsageError('--blob-storage azure needs --blob-account-url https://<account>.blob.core.windows.net; nothing written');
+  }
   // The editor schema: made for the partial values files people write (see charts/retool/README.md).
   const schemaPath = out ? relative(dirname(out), join(CHART_PATH, 'values.editor.schema.json')) : undefined;
   const starter = buildStarter(projectModel().schema, answers, { schemaPath });
@@ -78,6 +88,9 @@ export async function initCommand(argv: string[]): Promise<number> {
   }
   if (answers.profile === 'production' && !secretFile) {
     process.stderr.write(`note: the values read their secrets from Secret ${answers.secretName}; pass --secret-manifest FILE to have it written with fresh keys\n`);
+  }
+  if (answers.blobStorage === 'disabled') {
+    process.stderr.write(`note: no blob storage: Retool 4.x keeps apps, Git repositories and sandbox snapshots in object storage (its app builder needs it); add it with --blob-storage s3|gcs|azure --blob-bucket NAME${answers.profile === 'evaluation' && !answers.secretName ? ' or embedded' : ''}\n`);
   }
   if (answers.temporalTlsSecret) {
     process.stderr.write(`note: create Secret ${answers.temporalTlsSecret} with the Temporal client certificate before installing (README: "The Temporal mTLS Secret")\n`);
@@ -105,10 +118,17 @@ export async function initCommand(argv: string[]): Promise<number> {
 }
 
 /** Combinations of flags the schema refuses, said before any question is asked. */
-function refuseContradictions(given: Partial<StarterAnswers>): void {
+function refuseContradictions(given: Partial<StarterAnswers>, secretFile: string | undefined): void {
   if (given.profile === 'production' && given.database === 'embedded') {
     throw new UsageError('--database embedded is for evaluation only: profile production needs an external storage database; nothing written');
   }
+  if (given.blobStorage === 'embedded' && (given.profile === 'production' || secretFile)) {
+    throw new UsageError(given.profile === 'production'
+      ? '--blob-storage embedded is for evaluation only: profile production needs your own bucket (s3, gcs or azure); nothing written'
+      : '--blob-storage embedded derives its keys from an inline encryptionKey, and --secret-manifest moves the keys into a Secret: pick s3, gcs or azure, or leave --secret-manifest out; nothing written');
+  }
+  if (given.blobBucket && (given.blobStorage === undefined || given.blobStorage === 'embedded' || given.blobStorage === 'disabled')) throw new UsageError('--blob-bucket needs --blob-storage s3, gcs or azure');
+  if (given.blobAccountUrl && given.blobStorage !== 'azure') throw new UsageError('--blob-account-url applies to --blob-storage azure only');
   if (given.ingressTlsSecret && given.ingressHost === '') throw new UsageError('--ingress-tls-secret needs --ingress-host');
   if ((given.temporalTlsSecret || given.temporalTlsCa) && given.temporal !== undefined && given.temporal !== 'external') {
     throw new UsageError('--temporal-mtls-secret and --temporal-ca apply to --temporal external only');
@@ -120,6 +140,8 @@ function refuseContradictions(given: Partial<StarterAnswers>): void {
 export interface AnswerRules {
   host: (value: string) => string | undefined;
   secretName: (value: string) => string | undefined;
+  bucket: (value: string) => string | undefined;
+  accountUrl: (value: string) => string | undefined;
   /** A file to write: undefined when it may be written. */
   file?: (value: string) => string | undefined;
 }
@@ -130,7 +152,13 @@ export function answerRules(schema: JsonSchema): AnswerRules {
     const pattern = new RegExp(String(definition?.pattern ?? '.*'));
     return (value: string) => (pattern.test(value) ? undefined : String(definition?.patternErrorMessage ?? 'not accepted by the schema'));
   };
-  return { host: rule(schema.definitions?.Host), secretName: rule(schema.definitions?.ResourceName) };
+  const azure = (schema.properties?.blobStorage as JsonSchema | undefined)?.properties?.external?.properties?.azure?.properties;
+  return {
+    host: rule(schema.definitions?.Host),
+    secretName: rule(schema.definitions?.ResourceName),
+    bucket: rule(schema.definitions?.BucketName),
+    accountUrl: rule(azure?.accountUrl),
+  };
 }
 
 /** The questions a person is asked on a terminal, for what the flags left open. */
@@ -186,6 +214,19 @@ export async function askAnswers(given: Partial<StarterAnswers>, secretFile: str
     const yes = await yesNo('Write a Kubernetes Secret manifest with fresh encryptionKey/jwtSecret?', answers.profile === 'production' ? 'y' : 'n');
     if (yes) secretFile = await text('Secret manifest file (retool-secret.yaml): ', rules?.file) || 'retool-secret.yaml';
     if (secretFile && rules?.file?.(secretFile)) throw new UsageError(rules.file(secretFile)!);
+  }
+  // Asked last: whether the in-release store can be offered depends on where the keys live.
+  if (answers.blobStorage === undefined) {
+    const inlineKeys = answers.profile === 'evaluation' && !secretFile;
+    const choices = BLOB_CHOICES.filter((c) => c !== 'embedded' || inlineKeys);
+    answers.blobStorage = await pick('Blob storage (Retool 4.x keeps apps, Git repositories and sandbox snapshots there)', [...choices], defaultBlobStorage(answers.profile, inlineKeys ? undefined : 'secret'));
+  }
+  if (answers.blobStorage !== 'embedded' && answers.blobStorage !== 'disabled') {
+    const what = answers.blobStorage === 'azure' ? 'container' : 'bucket';
+    while (!answers.blobBucket) answers.blobBucket = await text(`Blob storage: the ${what} name: `, rules?.bucket);
+    if (answers.blobStorage === 'azure') {
+      while (!answers.blobAccountUrl) answers.blobAccountUrl = await text('Blob storage: the account URL (https://<account>.blob.core.windows.net): ', rules?.accountUrl);
+    }
   }
   return { answers, secretFile };
 }

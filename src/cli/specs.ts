@@ -69,7 +69,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
   {
     name: 'init',
     summary: 'write a commented starter values file (and optionally a Secret with fresh keys)',
-    usage: 'retool-chart init [--profile P] [--database D] [--temporal T] [--ingress-host HOST [--ingress-tls-secret S]] [-o FILE] [--secret-manifest FILE]',
+    usage: 'retool-chart init [--profile P] [--database D] [--temporal T] [--blob-storage B [--blob-bucket NAME]] [--ingress-host HOST [--ingress-tls-secret S]] [-o FILE] [--secret-manifest FILE]',
     options: [
       { name: 'profile', value: 'PROFILE', choices: ['evaluation', 'production'], description: 'evaluation (in-release databases) or production (external database, secrets from a Secret)' },
       { name: 'database', value: 'MODE', choices: ['embedded', 'external'], description: 'storage database: embedded (evaluation only) or external' },
@@ -78,6 +78,9 @@ export const COMMAND_SPECS: CommandSpec[] = [
       { name: 'ingress-tls-secret', value: 'SECRET', description: 'terminate TLS at the Ingress with this existing kubernetes.io/tls Secret' },
       { name: 'temporal-mtls-secret', value: 'SECRET', description: 'with --temporal external: mTLS with the client certificate in this Secret (keys tls.crt, tls.key)' },
       { name: 'temporal-ca', description: 'with --temporal-mtls-secret: that Secret also holds ca.crt, the CA of the Temporal frontend' },
+      { name: 'blob-storage', value: 'MODE', choices: ['embedded', 's3', 'gcs', 'azure', 'disabled'], description: 'object storage for Retool 4.x: embedded (evaluation with inline keys; the default there), s3, gcs, azure (the pods\' own cloud identity) or disabled (the default otherwise)' },
+      { name: 'blob-bucket', value: 'NAME', description: 'with --blob-storage s3|gcs|azure: the bucket (Azure: container)' },
+      { name: 'blob-account-url', value: 'URL', description: 'with --blob-storage azure: https://<account>.blob.core.windows.net' },
       { name: 'out', short: 'o', value: 'FILE', description: 'where to write the values (default: print them)' },
       { name: 'secret-manifest', value: 'FILE', description: 'also write a Kubernetes Secret with a fresh encryptionKey and jwtSecret' },
       { name: 'force', description: 'overwrite existing files' },

@@ -19,10 +19,29 @@ export interface StarterAnswers {
   temporalTlsCa: boolean;
   /** Name of the Secret the values read their secrets from; undefined: secrets inline (evaluation only). */
   secretName?: string;
+  /** Object storage for Retool 4.x: the in-release store, a bucket of a provider, or none. */
+  blobStorage: BlobChoice;
+  /** The bucket (Azure: container) of s3, gcs or azure. */
+  blobBucket: string;
+  /** azure: https://<account>.blob.core.windows.net, reached with the pods' managed identity. */
+  blobAccountUrl: string;
+}
+
+export const BLOB_CHOICES = ['embedded', 's3', 'gcs', 'azure', 'disabled'] as const;
+export type BlobChoice = typeof BLOB_CHOICES[number];
+
+/**
+ * The blob storage a starter gets unless told: the in-release store where its keys can be derived (evaluation
+ * with inline keys: they come from encryptionKey), else none, which validate accepts everywhere.
+ */
+export function defaultBlobStorage(profile: StarterAnswers['profile'], secretName: string | undefined): BlobChoice {
+  return profile === 'evaluation' && !secretName ? 'embedded' : 'disabled';
 }
 
 export function defaultAnswers(partial: Partial<StarterAnswers> = {}): StarterAnswers {
   const profile = partial.profile ?? 'evaluation';
+  const secretName = partial.secretName ?? (profile === 'production' ? 'retool-secrets' : undefined);
+  const blobStorage = partial.blobStorage ?? defaultBlobStorage(profile, secretName);
   return {
     profile,
     database: partial.database ?? (profile === 'production' ? 'external' : 'embedded'),
@@ -31,7 +50,10 @@ export function defaultAnswers(partial: Partial<StarterAnswers> = {}): StarterAn
     ingressTlsSecret: partial.ingressHost ? partial.ingressTlsSecret ?? '' : '',
     temporalTlsSecret: partial.temporal === 'external' ? partial.temporalTlsSecret ?? '' : '',
     temporalTlsCa: partial.temporal === 'external' && Boolean(partial.temporalTlsSecret) && partial.temporalTlsCa === true,
-    secretName: partial.secretName ?? (profile === 'production' ? 'retool-secrets' : undefined),
+    secretName,
+    blobStorage,
+    blobBucket: blobStorage === 'embedded' || blobStorage === 'disabled' ? '' : partial.blobBucket ?? '',
+    blobAccountUrl: blobStorage === 'azure' ? partial.blobAccountUrl ?? '' : '',
   };
 }
 
@@ -89,6 +111,7 @@ export function buildStarter(schema: JsonSchema, answers: StarterAnswers, option
       ? { mode: 'external', external: { host: PLACEHOLDER.temporalHost, port: 7233, namespace: 'retool-workflows', ...temporalTls(answers) } }
       : { mode: answers.temporal },
   };
+  if (answers.blobStorage !== 'disabled') values.blobStorage = blobStorageValues(answers);
   if (answers.ingressHost) {
     values.ingress = { enabled: true, host: answers.ingressHost, ...(answers.ingressTlsSecret && { tls: { enabled: true, secretName: answers.ingressTlsSecret } }) };
   }
@@ -100,6 +123,10 @@ export function buildStarter(schema: JsonSchema, answers: StarterAnswers, option
     'database.external.password': answers.secretName ? `key ${SECRET_KEYS.databasePassword} of Secret ${answers.secretName}` : 'CHANGE ME',
     'temporal.external.host': 'CHANGE ME: your Temporal frontend',
     'ingress.tls.secretName': 'an existing kubernetes.io/tls Secret: kubectl create secret tls <name> --cert=cert.pem --key=key.pem',
+    'blobStorage.mode': answers.blobStorage === 'embedded' ? 'an in-release Garage server; its keys derive from encryptionKey (evaluation only)' : '',
+    'blobStorage.external.s3.bucket': 'no keys given: the pods use their AWS identity (IRSA: serviceAccount.annotations eks.amazonaws.com/role-arn), or set accessKeyId and secretAccessKey',
+    'blobStorage.external.gcs.bucket': 'no key given: the pods use Google application default credentials (GKE Workload Identity: serviceAccount.annotations iam.gke.io/gcp-service-account), or set credentials',
+    'blobStorage.external.azure.accountUrl': 'reached with the pods\' managed identity (serviceAccount.annotations azure.workload.identity/client-id), or set connectionString',
     'temporal.external.tls.clientCert': `key ${TEMPORAL_TLS_KEYS.clientCert} of Secret ${answers.temporalTlsSecret} (base64 of the PEM; README: Temporal mTLS Secret)`,
   };
   const header = [
@@ -115,6 +142,17 @@ export function buildStarter(schema: JsonSchema, answers: StarterAnswers, option
     text: `${lines.join('\n')}\n`,
     secret: answers.secretName ? secretManifest(answers, encryptionKey, jwtSecret, secret()) : undefined,
   };
+}
+
+/** blobStorage for the answers: the in-release store, or the provider's bucket with the pods' own identity. */
+function blobStorageValues(answers: StarterAnswers): Record<string, unknown> {
+  switch (answers.blobStorage) {
+    case 'embedded': return { mode: 'embedded' };
+    case 's3': return { mode: 'external', external: { provider: 's3', s3: { bucket: answers.blobBucket } } };
+    case 'gcs': return { mode: 'external', external: { provider: 'gcs', gcs: { bucket: answers.blobBucket } } };
+    case 'azure': return { mode: 'external', external: { provider: 'azure', azure: { container: answers.blobBucket, accountUrl: answers.blobAccountUrl } } };
+    default: return { mode: 'disabled' };
+  }
 }
 
 /** temporal.external.tls for the answers: client certificate and key (and the CA) from one existing Secret. */
