@@ -4,6 +4,6 @@ export declare const schemaDigest: string;
 /** The chart defaults (values.yaml) that user values are laid over before they are checked. */
 export declare const defaults: Record<string, unknown>;
 /** Where the pod rules JSON Schema cannot state look (src/model/pod-checks.ts PodCheckSites). */
-export declare const podChecks: { owners: string[][]; pods: Array<{ path: string[]; volumes: string[]; mountPaths: string[]; restrictedVolumes: string[]; restrictedMountPaths: string[] }> };
+export declare const podChecks: { owners: string[][]; pods: Array<{ path: string[]; volumes: string[]; mountPaths: string[]; restrictedVolumes: string[]; restrictedMountPaths: string[] }>; resources: string[][] };
 /** Whether merged values (chart defaults coalesced with the user's) pass values.schema.json. */
 export declare function isValidValues(values: unknown): boolean;

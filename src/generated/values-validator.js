@@ -2,12 +2,12 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:362e48e83bfcf42477024a2e177841600d10f9139f0729ac4f02e96bc4ebc7c3";
+export const schemaDigest = "sha256:64ab245433dc3e319c41d2816243cfe1f42ec1c9e758473398de0a45592c5f31";
 export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"4.0.7","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"blobStorage":{"repository":"dxflrs/garage","tag":"v2.3.0","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"blobStorage":{"mode":"disabled","embedded":{"bucket":"retool-blob-storage","storage":{"size":"10Gi","storageClassName":""},"resources":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"1","memory":"1Gi"}}},"external":{"provider":"s3","s3":{"bucket":"","region":"","endpoint":"","accessKeyId":null,"secretAccessKey":null},"gcs":{"bucket":"","credentials":null},"azure":{"container":"","connectionString":null,"accountUrl":""}}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"appBuilder":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"probes":{"readiness":{},"liveness":{},"startup":{}}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"r2AgentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"dbConnector":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"javaDbConnector":true,"probes":{"readiness":{},"liveness":{},"startup":{}},"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"metricsFrom":null,"blobStorage":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
-export const podChecks = {"owners":[["temporal","local","frontend"],["temporal","local","history"],["temporal","local","matching"],["temporal","local","worker"],["temporal","local","web"],["components","api"],["components","jobsRunner"],["components","workflowsWorker"],["components","workflowsBackend"],["components","codeExecutor"],["components","agentWorker"],["components","agentEvalWorker"],["components","r2AgentWorker"],["components","multiplayerWs"],["components","dbConnector"],["podDefaults"]],"pods":[{"path":["components","api"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","jobsRunner"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","workflowsWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","workflowsBackend"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","codeExecutor"],"volumes":[],"mountPaths":[],"restrictedVolumes":["tmp"],"restrictedMountPaths":["/tmp"]},{"path":["components","agentWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","agentEvalWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","r2AgentWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","multiplayerWs"],"volumes":[],"mountPaths":[],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","dbConnector"],"volumes":[],"mountPaths":[],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]}]};
+export const podChecks = {"owners":[["temporal","local","frontend"],["temporal","local","history"],["temporal","local","matching"],["temporal","local","worker"],["temporal","local","web"],["components","api"],["components","jobsRunner"],["components","workflowsWorker"],["components","workflowsBackend"],["components","codeExecutor"],["components","agentWorker"],["components","agentEvalWorker"],["components","r2AgentWorker"],["components","multiplayerWs"],["components","dbConnector"],["podDefaults"]],"pods":[{"path":["components","api"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","jobsRunner"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","workflowsWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","workflowsBackend"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","codeExecutor"],"volumes":[],"mountPaths":[],"restrictedVolumes":["tmp"],"restrictedMountPaths":["/tmp"]},{"path":["components","agentWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","agentEvalWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","r2AgentWorker"],"volumes":["temporal-ca"],"mountPaths":["/etc/retool/temporal-ca"],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","multiplayerWs"],"volumes":[],"mountPaths":[],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]},{"path":["components","dbConnector"],"volumes":[],"mountPaths":[],"restrictedVolumes":["tmp","retool-backend-autogen-ssh-keys","retool-backend-pv-data","usr-local-retool-git-repo","usr-local-retool-repo"],"restrictedMountPaths":["/tmp","/retool_backend/autogen_ssh_keys","/retool_backend/pv-data","/usr/local/retool-git-repo","/usr/local/retool-repo"]}],"resources":[["database","embedded","resources"],["retoolDatabase","embedded","resources"],["blobStorage","embedded","resources"]]};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"blobStorage":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"blobStorage":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"type":"object","additionalProperties":false,"properties":{"bucket":{"$ref":"#/definitions/BucketName"},"storage":{"$ref":"#/definitions/Storage"},"resources":{"$ref":"#/definitions/Resources"}}},"external":{"type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["s3","gcs","azure"]},"s3":{"type":"object","additionalProperties":false,"properties":{"bucket":{"type":"string","maxLength":255,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"region":{"type":"string","pattern":"^[a-z0-9-]*$"},"endpoint":{"type":"string","pattern":"^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"},"accessKeyId":{"$ref":"#/definitions/OptionalSecretValue"},"secretAccessKey":{"$ref":"#/definitions/OptionalSecretValue"}}},"gcs":{"type":"object","additionalProperties":false,"properties":{"bucket":{"type":"string","maxLength":222,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"credentials":{"$ref":"#/definitions/OptionalSecretValue"}}},"azure":{"type":"object","additionalProperties":false,"properties":{"container":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"connectionString":{"$ref":"#/definitions/OptionalSecretValue"},"accountUrl":{"type":"string","pattern":"^(https://[^\\t\\n\\f\\r /]+/?)?$"}}}}}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"appBuilder":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"probes":{"$ref":"#/definitions/ProbeOverrides"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"metricsFrom":{"type":["array","null"],"minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"blobStorage":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-5"},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"$ref":"#/definitions/retool-chart-shared-5"},"then":{"properties":{"blobStorage":{"properties":{"mode":{"enum":["embedded","external"]}}}}}},{"if":{"required":["appBuilder","retool"],"properties":{"appBuilder":{"required":["enabled"],"properties":{"enabled":{"const":true}}},"retool":{"required":["channel"],"properties":{"channel":{"const":"stable"}}}}},"then":{"properties":{"retool":{"properties":{"version":{"pattern":"^([4-9]|[1-9][0-9]+)\\."}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"blobStorage":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["profile","blobStorage"],"properties":{"profile":{"const":"evaluation"},"blobStorage":{"required":["mode"],"properties":{"mode":{"const":"embedded"}}}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["bucket"],"properties":{"bucket":{"minLength":3}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"},"s3":{"properties":{"accessKeyId":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}},"required":["accessKeyId"]}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["secretAccessKey"],"properties":{"secretAccessKey":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"},"s3":{"properties":{"secretAccessKey":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}},"required":["secretAccessKey"]}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["accessKeyId"],"properties":{"accessKeyId":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"gcs"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"gcs":{"required":["bucket"],"properties":{"bucket":{"minLength":3}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"azure"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"azure":{"required":["container"],"properties":{"container":{"minLength":3}},"anyOf":[{"required":["connectionString"],"properties":{"connectionString":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},{"required":["accountUrl"],"properties":{"accountUrl":{"minLength":1}}}]}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-8"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-8"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-9"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-10"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-10"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["tls"],"properties":{"tls":{"required":["enabled","caCert"],"properties":{"enabled":{"const":true},"caCert":{"anyOf":[{"type":"string","minLength":1},{"type":"object"}]}}}}}}}}},"then":{"properties":{"retool":{"$ref":"#/definitions/retool-chart-shared-11"},"podDefaults":{"$ref":"#/definitions/retool-chart-shared-11"},"components":{"patternProperties":{"":{"$ref":"#/definitions/retool-chart-shared-11"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-12"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-12"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-12"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-12"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","appBuilder","blobStorage","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","blobStorage","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"blobStorage":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-13"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-13"},"blobStorage":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["bucket","resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["azure","gcs","provider","s3"],"properties":{"s3":{"required":["bucket","endpoint","region"]},"gcs":{"required":["bucket"]},"azure":{"required":["accountUrl","container"]}}}}},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-14"},"history":{"$ref":"#/definitions/retool-chart-shared-14"},"matching":{"$ref":"#/definitions/retool-chart-shared-14"},"worker":{"$ref":"#/definitions/retool-chart-shared-14"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"appBuilder":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","r2AgentWorker","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-15"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-15"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["blobStorage","databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retool":{"properties":{"licenseKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"encryptionKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"jwtSecret":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"database":{"$ref":"#/definitions/retool-chart-shared-17"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-17"},"blobStorage":{"properties":{"external":{"properties":{"s3":{"properties":{"accessKeyId":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"secretAccessKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"gcs":{"properties":{"credentials":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"azure":{"properties":{"connectionString":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}},"temporal":{"properties":{"external":{"properties":{"tls":{"properties":{"clientCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"clientKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}},"local":{"properties":{"persistence":{"properties":{"external":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}}}}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-19"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"BucketName":{"type":"string","minLength":3,"maxLength":63,"pattern":"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-20"},{"$ref":"#/definitions/retool-chart-shared-21"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-20"},{"$ref":"#/definitions/retool-chart-shared-21"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-22"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-22"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"},{"$ref":"#/definitions/FieldRef"},{"$ref":"#/definitions/ResourceFieldRef"}]},"FieldRef":{"type":"object","additionalProperties":false,"required":["fieldRef"],"properties":{"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"apiVersion":{"type":"string","enum":["v1"]},"fieldPath":{"type":"string","pattern":"^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$"}}}}},"ResourceFieldRef":{"type":"object","additionalProperties":false,"required":["resourceFieldRef"],"properties":{"resourceFieldRef":{"type":"object","additionalProperties":false,"required":["resource"],"allOf":[{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.cpu","requests.cpu"]}}},"then":{"properties":{"divisor":{"enum":["1","1m"]}}}},{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.memory","limits.ephemeral-storage","requests.memory","requests.ephemeral-storage"]}}},"then":{"properties":{"divisor":{"enum":["1","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}],"properties":{"resource":{"type":"string","enum":["limits.cpu","limits.memory","limits.ephemeral-storage","requests.cpu","requests.memory","requests.ephemeral-storage"]},"divisor":{"type":"string","enum":["1","1m","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-19"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-23"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-24"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-24"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ProbeOverrides":{"type":"object","additionalProperties":false,"properties":{"readiness":{"$ref":"#/definitions/ReadinessProbeTuning"},"liveness":{"$ref":"#/definitions/ProbeTuning"},"startup":{"$ref":"#/definitions/ProbeTuning"}}},"ProbeTuning":{"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","const":1,"maximum":2147483647,"minimum":-2147483648},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"host":{"not":{}},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"ReadinessProbeTuning":{"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"$ref":"#/definitions/ProbeTuning/properties/initialDelaySeconds"},"periodSeconds":{"$ref":"#/definitions/ProbeTuning/properties/periodSeconds"},"timeoutSeconds":{"$ref":"#/definitions/ProbeTuning/properties/timeoutSeconds"},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"$ref":"#/definitions/ProbeTuning/properties/failureThreshold"},"host":{"$ref":"#/definitions/ProbeTuning/properties/host"},"scheme":{"$ref":"#/definitions/ProbeTuning/properties/scheme"}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-25"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-25"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"required":["appBuilder"],"properties":{"appBuilder":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-6":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-9":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-10":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-11":{"properties":{"env":{"properties":{"NODE_EXTRA_CA_CERTS":false}}}},"retool-chart-shared-12":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-13":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-14":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-15":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-16":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-18":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"retool-chart-shared-17":{"properties":{"embedded":{"$ref":"#/definitions/retool-chart-shared-18"},"external":{"$ref":"#/definitions/retool-chart-shared-18"}}},"retool-chart-shared-19":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-20":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-21":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-22":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-23":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-24":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-25":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"blobStorage":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"blobStorage":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"type":"object","additionalProperties":false,"properties":{"bucket":{"$ref":"#/definitions/BucketName"},"storage":{"$ref":"#/definitions/Storage"},"resources":{"$ref":"#/definitions/Resources"}}},"external":{"type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["s3","gcs","azure"]},"s3":{"type":"object","additionalProperties":false,"properties":{"bucket":{"type":"string","maxLength":255,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"region":{"type":"string","pattern":"^[a-z0-9-]*$"},"endpoint":{"type":"string","pattern":"^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"},"accessKeyId":{"$ref":"#/definitions/OptionalSecretValue"},"secretAccessKey":{"$ref":"#/definitions/OptionalSecretValue"}}},"gcs":{"type":"object","additionalProperties":false,"properties":{"bucket":{"type":"string","maxLength":222,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"credentials":{"$ref":"#/definitions/OptionalSecretValue"}}},"azure":{"type":"object","additionalProperties":false,"properties":{"container":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"connectionString":{"$ref":"#/definitions/OptionalSecretValue"},"accountUrl":{"type":"string","pattern":"^(https://[^\\t\\n\\f\\r /]+/?)?$"}}}}}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"appBuilder":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"probes":{"$ref":"#/definitions/ProbeOverrides"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"namespace":{"$ref":"#/definitions/DnsLabelOrEmpty"},"sectionName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"metricsFrom":{"type":["array","null"],"minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"blobStorage":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-5"},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"$ref":"#/definitions/retool-chart-shared-5"},"then":{"properties":{"blobStorage":{"properties":{"mode":{"enum":["embedded","external"]}}}}}},{"if":{"required":["appBuilder","retool"],"properties":{"appBuilder":{"required":["enabled"],"properties":{"enabled":{"const":true}}},"retool":{"required":["channel"],"properties":{"channel":{"const":"stable"}}}}},"then":{"properties":{"retool":{"properties":{"version":{"pattern":"^([4-9]|[1-9][0-9]+)\\."}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"blobStorage":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["profile","blobStorage"],"properties":{"profile":{"const":"evaluation"},"blobStorage":{"required":["mode"],"properties":{"mode":{"const":"embedded"}}}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["bucket"],"properties":{"bucket":{"minLength":3}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"},"s3":{"properties":{"accessKeyId":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}},"required":["accessKeyId"]}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["secretAccessKey"],"properties":{"secretAccessKey":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"s3"},"s3":{"properties":{"secretAccessKey":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}},"required":["secretAccessKey"]}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"s3":{"required":["accessKeyId"],"properties":{"accessKeyId":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"gcs"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"gcs":{"required":["bucket"],"properties":{"bucket":{"minLength":3}}}}}}}}}},{"if":{"required":["blobStorage"],"properties":{"blobStorage":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["provider"],"properties":{"provider":{"const":"azure"}}}}}}},"then":{"properties":{"blobStorage":{"properties":{"external":{"properties":{"azure":{"required":["container"],"properties":{"container":{"minLength":3}},"anyOf":[{"required":["connectionString"],"properties":{"connectionString":{"type":["string","object"],"minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},{"required":["accountUrl"],"properties":{"accountUrl":{"minLength":1}}}]}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-8"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-8"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-9"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-10"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-10"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["tls"],"properties":{"tls":{"required":["enabled","caCert"],"properties":{"enabled":{"const":true},"caCert":{"anyOf":[{"type":"string","minLength":1},{"type":"object"}]}}}}}}}}},"then":{"properties":{"retool":{"$ref":"#/definitions/retool-chart-shared-11"},"podDefaults":{"$ref":"#/definitions/retool-chart-shared-11"},"components":{"patternProperties":{"":{"$ref":"#/definitions/retool-chart-shared-11"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-12"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-12"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-12"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-12"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-12"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","appBuilder","blobStorage","components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","blobStorage","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"blobStorage":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-13"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-13"},"blobStorage":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["bucket","resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["azure","gcs","provider","s3"],"properties":{"s3":{"required":["bucket","endpoint","region"]},"gcs":{"required":["bucket"]},"azure":{"required":["accountUrl","container"]}}}}},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-14"},"history":{"$ref":"#/definitions/retool-chart-shared-14"},"matching":{"$ref":"#/definitions/retool-chart-shared-14"},"worker":{"$ref":"#/definitions/retool-chart-shared-14"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"appBuilder":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","r2AgentWorker","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-15"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-15"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"r2AgentWorker":{"$ref":"#/definitions/retool-chart-shared-16"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["blobStorage","databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retool":{"properties":{"licenseKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"encryptionKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"jwtSecret":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"database":{"$ref":"#/definitions/retool-chart-shared-17"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-17"},"blobStorage":{"properties":{"external":{"properties":{"s3":{"properties":{"accessKeyId":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"secretAccessKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"gcs":{"properties":{"credentials":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"azure":{"properties":{"connectionString":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}},"temporal":{"properties":{"external":{"properties":{"tls":{"properties":{"clientCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"clientKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}},"local":{"properties":{"persistence":{"properties":{"external":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}}}}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-19"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"BucketName":{"type":"string","minLength":3,"maxLength":63,"pattern":"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-20"},{"$ref":"#/definitions/retool-chart-shared-21"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-20"},{"$ref":"#/definitions/retool-chart-shared-21"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-22"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-22"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsLabelOrEmpty":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"},{"$ref":"#/definitions/FieldRef"},{"$ref":"#/definitions/ResourceFieldRef"}]},"FieldRef":{"type":"object","additionalProperties":false,"required":["fieldRef"],"properties":{"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"apiVersion":{"type":"string","enum":["v1"]},"fieldPath":{"type":"string","pattern":"^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$"}}}}},"ResourceFieldRef":{"type":"object","additionalProperties":false,"required":["resourceFieldRef"],"properties":{"resourceFieldRef":{"type":"object","additionalProperties":false,"required":["resource"],"allOf":[{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.cpu","requests.cpu"]}}},"then":{"properties":{"divisor":{"enum":["1","1m"]}}}},{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.memory","limits.ephemeral-storage","requests.memory","requests.ephemeral-storage"]}}},"then":{"properties":{"divisor":{"enum":["1","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}],"properties":{"resource":{"type":"string","enum":["limits.cpu","limits.memory","limits.ephemeral-storage","requests.cpu","requests.memory","requests.ephemeral-storage"]},"divisor":{"type":"string","enum":["1","1m","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-19"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-23"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-24"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-24"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ProbeOverrides":{"type":"object","additionalProperties":false,"properties":{"readiness":{"$ref":"#/definitions/ReadinessProbeTuning"},"liveness":{"$ref":"#/definitions/ProbeTuning"},"startup":{"$ref":"#/definitions/ProbeTuning"}}},"ProbeTuning":{"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","const":1,"maximum":2147483647,"minimum":-2147483648},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"host":{"not":{}},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"ReadinessProbeTuning":{"type":"object","additionalProperties":false,"properties":{"initialDelaySeconds":{"$ref":"#/definitions/ProbeTuning/properties/initialDelaySeconds"},"periodSeconds":{"$ref":"#/definitions/ProbeTuning/properties/periodSeconds"},"timeoutSeconds":{"$ref":"#/definitions/ProbeTuning/properties/timeoutSeconds"},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"$ref":"#/definitions/ProbeTuning/properties/failureThreshold"},"host":{"$ref":"#/definitions/ProbeTuning/properties/host"},"scheme":{"$ref":"#/definitions/ProbeTuning/properties/scheme"}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-25"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-25"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"probes":{"$ref":"#/definitions/ProbeOverrides"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"required":["appBuilder"],"properties":{"appBuilder":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-6":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-9":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-10":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-11":{"properties":{"env":{"properties":{"NODE_EXTRA_CA_CERTS":false}}}},"retool-chart-shared-12":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-13":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-14":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-15":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-16":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","probes","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"probes":{"required":["liveness","readiness","startup"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-18":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"retool-chart-shared-17":{"properties":{"embedded":{"$ref":"#/definitions/retool-chart-shared-18"},"external":{"$ref":"#/definitions/retool-chart-shared-18"}}},"retool-chart-shared-19":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-20":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-21":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-22":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-23":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-24":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-25":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"required":["appBuilder"],"properties":{"appBuilder":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -12183,16 +12183,59 @@ validate517.errors = vErrors;
 return errors === 0;
 }
 
-const schema107 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema108 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
-const pattern80 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
+const schema107 = {"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"};
+const pattern77 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$", "u");
 
-function validate530(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate525(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(typeof data === "string"){
-if(!pattern80.test(data)){
+if(func0(data) > 63){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!pattern77.test(data)){
+const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate525.errors = vErrors;
+return errors === 0;
+}
+
+const schema108 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema109 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
+const pattern78 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
+
+function validate534(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(typeof data === "string"){
+if(!pattern78.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -12213,12 +12256,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate530.errors = vErrors;
+validate534.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate527(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate531(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -12358,8 +12401,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs11 = errors;
-if(!(validate530(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate530.errors : vErrors.concat(validate530.errors);
+if(!(validate534(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate534.errors : vErrors.concat(validate534.errors);
 errors = vErrors.length;
 }
 else {
@@ -12376,8 +12419,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs14 = errors;
-if(!(validate530(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate530.errors : vErrors.concat(validate530.errors);
+if(!(validate534(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate534.errors : vErrors.concat(validate534.errors);
 errors = vErrors.length;
 }
 else {
@@ -12424,7 +12467,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate527.errors = vErrors;
+validate531.errors = vErrors;
 return errors === 0;
 }
 
@@ -17100,8 +17143,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data.database === undefined){
-const err189 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(data.components === undefined){
+const err189 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -17110,8 +17153,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data.fullnameOverride === undefined){
-const err190 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
+if(data.database === undefined){
+const err190 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -17120,8 +17163,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data.global === undefined){
-const err191 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
+if(data.fullnameOverride === undefined){
+const err191 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -17130,8 +17173,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data.images === undefined){
-const err192 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
+if(data.global === undefined){
+const err192 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -17140,8 +17183,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data.ingress === undefined){
-const err193 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
+if(data.images === undefined){
+const err193 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -17150,8 +17193,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data.nameOverride === undefined){
-const err194 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
+if(data.ingress === undefined){
+const err194 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -17160,8 +17203,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(data.networkPolicy === undefined){
-const err195 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
+if(data.nameOverride === undefined){
+const err195 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -17170,8 +17213,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data.podDefaults === undefined){
-const err196 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
+if(data.networkPolicy === undefined){
+const err196 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -17180,8 +17223,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data.podSecurity === undefined){
-const err197 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
+if(data.podDefaults === undefined){
+const err197 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -17190,8 +17233,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data.profile === undefined){
-const err198 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
+if(data.podSecurity === undefined){
+const err198 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -17200,8 +17243,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data.retool === undefined){
-const err199 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data.profile === undefined){
+const err199 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -17210,8 +17253,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data.retoolDatabase === undefined){
-const err200 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
+if(data.retool === undefined){
+const err200 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -17220,8 +17263,8 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data.service === undefined){
-const err201 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(data.retoolDatabase === undefined){
+const err201 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -17230,8 +17273,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data.serviceAccount === undefined){
-const err202 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
+if(data.service === undefined){
+const err202 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -17240,8 +17283,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data.temporal === undefined){
-const err203 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
+if(data.serviceAccount === undefined){
+const err203 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -17250,8 +17293,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data.tests === undefined){
-const err204 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
+if(data.temporal === undefined){
+const err204 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -17260,8 +17303,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data.workflows === undefined){
-const err205 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
+if(data.tests === undefined){
+const err205 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -17270,12 +17313,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data.retool !== undefined){
-let data161 = data.retool;
-const _errs294 = errors;
-if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-if(data161.channel === undefined){
-const err206 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/28/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
+if(data.workflows === undefined){
+const err206 = {instancePath,schemaPath:"#/allOf/28/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -17284,8 +17323,12 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data161.env === undefined){
-const err207 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/28/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data.retool !== undefined){
+let data161 = data.retool;
+const _errs294 = errors;
+if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
+if(data161.channel === undefined){
+const err207 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/28/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -17294,13 +17337,23 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data161.version === undefined){
-const err208 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/28/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(data161.env === undefined){
+const err208 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/28/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
 else {
 vErrors.push(err208);
+}
+errors++;
+}
+if(data161.version === undefined){
+const err209 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/28/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
 }
 errors++;
 }
@@ -17312,17 +17365,7 @@ let data162 = data.images;
 const _errs295 = errors;
 if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
 if(data162.backend === undefined){
-const err209 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
-if(vErrors === null){
-vErrors = [err209];
-}
-else {
-vErrors.push(err209);
-}
-errors++;
-}
-if(data162.blobStorage === undefined){
-const err210 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "blobStorage"},message:"must have required property '"+"blobStorage"+"'"};
+const err210 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -17331,8 +17374,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data162.codeExecutor === undefined){
-const err211 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data162.blobStorage === undefined){
+const err211 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "blobStorage"},message:"must have required property '"+"blobStorage"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -17341,8 +17384,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data162.postgres === undefined){
-const err212 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
+if(data162.codeExecutor === undefined){
+const err212 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -17351,8 +17394,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data162.pullPolicy === undefined){
-const err213 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
+if(data162.postgres === undefined){
+const err213 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -17361,8 +17404,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data162.pullSecrets === undefined){
-const err214 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
+if(data162.pullPolicy === undefined){
+const err214 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -17371,8 +17414,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data162.registry === undefined){
-const err215 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
+if(data162.pullSecrets === undefined){
+const err215 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -17381,8 +17424,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data162.temporalAdminTools === undefined){
-const err216 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
+if(data162.registry === undefined){
+const err216 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -17391,8 +17434,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data162.temporalServer === undefined){
-const err217 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
+if(data162.temporalAdminTools === undefined){
+const err217 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -17401,8 +17444,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data162.temporalWeb === undefined){
-const err218 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
+if(data162.temporalServer === undefined){
+const err218 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -17411,12 +17454,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data162.backend !== undefined){
-let data163 = data162.backend;
-const _errs296 = errors;
-if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-if(data163.digest === undefined){
-const err219 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/28/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data162.temporalWeb === undefined){
+const err219 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/28/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -17425,8 +17464,12 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data163.repository === undefined){
-const err220 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/28/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data162.backend !== undefined){
+let data163 = data162.backend;
+const _errs296 = errors;
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+if(data163.digest === undefined){
+const err220 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/28/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -17435,13 +17478,23 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data163.tag === undefined){
-const err221 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/28/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data163.repository === undefined){
+const err221 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/28/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
 else {
 vErrors.push(err221);
+}
+errors++;
+}
+if(data163.tag === undefined){
+const err222 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/28/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
 }
 errors++;
 }
@@ -17453,17 +17506,7 @@ let data164 = data162.codeExecutor;
 const _errs297 = errors;
 if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
 if(data164.digest === undefined){
-const err222 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/28/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
-if(vErrors === null){
-vErrors = [err222];
-}
-else {
-vErrors.push(err222);
-}
-errors++;
-}
-if(data164.repository === undefined){
-const err223 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/28/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+const err223 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/28/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -17472,13 +17515,23 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data164.tag === undefined){
-const err224 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/28/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data164.repository === undefined){
+const err224 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/28/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
 else {
 vErrors.push(err224);
+}
+errors++;
+}
+if(data164.tag === undefined){
+const err225 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/28/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
 }
 errors++;
 }
@@ -17490,17 +17543,7 @@ let data165 = data162.postgres;
 const _errs298 = errors;
 if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
 if(data165.digest === undefined){
-const err225 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/28/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
-if(vErrors === null){
-vErrors = [err225];
-}
-else {
-vErrors.push(err225);
-}
-errors++;
-}
-if(data165.repository === undefined){
-const err226 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/28/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+const err226 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/28/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -17509,13 +17552,23 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data165.tag === undefined){
-const err227 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/28/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data165.repository === undefined){
+const err227 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/28/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
 else {
 vErrors.push(err227);
+}
+errors++;
+}
+if(data165.tag === undefined){
+const err228 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/28/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
 }
 errors++;
 }
@@ -17527,17 +17580,7 @@ let data166 = data162.blobStorage;
 const _errs299 = errors;
 if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
 if(data166.digest === undefined){
-const err228 = {instancePath:instancePath+"/images/blobStorage",schemaPath:"#/allOf/28/then/properties/images/properties/blobStorage/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
-if(vErrors === null){
-vErrors = [err228];
-}
-else {
-vErrors.push(err228);
-}
-errors++;
-}
-if(data166.repository === undefined){
-const err229 = {instancePath:instancePath+"/images/blobStorage",schemaPath:"#/allOf/28/then/properties/images/properties/blobStorage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+const err229 = {instancePath:instancePath+"/images/blobStorage",schemaPath:"#/allOf/28/then/properties/images/properties/blobStorage/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -17546,13 +17589,23 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data166.tag === undefined){
-const err230 = {instancePath:instancePath+"/images/blobStorage",schemaPath:"#/allOf/28/then/properties/images/properties/blobStorage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data166.repository === undefined){
+const err230 = {instancePath:instancePath+"/images/blobStorage",schemaPath:"#/allOf/28/then/properties/images/properties/blobStorage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
 else {
 vErrors.push(err230);
+}
+errors++;
+}
+if(data166.tag === undefined){
+const err231 = {instancePath:instancePath+"/images/blobStorage",schemaPath:"#/allOf/28/then/properties/images/properties/blobStorage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
 }
 errors++;
 }
@@ -17564,17 +17617,7 @@ let data167 = data162.temporalServer;
 const _errs300 = errors;
 if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
 if(data167.digest === undefined){
-const err231 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/28/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
-if(vErrors === null){
-vErrors = [err231];
-}
-else {
-vErrors.push(err231);
-}
-errors++;
-}
-if(data167.repository === undefined){
-const err232 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/28/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+const err232 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/28/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -17583,13 +17626,23 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data167.tag === undefined){
-const err233 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/28/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data167.repository === undefined){
+const err233 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/28/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
 else {
 vErrors.push(err233);
+}
+errors++;
+}
+if(data167.tag === undefined){
+const err234 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/28/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
 }
 errors++;
 }
@@ -17601,17 +17654,7 @@ let data168 = data162.temporalAdminTools;
 const _errs301 = errors;
 if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
 if(data168.digest === undefined){
-const err234 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/28/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
-if(vErrors === null){
-vErrors = [err234];
-}
-else {
-vErrors.push(err234);
-}
-errors++;
-}
-if(data168.repository === undefined){
-const err235 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/28/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+const err235 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/28/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -17620,13 +17663,23 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data168.tag === undefined){
-const err236 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/28/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data168.repository === undefined){
+const err236 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/28/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
 else {
 vErrors.push(err236);
+}
+errors++;
+}
+if(data168.tag === undefined){
+const err237 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/28/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
 }
 errors++;
 }
@@ -17638,17 +17691,7 @@ let data169 = data162.temporalWeb;
 const _errs302 = errors;
 if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
 if(data169.digest === undefined){
-const err237 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/28/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
-if(vErrors === null){
-vErrors = [err237];
-}
-else {
-vErrors.push(err237);
-}
-errors++;
-}
-if(data169.repository === undefined){
-const err238 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/28/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+const err238 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/28/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -17657,13 +17700,23 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data169.tag === undefined){
-const err239 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/28/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data169.repository === undefined){
+const err239 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/28/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
 else {
 vErrors.push(err239);
+}
+errors++;
+}
+if(data169.tag === undefined){
+const err240 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/28/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
 }
 errors++;
 }
@@ -17700,17 +17753,7 @@ let data172 = data.blobStorage;
 const _errs305 = errors;
 if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
 if(data172.embedded === undefined){
-const err240 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/allOf/28/then/properties/blobStorage/required",keyword:"required",params:{missingProperty: "embedded"},message:"must have required property '"+"embedded"+"'"};
-if(vErrors === null){
-vErrors = [err240];
-}
-else {
-vErrors.push(err240);
-}
-errors++;
-}
-if(data172.external === undefined){
-const err241 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/allOf/28/then/properties/blobStorage/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+const err241 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/allOf/28/then/properties/blobStorage/required",keyword:"required",params:{missingProperty: "embedded"},message:"must have required property '"+"embedded"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -17719,8 +17762,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data172.mode === undefined){
-const err242 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/allOf/28/then/properties/blobStorage/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
+if(data172.external === undefined){
+const err242 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/allOf/28/then/properties/blobStorage/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -17729,12 +17772,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data172.embedded !== undefined){
-let data173 = data172.embedded;
-const _errs306 = errors;
-if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
-if(data173.bucket === undefined){
-const err243 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};
+if(data172.mode === undefined){
+const err243 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/allOf/28/then/properties/blobStorage/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -17743,8 +17782,12 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data173.resources === undefined){
-const err244 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data172.embedded !== undefined){
+let data173 = data172.embedded;
+const _errs306 = errors;
+if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
+if(data173.bucket === undefined){
+const err244 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -17753,8 +17796,8 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data173.storage === undefined){
-const err245 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'"};
+if(data173.resources === undefined){
+const err245 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -17763,12 +17806,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data173.storage !== undefined){
-let data174 = data173.storage;
-const _errs307 = errors;
-if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
-if(data174.size === undefined){
-const err246 = {instancePath:instancePath+"/blobStorage/embedded/storage",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/properties/storage/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
+if(data173.storage === undefined){
+const err246 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -17777,13 +17816,27 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data174.storageClassName === undefined){
-const err247 = {instancePath:instancePath+"/blobStorage/embedded/storage",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'"};
+if(data173.storage !== undefined){
+let data174 = data173.storage;
+const _errs307 = errors;
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
+if(data174.size === undefined){
+const err247 = {instancePath:instancePath+"/blobStorage/embedded/storage",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/properties/storage/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
 if(vErrors === null){
 vErrors = [err247];
 }
 else {
 vErrors.push(err247);
+}
+errors++;
+}
+if(data174.storageClassName === undefined){
+const err248 = {instancePath:instancePath+"/blobStorage/embedded/storage",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
 }
 errors++;
 }
@@ -17795,22 +17848,22 @@ let data175 = data173.resources;
 const _errs308 = errors;
 if(data175 && typeof data175 == "object" && !Array.isArray(data175)){
 if(data175.limits === undefined){
-const err248 = {instancePath:instancePath+"/blobStorage/embedded/resources",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
-if(vErrors === null){
-vErrors = [err248];
-}
-else {
-vErrors.push(err248);
-}
-errors++;
-}
-if(data175.requests === undefined){
-const err249 = {instancePath:instancePath+"/blobStorage/embedded/resources",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+const err249 = {instancePath:instancePath+"/blobStorage/embedded/resources",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
 else {
 vErrors.push(err249);
+}
+errors++;
+}
+if(data175.requests === undefined){
+const err250 = {instancePath:instancePath+"/blobStorage/embedded/resources",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/embedded/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
 }
 errors++;
 }
@@ -17825,17 +17878,7 @@ let data176 = data172.external;
 const _errs309 = errors;
 if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
 if(data176.azure === undefined){
-const err250 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/required",keyword:"required",params:{missingProperty: "azure"},message:"must have required property '"+"azure"+"'"};
-if(vErrors === null){
-vErrors = [err250];
-}
-else {
-vErrors.push(err250);
-}
-errors++;
-}
-if(data176.gcs === undefined){
-const err251 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/required",keyword:"required",params:{missingProperty: "gcs"},message:"must have required property '"+"gcs"+"'"};
+const err251 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/required",keyword:"required",params:{missingProperty: "azure"},message:"must have required property '"+"azure"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -17844,8 +17887,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data176.provider === undefined){
-const err252 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'"};
+if(data176.gcs === undefined){
+const err252 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/required",keyword:"required",params:{missingProperty: "gcs"},message:"must have required property '"+"gcs"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -17854,8 +17897,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data176.s3 === undefined){
-const err253 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/required",keyword:"required",params:{missingProperty: "s3"},message:"must have required property '"+"s3"+"'"};
+if(data176.provider === undefined){
+const err253 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -17864,12 +17907,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data176.s3 !== undefined){
-let data177 = data176.s3;
-const _errs310 = errors;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.bucket === undefined){
-const err254 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/s3/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};
+if(data176.s3 === undefined){
+const err254 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/required",keyword:"required",params:{missingProperty: "s3"},message:"must have required property '"+"s3"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -17878,8 +17917,12 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data177.endpoint === undefined){
-const err255 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/s3/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'"};
+if(data176.s3 !== undefined){
+let data177 = data176.s3;
+const _errs310 = errors;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.bucket === undefined){
+const err255 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/s3/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -17888,13 +17931,23 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data177.region === undefined){
-const err256 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/s3/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'"};
+if(data177.endpoint === undefined){
+const err256 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/s3/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
 else {
 vErrors.push(err256);
+}
+errors++;
+}
+if(data177.region === undefined){
+const err257 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/s3/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
 }
 errors++;
 }
@@ -17906,12 +17959,12 @@ let data178 = data176.gcs;
 const _errs311 = errors;
 if(data178 && typeof data178 == "object" && !Array.isArray(data178)){
 if(data178.bucket === undefined){
-const err257 = {instancePath:instancePath+"/blobStorage/external/gcs",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/gcs/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};
+const err258 = {instancePath:instancePath+"/blobStorage/external/gcs",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/gcs/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};
 if(vErrors === null){
-vErrors = [err257];
+vErrors = [err258];
 }
 else {
-vErrors.push(err257);
+vErrors.push(err258);
 }
 errors++;
 }
@@ -17923,22 +17976,22 @@ let data179 = data176.azure;
 const _errs312 = errors;
 if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
 if(data179.accountUrl === undefined){
-const err258 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/azure/required",keyword:"required",params:{missingProperty: "accountUrl"},message:"must have required property '"+"accountUrl"+"'"};
-if(vErrors === null){
-vErrors = [err258];
-}
-else {
-vErrors.push(err258);
-}
-errors++;
-}
-if(data179.container === undefined){
-const err259 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/azure/required",keyword:"required",params:{missingProperty: "container"},message:"must have required property '"+"container"+"'"};
+const err259 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/azure/required",keyword:"required",params:{missingProperty: "accountUrl"},message:"must have required property '"+"accountUrl"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
 else {
 vErrors.push(err259);
+}
+errors++;
+}
+if(data179.container === undefined){
+const err260 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/allOf/28/then/properties/blobStorage/properties/external/properties/azure/required",keyword:"required",params:{missingProperty: "container"},message:"must have required property '"+"container"+"'"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
 }
 errors++;
 }
@@ -17956,17 +18009,7 @@ let data180 = data.temporal;
 const _errs313 = errors;
 if(data180 && typeof data180 == "object" && !Array.isArray(data180)){
 if(data180.external === undefined){
-const err260 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/28/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
-if(vErrors === null){
-vErrors = [err260];
-}
-else {
-vErrors.push(err260);
-}
-errors++;
-}
-if(data180.local === undefined){
-const err261 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/28/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
+const err261 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/28/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -17975,8 +18018,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data180.mode === undefined){
-const err262 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/28/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
+if(data180.local === undefined){
+const err262 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/28/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -17985,12 +18028,8 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data180.external !== undefined){
-let data181 = data180.external;
-const _errs314 = errors;
-if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
-if(data181.host === undefined){
-const err263 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data180.mode === undefined){
+const err263 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/28/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -17999,8 +18038,12 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data181.namespace === undefined){
-const err264 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data180.external !== undefined){
+let data181 = data180.external;
+const _errs314 = errors;
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+if(data181.host === undefined){
+const err264 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -18009,8 +18052,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data181.port === undefined){
-const err265 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data181.namespace === undefined){
+const err265 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -18019,8 +18062,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data181.tls === undefined){
-const err266 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data181.port === undefined){
+const err266 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -18029,17 +18072,27 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data181.tls !== undefined){
-let data182 = data181.tls;
-const _errs315 = errors;
-if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
-if(data182.enabled === undefined){
-const err267 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/28/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data181.tls === undefined){
+const err267 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
 else {
 vErrors.push(err267);
+}
+errors++;
+}
+if(data181.tls !== undefined){
+let data182 = data181.tls;
+const _errs315 = errors;
+if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
+if(data182.enabled === undefined){
+const err268 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/28/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
 }
 errors++;
 }
@@ -18054,17 +18107,7 @@ let data183 = data180.local;
 const _errs316 = errors;
 if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
 if(data183.frontend === undefined){
-const err268 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
-if(vErrors === null){
-vErrors = [err268];
-}
-else {
-vErrors.push(err268);
-}
-errors++;
-}
-if(data183.history === undefined){
-const err269 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
+const err269 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -18073,8 +18116,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data183.matching === undefined){
-const err270 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
+if(data183.history === undefined){
+const err270 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -18083,8 +18126,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data183.namespace === undefined){
-const err271 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data183.matching === undefined){
+const err271 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -18093,8 +18136,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data183.numHistoryShards === undefined){
-const err272 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
+if(data183.namespace === undefined){
+const err272 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -18103,8 +18146,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(data183.persistence === undefined){
-const err273 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
+if(data183.numHistoryShards === undefined){
+const err273 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -18113,8 +18156,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data183.retention === undefined){
-const err274 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
+if(data183.persistence === undefined){
+const err274 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -18123,8 +18166,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data183.web === undefined){
-const err275 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
+if(data183.retention === undefined){
+const err275 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -18133,8 +18176,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data183.worker === undefined){
-const err276 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
+if(data183.web === undefined){
+const err276 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -18143,12 +18186,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data183.persistence !== undefined){
-let data184 = data183.persistence;
-const _errs317 = errors;
-if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
-if(data184.database === undefined){
-const err277 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(data183.worker === undefined){
+const err277 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -18157,8 +18196,12 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data184.defaultDatabase === undefined){
-const err278 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
+if(data183.persistence !== undefined){
+let data184 = data183.persistence;
+const _errs317 = errors;
+if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
+if(data184.database === undefined){
+const err278 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -18167,8 +18210,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data184.external === undefined){
-const err279 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data184.defaultDatabase === undefined){
+const err279 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -18177,8 +18220,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data184.visibilityDatabase === undefined){
-const err280 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
+if(data184.external === undefined){
+const err280 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -18187,12 +18230,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data184.external !== undefined){
-let data185 = data184.external;
-const _errs318 = errors;
-if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
-if(data185.host === undefined){
-const err281 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data184.visibilityDatabase === undefined){
+const err281 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -18201,8 +18240,12 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data185.port === undefined){
-const err282 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data184.external !== undefined){
+let data185 = data184.external;
+const _errs318 = errors;
+if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
+if(data185.host === undefined){
+const err282 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -18211,8 +18254,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data185.ssl === undefined){
-const err283 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
+if(data185.port === undefined){
+const err283 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -18221,13 +18264,23 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data185.user === undefined){
-const err284 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+if(data185.ssl === undefined){
+const err284 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
 else {
 vErrors.push(err284);
+}
+errors++;
+}
+if(data185.user === undefined){
+const err285 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
 }
 errors++;
 }
@@ -18286,17 +18339,7 @@ let data190 = data183.web;
 const _errs323 = errors;
 if(data190 && typeof data190 == "object" && !Array.isArray(data190)){
 if(data190.affinity === undefined){
-const err285 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err285];
-}
-else {
-vErrors.push(err285);
-}
-errors++;
-}
-if(data190.containerSecurityContext === undefined){
-const err286 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+const err286 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -18305,8 +18348,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data190.enabled === undefined){
-const err287 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data190.containerSecurityContext === undefined){
+const err287 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -18315,8 +18358,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data190.env === undefined){
-const err288 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data190.enabled === undefined){
+const err288 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -18325,8 +18368,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data190.extraContainers === undefined){
-const err289 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data190.env === undefined){
+const err289 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -18335,8 +18378,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data190.extraEnvFrom === undefined){
-const err290 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data190.extraContainers === undefined){
+const err290 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -18345,8 +18388,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data190.extraVolumeMounts === undefined){
-const err291 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data190.extraEnvFrom === undefined){
+const err291 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -18355,8 +18398,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data190.extraVolumes === undefined){
-const err292 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data190.extraVolumeMounts === undefined){
+const err292 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -18365,8 +18408,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(data190.initContainers === undefined){
-const err293 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data190.extraVolumes === undefined){
+const err293 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -18375,8 +18418,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(data190.nodeSelector === undefined){
-const err294 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data190.initContainers === undefined){
+const err294 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -18385,8 +18428,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data190.podAnnotations === undefined){
-const err295 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data190.nodeSelector === undefined){
+const err295 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -18395,8 +18438,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data190.podLabels === undefined){
-const err296 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data190.podAnnotations === undefined){
+const err296 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -18405,8 +18448,8 @@ vErrors.push(err296);
 }
 errors++;
 }
-if(data190.podSecurityContext === undefined){
-const err297 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data190.podLabels === undefined){
+const err297 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -18415,8 +18458,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data190.preStopSleepSeconds === undefined){
-const err298 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data190.podSecurityContext === undefined){
+const err298 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -18425,8 +18468,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data190.priorityClassName === undefined){
-const err299 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data190.preStopSleepSeconds === undefined){
+const err299 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -18435,8 +18478,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data190.resources === undefined){
-const err300 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data190.priorityClassName === undefined){
+const err300 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -18445,8 +18488,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data190.tolerations === undefined){
-const err301 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data190.resources === undefined){
+const err301 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -18455,8 +18498,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(data190.topologySpreadConstraints === undefined){
-const err302 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data190.tolerations === undefined){
+const err302 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -18465,12 +18508,8 @@ vErrors.push(err302);
 }
 errors++;
 }
-if(data190.resources !== undefined){
-let data191 = data190.resources;
-const _errs324 = errors;
-if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
-if(data191.limits === undefined){
-const err303 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data190.topologySpreadConstraints === undefined){
+const err303 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -18479,13 +18518,27 @@ vErrors.push(err303);
 }
 errors++;
 }
-if(data191.requests === undefined){
-const err304 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data190.resources !== undefined){
+let data191 = data190.resources;
+const _errs324 = errors;
+if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
+if(data191.limits === undefined){
+const err304 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err304];
 }
 else {
 vErrors.push(err304);
+}
+errors++;
+}
+if(data191.requests === undefined){
+const err305 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/28/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
 }
 errors++;
 }
@@ -18506,12 +18559,12 @@ let data192 = data.workflows;
 const _errs325 = errors;
 if(data192 && typeof data192 == "object" && !Array.isArray(data192)){
 if(data192.enabled === undefined){
-const err305 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/28/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err306 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/28/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err305];
+vErrors = [err306];
 }
 else {
-vErrors.push(err305);
+vErrors.push(err306);
 }
 errors++;
 }
@@ -18523,12 +18576,12 @@ let data193 = data.agents;
 const _errs326 = errors;
 if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
 if(data193.enabled === undefined){
-const err306 = {instancePath:instancePath+"/agents",schemaPath:"#/allOf/28/then/properties/agents/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err307 = {instancePath:instancePath+"/agents",schemaPath:"#/allOf/28/then/properties/agents/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err306];
+vErrors = [err307];
 }
 else {
-vErrors.push(err306);
+vErrors.push(err307);
 }
 errors++;
 }
@@ -18540,12 +18593,12 @@ let data194 = data.appBuilder;
 const _errs327 = errors;
 if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
 if(data194.enabled === undefined){
-const err307 = {instancePath:instancePath+"/appBuilder",schemaPath:"#/allOf/28/then/properties/appBuilder/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err308 = {instancePath:instancePath+"/appBuilder",schemaPath:"#/allOf/28/then/properties/appBuilder/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err307];
+vErrors = [err308];
 }
 else {
-vErrors.push(err307);
+vErrors.push(err308);
 }
 errors++;
 }
@@ -18557,17 +18610,7 @@ let data195 = data.components;
 const _errs328 = errors;
 if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
 if(data195.agentEvalWorker === undefined){
-const err308 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "agentEvalWorker"},message:"must have required property '"+"agentEvalWorker"+"'"};
-if(vErrors === null){
-vErrors = [err308];
-}
-else {
-vErrors.push(err308);
-}
-errors++;
-}
-if(data195.agentWorker === undefined){
-const err309 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "agentWorker"},message:"must have required property '"+"agentWorker"+"'"};
+const err309 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "agentEvalWorker"},message:"must have required property '"+"agentEvalWorker"+"'"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -18576,8 +18619,8 @@ vErrors.push(err309);
 }
 errors++;
 }
-if(data195.api === undefined){
-const err310 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
+if(data195.agentWorker === undefined){
+const err310 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "agentWorker"},message:"must have required property '"+"agentWorker"+"'"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -18586,8 +18629,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-if(data195.codeExecutor === undefined){
-const err311 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data195.api === undefined){
+const err311 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -18596,8 +18639,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(data195.dbConnector === undefined){
-const err312 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "dbConnector"},message:"must have required property '"+"dbConnector"+"'"};
+if(data195.codeExecutor === undefined){
+const err312 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -18606,8 +18649,8 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(data195.jobsRunner === undefined){
-const err313 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+if(data195.dbConnector === undefined){
+const err313 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "dbConnector"},message:"must have required property '"+"dbConnector"+"'"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -18616,8 +18659,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-if(data195.multiplayerWs === undefined){
-const err314 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
+if(data195.jobsRunner === undefined){
+const err314 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -18626,8 +18669,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-if(data195.r2AgentWorker === undefined){
-const err315 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "r2AgentWorker"},message:"must have required property '"+"r2AgentWorker"+"'"};
+if(data195.multiplayerWs === undefined){
+const err315 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -18636,8 +18679,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-if(data195.workflowsBackend === undefined){
-const err316 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data195.r2AgentWorker === undefined){
+const err316 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "r2AgentWorker"},message:"must have required property '"+"r2AgentWorker"+"'"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -18646,13 +18689,23 @@ vErrors.push(err316);
 }
 errors++;
 }
-if(data195.workflowsWorker === undefined){
-const err317 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(data195.workflowsBackend === undefined){
+const err317 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err317];
 }
 else {
 vErrors.push(err317);
+}
+errors++;
+}
+if(data195.workflowsWorker === undefined){
+const err318 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/28/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
 }
 errors++;
 }
@@ -18672,17 +18725,7 @@ let data197 = data195.jobsRunner;
 const _errs330 = errors;
 if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
 if(data197.affinity === undefined){
-const err318 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err318];
-}
-else {
-vErrors.push(err318);
-}
-errors++;
-}
-if(data197.containerSecurityContext === undefined){
-const err319 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+const err319 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -18691,8 +18734,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-if(data197.env === undefined){
-const err320 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data197.containerSecurityContext === undefined){
+const err320 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -18701,8 +18744,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(data197.extraContainers === undefined){
-const err321 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data197.env === undefined){
+const err321 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -18711,8 +18754,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(data197.extraEnvFrom === undefined){
-const err322 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data197.extraContainers === undefined){
+const err322 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -18721,8 +18764,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-if(data197.extraVolumeMounts === undefined){
-const err323 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data197.extraEnvFrom === undefined){
+const err323 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -18731,8 +18774,8 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(data197.extraVolumes === undefined){
-const err324 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data197.extraVolumeMounts === undefined){
+const err324 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -18741,8 +18784,8 @@ vErrors.push(err324);
 }
 errors++;
 }
-if(data197.initContainers === undefined){
-const err325 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data197.extraVolumes === undefined){
+const err325 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -18751,8 +18794,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(data197.nodeSelector === undefined){
-const err326 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data197.initContainers === undefined){
+const err326 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -18761,8 +18804,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-if(data197.podAnnotations === undefined){
-const err327 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data197.nodeSelector === undefined){
+const err327 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -18771,8 +18814,8 @@ vErrors.push(err327);
 }
 errors++;
 }
-if(data197.podLabels === undefined){
-const err328 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data197.podAnnotations === undefined){
+const err328 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -18781,8 +18824,8 @@ vErrors.push(err328);
 }
 errors++;
 }
-if(data197.podSecurityContext === undefined){
-const err329 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data197.podLabels === undefined){
+const err329 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -18791,8 +18834,8 @@ vErrors.push(err329);
 }
 errors++;
 }
-if(data197.preStopSleepSeconds === undefined){
-const err330 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data197.podSecurityContext === undefined){
+const err330 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -18801,8 +18844,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-if(data197.priorityClassName === undefined){
-const err331 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data197.preStopSleepSeconds === undefined){
+const err331 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -18811,8 +18854,8 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(data197.probes === undefined){
-const err332 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
+if(data197.priorityClassName === undefined){
+const err332 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -18821,8 +18864,8 @@ vErrors.push(err332);
 }
 errors++;
 }
-if(data197.resources === undefined){
-const err333 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data197.probes === undefined){
+const err333 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -18831,8 +18874,8 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(data197.tolerations === undefined){
-const err334 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data197.resources === undefined){
+const err334 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -18841,8 +18884,8 @@ vErrors.push(err334);
 }
 errors++;
 }
-if(data197.topologySpreadConstraints === undefined){
-const err335 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data197.tolerations === undefined){
+const err335 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -18851,12 +18894,8 @@ vErrors.push(err335);
 }
 errors++;
 }
-if(data197.resources !== undefined){
-let data198 = data197.resources;
-const _errs331 = errors;
-if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
-if(data198.limits === undefined){
-const err336 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data197.topologySpreadConstraints === undefined){
+const err336 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -18865,13 +18904,27 @@ vErrors.push(err336);
 }
 errors++;
 }
-if(data198.requests === undefined){
-const err337 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data197.resources !== undefined){
+let data198 = data197.resources;
+const _errs331 = errors;
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+if(data198.limits === undefined){
+const err337 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err337];
 }
 else {
 vErrors.push(err337);
+}
+errors++;
+}
+if(data198.requests === undefined){
+const err338 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
 }
 errors++;
 }
@@ -18883,17 +18936,7 @@ let data199 = data197.probes;
 const _errs332 = errors;
 if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
 if(data199.liveness === undefined){
-const err338 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
-if(vErrors === null){
-vErrors = [err338];
-}
-else {
-vErrors.push(err338);
-}
-errors++;
-}
-if(data199.readiness === undefined){
-const err339 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
+const err339 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -18902,13 +18945,23 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(data199.startup === undefined){
-const err340 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
+if(data199.readiness === undefined){
+const err340 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err340];
 }
 else {
 vErrors.push(err340);
+}
+errors++;
+}
+if(data199.startup === undefined){
+const err341 = {instancePath:instancePath+"/components/jobsRunner/probes",schemaPath:"#/allOf/28/then/properties/components/properties/jobsRunner/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
 }
 errors++;
 }
@@ -18945,17 +18998,7 @@ let data202 = data195.codeExecutor;
 const _errs335 = errors;
 if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
 if(data202.affinity === undefined){
-const err341 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err341];
-}
-else {
-vErrors.push(err341);
-}
-errors++;
-}
-if(data202.autoscaling === undefined){
-const err342 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+const err342 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -18964,8 +19007,8 @@ vErrors.push(err342);
 }
 errors++;
 }
-if(data202.containerSecurityContext === undefined){
-const err343 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data202.autoscaling === undefined){
+const err343 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -18974,8 +19017,8 @@ vErrors.push(err343);
 }
 errors++;
 }
-if(data202.env === undefined){
-const err344 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data202.containerSecurityContext === undefined){
+const err344 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -18984,8 +19027,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-if(data202.extraContainers === undefined){
-const err345 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data202.env === undefined){
+const err345 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -18994,8 +19037,8 @@ vErrors.push(err345);
 }
 errors++;
 }
-if(data202.extraEnvFrom === undefined){
-const err346 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data202.extraContainers === undefined){
+const err346 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -19004,8 +19047,8 @@ vErrors.push(err346);
 }
 errors++;
 }
-if(data202.extraVolumeMounts === undefined){
-const err347 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data202.extraEnvFrom === undefined){
+const err347 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -19014,8 +19057,8 @@ vErrors.push(err347);
 }
 errors++;
 }
-if(data202.extraVolumes === undefined){
-const err348 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data202.extraVolumeMounts === undefined){
+const err348 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -19024,8 +19067,8 @@ vErrors.push(err348);
 }
 errors++;
 }
-if(data202.initContainers === undefined){
-const err349 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data202.extraVolumes === undefined){
+const err349 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -19034,8 +19077,8 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(data202.nodeSelector === undefined){
-const err350 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data202.initContainers === undefined){
+const err350 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -19044,8 +19087,8 @@ vErrors.push(err350);
 }
 errors++;
 }
-if(data202.podAnnotations === undefined){
-const err351 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data202.nodeSelector === undefined){
+const err351 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -19054,8 +19097,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-if(data202.podLabels === undefined){
-const err352 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data202.podAnnotations === undefined){
+const err352 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -19064,8 +19107,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-if(data202.podSecurityContext === undefined){
-const err353 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data202.podLabels === undefined){
+const err353 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -19074,8 +19117,8 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(data202.preStopSleepSeconds === undefined){
-const err354 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data202.podSecurityContext === undefined){
+const err354 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -19084,8 +19127,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(data202.priorityClassName === undefined){
-const err355 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data202.preStopSleepSeconds === undefined){
+const err355 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -19094,8 +19137,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-if(data202.probes === undefined){
-const err356 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
+if(data202.priorityClassName === undefined){
+const err356 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -19104,8 +19147,8 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(data202.resources === undefined){
-const err357 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data202.probes === undefined){
+const err357 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -19114,8 +19157,8 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(data202.sandbox === undefined){
-const err358 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data202.resources === undefined){
+const err358 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -19124,8 +19167,8 @@ vErrors.push(err358);
 }
 errors++;
 }
-if(data202.seccompProfile === undefined){
-const err359 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data202.sandbox === undefined){
+const err359 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -19134,8 +19177,8 @@ vErrors.push(err359);
 }
 errors++;
 }
-if(data202.tolerations === undefined){
-const err360 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data202.seccompProfile === undefined){
+const err360 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -19144,8 +19187,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-if(data202.topologySpreadConstraints === undefined){
-const err361 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data202.tolerations === undefined){
+const err361 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -19154,12 +19197,8 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(data202.resources !== undefined){
-let data203 = data202.resources;
-const _errs336 = errors;
-if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
-if(data203.limits === undefined){
-const err362 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data202.topologySpreadConstraints === undefined){
+const err362 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -19168,13 +19207,27 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(data203.requests === undefined){
-const err363 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data202.resources !== undefined){
+let data203 = data202.resources;
+const _errs336 = errors;
+if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
+if(data203.limits === undefined){
+const err363 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err363];
 }
 else {
 vErrors.push(err363);
+}
+errors++;
+}
+if(data203.requests === undefined){
+const err364 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
 }
 errors++;
 }
@@ -19186,17 +19239,7 @@ let data204 = data202.probes;
 const _errs337 = errors;
 if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
 if(data204.liveness === undefined){
-const err364 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
-if(vErrors === null){
-vErrors = [err364];
-}
-else {
-vErrors.push(err364);
-}
-errors++;
-}
-if(data204.readiness === undefined){
-const err365 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
+const err365 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -19205,13 +19248,23 @@ vErrors.push(err365);
 }
 errors++;
 }
-if(data204.startup === undefined){
-const err366 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
+if(data204.readiness === undefined){
+const err366 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err366];
 }
 else {
 vErrors.push(err366);
+}
+errors++;
+}
+if(data204.startup === undefined){
+const err367 = {instancePath:instancePath+"/components/codeExecutor/probes",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
 }
 errors++;
 }
@@ -19223,17 +19276,7 @@ let data205 = data202.autoscaling;
 const _errs338 = errors;
 if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
 if(data205.enabled === undefined){
-const err367 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
-if(vErrors === null){
-vErrors = [err367];
-}
-else {
-vErrors.push(err367);
-}
-errors++;
-}
-if(data205.maxReplicas === undefined){
-const err368 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+const err368 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -19242,8 +19285,8 @@ vErrors.push(err368);
 }
 errors++;
 }
-if(data205.minReplicas === undefined){
-const err369 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data205.maxReplicas === undefined){
+const err369 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -19252,13 +19295,23 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(data205.targetCPUUtilizationPercentage === undefined){
-const err370 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data205.minReplicas === undefined){
+const err370 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err370];
 }
 else {
 vErrors.push(err370);
+}
+errors++;
+}
+if(data205.targetCPUUtilizationPercentage === undefined){
+const err371 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
 }
 errors++;
 }
@@ -19306,17 +19359,7 @@ let data209 = data195.multiplayerWs;
 const _errs342 = errors;
 if(data209 && typeof data209 == "object" && !Array.isArray(data209)){
 if(data209.affinity === undefined){
-const err371 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err371];
-}
-else {
-vErrors.push(err371);
-}
-errors++;
-}
-if(data209.autoscaling === undefined){
-const err372 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+const err372 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -19325,8 +19368,8 @@ vErrors.push(err372);
 }
 errors++;
 }
-if(data209.containerSecurityContext === undefined){
-const err373 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data209.autoscaling === undefined){
+const err373 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -19335,8 +19378,8 @@ vErrors.push(err373);
 }
 errors++;
 }
-if(data209.enabled === undefined){
-const err374 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data209.containerSecurityContext === undefined){
+const err374 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -19345,8 +19388,8 @@ vErrors.push(err374);
 }
 errors++;
 }
-if(data209.env === undefined){
-const err375 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data209.enabled === undefined){
+const err375 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -19355,8 +19398,8 @@ vErrors.push(err375);
 }
 errors++;
 }
-if(data209.extraContainers === undefined){
-const err376 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data209.env === undefined){
+const err376 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -19365,8 +19408,8 @@ vErrors.push(err376);
 }
 errors++;
 }
-if(data209.extraEnvFrom === undefined){
-const err377 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data209.extraContainers === undefined){
+const err377 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -19375,8 +19418,8 @@ vErrors.push(err377);
 }
 errors++;
 }
-if(data209.extraVolumeMounts === undefined){
-const err378 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data209.extraEnvFrom === undefined){
+const err378 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -19385,8 +19428,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(data209.extraVolumes === undefined){
-const err379 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data209.extraVolumeMounts === undefined){
+const err379 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -19395,8 +19438,8 @@ vErrors.push(err379);
 }
 errors++;
 }
-if(data209.initContainers === undefined){
-const err380 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data209.extraVolumes === undefined){
+const err380 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -19405,8 +19448,8 @@ vErrors.push(err380);
 }
 errors++;
 }
-if(data209.nodeSelector === undefined){
-const err381 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data209.initContainers === undefined){
+const err381 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -19415,8 +19458,8 @@ vErrors.push(err381);
 }
 errors++;
 }
-if(data209.podAnnotations === undefined){
-const err382 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data209.nodeSelector === undefined){
+const err382 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -19425,8 +19468,8 @@ vErrors.push(err382);
 }
 errors++;
 }
-if(data209.podLabels === undefined){
-const err383 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data209.podAnnotations === undefined){
+const err383 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -19435,8 +19478,8 @@ vErrors.push(err383);
 }
 errors++;
 }
-if(data209.podSecurityContext === undefined){
-const err384 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data209.podLabels === undefined){
+const err384 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -19445,8 +19488,8 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(data209.preStopSleepSeconds === undefined){
-const err385 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data209.podSecurityContext === undefined){
+const err385 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -19455,8 +19498,8 @@ vErrors.push(err385);
 }
 errors++;
 }
-if(data209.priorityClassName === undefined){
-const err386 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data209.preStopSleepSeconds === undefined){
+const err386 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -19465,8 +19508,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-if(data209.probes === undefined){
-const err387 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
+if(data209.priorityClassName === undefined){
+const err387 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -19475,8 +19518,8 @@ vErrors.push(err387);
 }
 errors++;
 }
-if(data209.resources === undefined){
-const err388 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data209.probes === undefined){
+const err388 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -19485,8 +19528,8 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(data209.tolerations === undefined){
-const err389 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data209.resources === undefined){
+const err389 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -19495,8 +19538,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(data209.topologySpreadConstraints === undefined){
-const err390 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data209.tolerations === undefined){
+const err390 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -19505,12 +19548,8 @@ vErrors.push(err390);
 }
 errors++;
 }
-if(data209.resources !== undefined){
-let data210 = data209.resources;
-const _errs343 = errors;
-if(data210 && typeof data210 == "object" && !Array.isArray(data210)){
-if(data210.limits === undefined){
-const err391 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data209.topologySpreadConstraints === undefined){
+const err391 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -19519,13 +19558,27 @@ vErrors.push(err391);
 }
 errors++;
 }
-if(data210.requests === undefined){
-const err392 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data209.resources !== undefined){
+let data210 = data209.resources;
+const _errs343 = errors;
+if(data210 && typeof data210 == "object" && !Array.isArray(data210)){
+if(data210.limits === undefined){
+const err392 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err392];
 }
 else {
 vErrors.push(err392);
+}
+errors++;
+}
+if(data210.requests === undefined){
+const err393 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err393];
+}
+else {
+vErrors.push(err393);
 }
 errors++;
 }
@@ -19537,17 +19590,7 @@ let data211 = data209.probes;
 const _errs344 = errors;
 if(data211 && typeof data211 == "object" && !Array.isArray(data211)){
 if(data211.liveness === undefined){
-const err393 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
-if(vErrors === null){
-vErrors = [err393];
-}
-else {
-vErrors.push(err393);
-}
-errors++;
-}
-if(data211.readiness === undefined){
-const err394 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
+const err394 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -19556,13 +19599,23 @@ vErrors.push(err394);
 }
 errors++;
 }
-if(data211.startup === undefined){
-const err395 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
+if(data211.readiness === undefined){
+const err395 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err395];
 }
 else {
 vErrors.push(err395);
+}
+errors++;
+}
+if(data211.startup === undefined){
+const err396 = {instancePath:instancePath+"/components/multiplayerWs/probes",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
 }
 errors++;
 }
@@ -19574,17 +19627,7 @@ let data212 = data209.autoscaling;
 const _errs345 = errors;
 if(data212 && typeof data212 == "object" && !Array.isArray(data212)){
 if(data212.enabled === undefined){
-const err396 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
-if(vErrors === null){
-vErrors = [err396];
-}
-else {
-vErrors.push(err396);
-}
-errors++;
-}
-if(data212.maxReplicas === undefined){
-const err397 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+const err397 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -19593,8 +19636,8 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(data212.minReplicas === undefined){
-const err398 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data212.maxReplicas === undefined){
+const err398 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -19603,13 +19646,23 @@ vErrors.push(err398);
 }
 errors++;
 }
-if(data212.targetCPUUtilizationPercentage === undefined){
-const err399 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data212.minReplicas === undefined){
+const err399 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err399];
 }
 else {
 vErrors.push(err399);
+}
+errors++;
+}
+if(data212.targetCPUUtilizationPercentage === undefined){
+const err400 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err400];
+}
+else {
+vErrors.push(err400);
 }
 errors++;
 }
@@ -19624,17 +19677,7 @@ let data213 = data195.dbConnector;
 const _errs346 = errors;
 if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
 if(data213.affinity === undefined){
-const err400 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err400];
-}
-else {
-vErrors.push(err400);
-}
-errors++;
-}
-if(data213.autoscaling === undefined){
-const err401 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+const err401 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -19643,8 +19686,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(data213.containerSecurityContext === undefined){
-const err402 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data213.autoscaling === undefined){
+const err402 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -19653,8 +19696,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-if(data213.enabled === undefined){
-const err403 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data213.containerSecurityContext === undefined){
+const err403 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -19663,8 +19706,8 @@ vErrors.push(err403);
 }
 errors++;
 }
-if(data213.env === undefined){
-const err404 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data213.enabled === undefined){
+const err404 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -19673,8 +19716,8 @@ vErrors.push(err404);
 }
 errors++;
 }
-if(data213.extraContainers === undefined){
-const err405 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data213.env === undefined){
+const err405 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -19683,8 +19726,8 @@ vErrors.push(err405);
 }
 errors++;
 }
-if(data213.extraEnvFrom === undefined){
-const err406 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data213.extraContainers === undefined){
+const err406 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -19693,8 +19736,8 @@ vErrors.push(err406);
 }
 errors++;
 }
-if(data213.extraVolumeMounts === undefined){
-const err407 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data213.extraEnvFrom === undefined){
+const err407 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -19703,8 +19746,8 @@ vErrors.push(err407);
 }
 errors++;
 }
-if(data213.extraVolumes === undefined){
-const err408 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data213.extraVolumeMounts === undefined){
+const err408 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -19713,8 +19756,8 @@ vErrors.push(err408);
 }
 errors++;
 }
-if(data213.initContainers === undefined){
-const err409 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data213.extraVolumes === undefined){
+const err409 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -19723,8 +19766,8 @@ vErrors.push(err409);
 }
 errors++;
 }
-if(data213.javaDbConnector === undefined){
-const err410 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "javaDbConnector"},message:"must have required property '"+"javaDbConnector"+"'"};
+if(data213.initContainers === undefined){
+const err410 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -19733,8 +19776,8 @@ vErrors.push(err410);
 }
 errors++;
 }
-if(data213.nodeSelector === undefined){
-const err411 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data213.javaDbConnector === undefined){
+const err411 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "javaDbConnector"},message:"must have required property '"+"javaDbConnector"+"'"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -19743,8 +19786,8 @@ vErrors.push(err411);
 }
 errors++;
 }
-if(data213.podAnnotations === undefined){
-const err412 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data213.nodeSelector === undefined){
+const err412 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -19753,8 +19796,8 @@ vErrors.push(err412);
 }
 errors++;
 }
-if(data213.podLabels === undefined){
-const err413 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data213.podAnnotations === undefined){
+const err413 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -19763,8 +19806,8 @@ vErrors.push(err413);
 }
 errors++;
 }
-if(data213.podSecurityContext === undefined){
-const err414 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data213.podLabels === undefined){
+const err414 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -19773,8 +19816,8 @@ vErrors.push(err414);
 }
 errors++;
 }
-if(data213.preStopSleepSeconds === undefined){
-const err415 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data213.podSecurityContext === undefined){
+const err415 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -19783,8 +19826,8 @@ vErrors.push(err415);
 }
 errors++;
 }
-if(data213.priorityClassName === undefined){
-const err416 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data213.preStopSleepSeconds === undefined){
+const err416 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -19793,8 +19836,8 @@ vErrors.push(err416);
 }
 errors++;
 }
-if(data213.probes === undefined){
-const err417 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
+if(data213.priorityClassName === undefined){
+const err417 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -19803,8 +19846,8 @@ vErrors.push(err417);
 }
 errors++;
 }
-if(data213.resources === undefined){
-const err418 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data213.probes === undefined){
+const err418 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "probes"},message:"must have required property '"+"probes"+"'"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -19813,8 +19856,8 @@ vErrors.push(err418);
 }
 errors++;
 }
-if(data213.tolerations === undefined){
-const err419 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data213.resources === undefined){
+const err419 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -19823,8 +19866,8 @@ vErrors.push(err419);
 }
 errors++;
 }
-if(data213.topologySpreadConstraints === undefined){
-const err420 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data213.tolerations === undefined){
+const err420 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -19833,12 +19876,8 @@ vErrors.push(err420);
 }
 errors++;
 }
-if(data213.resources !== undefined){
-let data214 = data213.resources;
-const _errs347 = errors;
-if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
-if(data214.limits === undefined){
-const err421 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data213.topologySpreadConstraints === undefined){
+const err421 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -19847,13 +19886,27 @@ vErrors.push(err421);
 }
 errors++;
 }
-if(data214.requests === undefined){
-const err422 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data213.resources !== undefined){
+let data214 = data213.resources;
+const _errs347 = errors;
+if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
+if(data214.limits === undefined){
+const err422 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err422];
 }
 else {
 vErrors.push(err422);
+}
+errors++;
+}
+if(data214.requests === undefined){
+const err423 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
 }
 errors++;
 }
@@ -19865,17 +19918,7 @@ let data215 = data213.probes;
 const _errs348 = errors;
 if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
 if(data215.liveness === undefined){
-const err423 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
-if(vErrors === null){
-vErrors = [err423];
-}
-else {
-vErrors.push(err423);
-}
-errors++;
-}
-if(data215.readiness === undefined){
-const err424 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
+const err424 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "liveness"},message:"must have required property '"+"liveness"+"'"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -19884,13 +19927,23 @@ vErrors.push(err424);
 }
 errors++;
 }
-if(data215.startup === undefined){
-const err425 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
+if(data215.readiness === undefined){
+const err425 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "readiness"},message:"must have required property '"+"readiness"+"'"};
 if(vErrors === null){
 vErrors = [err425];
 }
 else {
 vErrors.push(err425);
+}
+errors++;
+}
+if(data215.startup === undefined){
+const err426 = {instancePath:instancePath+"/components/dbConnector/probes",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/probes/required",keyword:"required",params:{missingProperty: "startup"},message:"must have required property '"+"startup"+"'"};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
 }
 errors++;
 }
@@ -19902,17 +19955,7 @@ let data216 = data213.autoscaling;
 const _errs349 = errors;
 if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
 if(data216.enabled === undefined){
-const err426 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
-if(vErrors === null){
-vErrors = [err426];
-}
-else {
-vErrors.push(err426);
-}
-errors++;
-}
-if(data216.maxReplicas === undefined){
-const err427 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+const err427 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -19921,8 +19964,8 @@ vErrors.push(err427);
 }
 errors++;
 }
-if(data216.minReplicas === undefined){
-const err428 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data216.maxReplicas === undefined){
+const err428 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -19931,13 +19974,23 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(data216.targetCPUUtilizationPercentage === undefined){
-const err429 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data216.minReplicas === undefined){
+const err429 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err429];
 }
 else {
 vErrors.push(err429);
+}
+errors++;
+}
+if(data216.targetCPUUtilizationPercentage === undefined){
+const err430 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/28/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err430];
+}
+else {
+vErrors.push(err430);
 }
 errors++;
 }
@@ -19955,17 +20008,7 @@ let data217 = data.podDefaults;
 const _errs350 = errors;
 if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
 if(data217.affinity === undefined){
-const err430 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err430];
-}
-else {
-vErrors.push(err430);
-}
-errors++;
-}
-if(data217.containerSecurityContext === undefined){
-const err431 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+const err431 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -19974,8 +20017,8 @@ vErrors.push(err431);
 }
 errors++;
 }
-if(data217.env === undefined){
-const err432 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data217.containerSecurityContext === undefined){
+const err432 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -19984,8 +20027,8 @@ vErrors.push(err432);
 }
 errors++;
 }
-if(data217.extraContainers === undefined){
-const err433 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data217.env === undefined){
+const err433 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -19994,8 +20037,8 @@ vErrors.push(err433);
 }
 errors++;
 }
-if(data217.extraEnvFrom === undefined){
-const err434 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data217.extraContainers === undefined){
+const err434 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -20004,8 +20047,8 @@ vErrors.push(err434);
 }
 errors++;
 }
-if(data217.extraVolumeMounts === undefined){
-const err435 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data217.extraEnvFrom === undefined){
+const err435 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -20014,8 +20057,8 @@ vErrors.push(err435);
 }
 errors++;
 }
-if(data217.extraVolumes === undefined){
-const err436 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data217.extraVolumeMounts === undefined){
+const err436 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -20024,8 +20067,8 @@ vErrors.push(err436);
 }
 errors++;
 }
-if(data217.initContainers === undefined){
-const err437 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data217.extraVolumes === undefined){
+const err437 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -20034,8 +20077,8 @@ vErrors.push(err437);
 }
 errors++;
 }
-if(data217.nodeSelector === undefined){
-const err438 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data217.initContainers === undefined){
+const err438 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -20044,8 +20087,8 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(data217.podAnnotations === undefined){
-const err439 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data217.nodeSelector === undefined){
+const err439 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -20054,8 +20097,8 @@ vErrors.push(err439);
 }
 errors++;
 }
-if(data217.podLabels === undefined){
-const err440 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data217.podAnnotations === undefined){
+const err440 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -20064,8 +20107,8 @@ vErrors.push(err440);
 }
 errors++;
 }
-if(data217.podSecurityContext === undefined){
-const err441 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data217.podLabels === undefined){
+const err441 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -20074,8 +20117,8 @@ vErrors.push(err441);
 }
 errors++;
 }
-if(data217.preStopSleepSeconds === undefined){
-const err442 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data217.podSecurityContext === undefined){
+const err442 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -20084,8 +20127,8 @@ vErrors.push(err442);
 }
 errors++;
 }
-if(data217.priorityClassName === undefined){
-const err443 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data217.preStopSleepSeconds === undefined){
+const err443 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -20094,8 +20137,8 @@ vErrors.push(err443);
 }
 errors++;
 }
-if(data217.resources === undefined){
-const err444 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data217.priorityClassName === undefined){
+const err444 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -20104,8 +20147,8 @@ vErrors.push(err444);
 }
 errors++;
 }
-if(data217.tolerations === undefined){
-const err445 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data217.resources === undefined){
+const err445 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -20114,13 +20157,23 @@ vErrors.push(err445);
 }
 errors++;
 }
-if(data217.topologySpreadConstraints === undefined){
-const err446 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data217.tolerations === undefined){
+const err446 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err446];
 }
 else {
 vErrors.push(err446);
+}
+errors++;
+}
+if(data217.topologySpreadConstraints === undefined){
+const err447 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/28/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(vErrors === null){
+vErrors = [err447];
+}
+else {
+vErrors.push(err447);
 }
 errors++;
 }
@@ -20132,17 +20185,7 @@ let data218 = data.service;
 const _errs351 = errors;
 if(data218 && typeof data218 == "object" && !Array.isArray(data218)){
 if(data218.annotations === undefined){
-const err447 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
-if(vErrors === null){
-vErrors = [err447];
-}
-else {
-vErrors.push(err447);
-}
-errors++;
-}
-if(data218.port === undefined){
-const err448 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+const err448 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -20151,13 +20194,23 @@ vErrors.push(err448);
 }
 errors++;
 }
-if(data218.type === undefined){
-const err449 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data218.port === undefined){
+const err449 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err449];
 }
 else {
 vErrors.push(err449);
+}
+errors++;
+}
+if(data218.type === undefined){
+const err450 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/28/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err450];
+}
+else {
+vErrors.push(err450);
 }
 errors++;
 }
@@ -20169,17 +20222,7 @@ let data219 = data.ingress;
 const _errs352 = errors;
 if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
 if(data219.annotations === undefined){
-const err450 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
-if(vErrors === null){
-vErrors = [err450];
-}
-else {
-vErrors.push(err450);
-}
-errors++;
-}
-if(data219.className === undefined){
-const err451 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+const err451 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -20188,8 +20231,8 @@ vErrors.push(err451);
 }
 errors++;
 }
-if(data219.enabled === undefined){
-const err452 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data219.className === undefined){
+const err452 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -20198,8 +20241,8 @@ vErrors.push(err452);
 }
 errors++;
 }
-if(data219.extraHosts === undefined){
-const err453 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
+if(data219.enabled === undefined){
+const err453 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -20208,8 +20251,8 @@ vErrors.push(err453);
 }
 errors++;
 }
-if(data219.extraPaths === undefined){
-const err454 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
+if(data219.extraHosts === undefined){
+const err454 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -20218,8 +20261,8 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(data219.gateway === undefined){
-const err455 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(data219.extraPaths === undefined){
+const err455 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -20228,8 +20271,8 @@ vErrors.push(err455);
 }
 errors++;
 }
-if(data219.host === undefined){
-const err456 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data219.gateway === undefined){
+const err456 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -20238,8 +20281,8 @@ vErrors.push(err456);
 }
 errors++;
 }
-if(data219.kind === undefined){
-const err457 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data219.host === undefined){
+const err457 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -20248,8 +20291,8 @@ vErrors.push(err457);
 }
 errors++;
 }
-if(data219.tls === undefined){
-const err458 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data219.kind === undefined){
+const err458 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -20258,12 +20301,8 @@ vErrors.push(err458);
 }
 errors++;
 }
-if(data219.tls !== undefined){
-let data220 = data219.tls;
-const _errs353 = errors;
-if(data220 && typeof data220 == "object" && !Array.isArray(data220)){
-if(data220.enabled === undefined){
-const err459 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/28/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data219.tls === undefined){
+const err459 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/28/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -20272,13 +20311,27 @@ vErrors.push(err459);
 }
 errors++;
 }
-if(data220.secretName === undefined){
-const err460 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/28/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data219.tls !== undefined){
+let data220 = data219.tls;
+const _errs353 = errors;
+if(data220 && typeof data220 == "object" && !Array.isArray(data220)){
+if(data220.enabled === undefined){
+const err460 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/28/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err460];
 }
 else {
 vErrors.push(err460);
+}
+errors++;
+}
+if(data220.secretName === undefined){
+const err461 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/28/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(vErrors === null){
+vErrors = [err461];
+}
+else {
+vErrors.push(err461);
 }
 errors++;
 }
@@ -20290,17 +20343,7 @@ let data221 = data219.gateway;
 const _errs354 = errors;
 if(data221 && typeof data221 == "object" && !Array.isArray(data221)){
 if(data221.name === undefined){
-const err461 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err461];
-}
-else {
-vErrors.push(err461);
-}
-errors++;
-}
-if(data221.namespace === undefined){
-const err462 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+const err462 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -20309,13 +20352,23 @@ vErrors.push(err462);
 }
 errors++;
 }
-if(data221.sectionName === undefined){
-const err463 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+if(data221.namespace === undefined){
+const err463 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err463];
 }
 else {
 vErrors.push(err463);
+}
+errors++;
+}
+if(data221.sectionName === undefined){
+const err464 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/28/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
 }
 errors++;
 }
@@ -20330,17 +20383,7 @@ let data222 = data.serviceAccount;
 const _errs355 = errors;
 if(data222 && typeof data222 == "object" && !Array.isArray(data222)){
 if(data222.annotations === undefined){
-const err464 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
-if(vErrors === null){
-vErrors = [err464];
-}
-else {
-vErrors.push(err464);
-}
-errors++;
-}
-if(data222.create === undefined){
-const err465 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+const err465 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -20349,13 +20392,23 @@ vErrors.push(err465);
 }
 errors++;
 }
-if(data222.name === undefined){
-const err466 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data222.create === undefined){
+const err466 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err466];
 }
 else {
 vErrors.push(err466);
+}
+errors++;
+}
+if(data222.name === undefined){
+const err467 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/28/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
 }
 errors++;
 }
@@ -20367,12 +20420,12 @@ let data223 = data.tests;
 const _errs356 = errors;
 if(data223 && typeof data223 == "object" && !Array.isArray(data223)){
 if(data223.enabled === undefined){
-const err467 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/28/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err468 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/28/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err467];
+vErrors = [err468];
 }
 else {
-vErrors.push(err467);
+vErrors.push(err468);
 }
 errors++;
 }
@@ -20384,17 +20437,7 @@ let data224 = data.networkPolicy;
 const _errs357 = errors;
 if(data224 && typeof data224 == "object" && !Array.isArray(data224)){
 if(data224.blobStorage === undefined){
-const err468 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "blobStorage"},message:"must have required property '"+"blobStorage"+"'"};
-if(vErrors === null){
-vErrors = [err468];
-}
-else {
-vErrors.push(err468);
-}
-errors++;
-}
-if(data224.databaseCIDRs === undefined){
-const err469 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+const err469 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "blobStorage"},message:"must have required property '"+"blobStorage"+"'"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -20403,8 +20446,8 @@ vErrors.push(err469);
 }
 errors++;
 }
-if(data224.dnsFrom === undefined){
-const err470 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(data224.databaseCIDRs === undefined){
+const err470 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -20413,8 +20456,8 @@ vErrors.push(err470);
 }
 errors++;
 }
-if(data224.ingressControllerFrom === undefined){
-const err471 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(data224.dnsFrom === undefined){
+const err471 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -20423,8 +20466,8 @@ vErrors.push(err471);
 }
 errors++;
 }
-if(data224.licenseCIDRs === undefined){
-const err472 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(data224.ingressControllerFrom === undefined){
+const err472 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -20433,8 +20476,8 @@ vErrors.push(err472);
 }
 errors++;
 }
-if(data224.resources === undefined){
-const err473 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data224.licenseCIDRs === undefined){
+const err473 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -20443,8 +20486,8 @@ vErrors.push(err473);
 }
 errors++;
 }
-if(data224.sourceControl === undefined){
-const err474 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(data224.resources === undefined){
+const err474 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -20453,13 +20496,23 @@ vErrors.push(err474);
 }
 errors++;
 }
-if(data224.temporalCIDRs === undefined){
-const err475 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data224.sourceControl === undefined){
+const err475 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
 if(vErrors === null){
 vErrors = [err475];
 }
 else {
 vErrors.push(err475);
+}
+errors++;
+}
+if(data224.temporalCIDRs === undefined){
+const err476 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/28/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
 }
 errors++;
 }
@@ -20471,12 +20524,12 @@ var _valid31 = _errs293 === errors;
 valid159 = _valid31;
 }
 if(!valid159){
-const err476 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err477 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err476];
+vErrors = [err477];
 }
 else {
-vErrors.push(err476);
+vErrors.push(err477);
 }
 errors++;
 }
@@ -20488,12 +20541,12 @@ const _errs360 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing57;
 if((data.profile === undefined) && (missing57 = "profile")){
-const err477 = {};
+const err478 = {};
 if(vErrors === null){
-vErrors = [err477];
+vErrors = [err478];
 }
 else {
-vErrors.push(err477);
+vErrors.push(err478);
 }
 errors++;
 }
@@ -20502,12 +20555,12 @@ if(data.profile !== undefined){
 let data225 = data.profile;
 const _errs361 = errors;
 if("production" !== data225){
-const err478 = {};
+const err479 = {};
 if(vErrors === null){
-vErrors = [err478];
+vErrors = [err479];
 }
 else {
-vErrors.push(err478);
+vErrors.push(err479);
 }
 errors++;
 }
@@ -20552,19 +20605,6 @@ const _errs367 = errors;
 if(errors === _errs366){
 if(typeof data227 === "string"){
 if(!pattern10.test(data227)){
-const err479 = {};
-if(vErrors === null){
-vErrors = [err479];
-}
-else {
-vErrors.push(err479);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err480 = {};
 if(vErrors === null){
 vErrors = [err480];
@@ -20574,17 +20614,30 @@ vErrors.push(err480);
 }
 errors++;
 }
-if(errors === _errs366){
+else {
 }
 }
-var valid180 = _errs366 === errors;
-if(valid180){
-const err481 = {instancePath:instancePath+"/retool/licenseKey",schemaPath:"#/allOf/29/then/properties/retool/properties/licenseKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err481 = {};
 if(vErrors === null){
 vErrors = [err481];
 }
 else {
 vErrors.push(err481);
+}
+errors++;
+}
+if(errors === _errs366){
+}
+}
+var valid180 = _errs366 === errors;
+if(valid180){
+const err482 = {instancePath:instancePath+"/retool/licenseKey",schemaPath:"#/allOf/29/then/properties/retool/properties/licenseKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
 }
 errors++;
 }
@@ -20610,19 +20663,6 @@ const _errs371 = errors;
 if(errors === _errs370){
 if(typeof data228 === "string"){
 if(!pattern10.test(data228)){
-const err482 = {};
-if(vErrors === null){
-vErrors = [err482];
-}
-else {
-vErrors.push(err482);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err483 = {};
 if(vErrors === null){
 vErrors = [err483];
@@ -20632,17 +20672,30 @@ vErrors.push(err483);
 }
 errors++;
 }
-if(errors === _errs370){
+else {
 }
 }
-var valid181 = _errs370 === errors;
-if(valid181){
-const err484 = {instancePath:instancePath+"/retool/encryptionKey",schemaPath:"#/allOf/29/then/properties/retool/properties/encryptionKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err484 = {};
 if(vErrors === null){
 vErrors = [err484];
 }
 else {
 vErrors.push(err484);
+}
+errors++;
+}
+if(errors === _errs370){
+}
+}
+var valid181 = _errs370 === errors;
+if(valid181){
+const err485 = {instancePath:instancePath+"/retool/encryptionKey",schemaPath:"#/allOf/29/then/properties/retool/properties/encryptionKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err485];
+}
+else {
+vErrors.push(err485);
 }
 errors++;
 }
@@ -20668,19 +20721,6 @@ const _errs375 = errors;
 if(errors === _errs374){
 if(typeof data229 === "string"){
 if(!pattern10.test(data229)){
-const err485 = {};
-if(vErrors === null){
-vErrors = [err485];
-}
-else {
-vErrors.push(err485);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err486 = {};
 if(vErrors === null){
 vErrors = [err486];
@@ -20690,17 +20730,30 @@ vErrors.push(err486);
 }
 errors++;
 }
-if(errors === _errs374){
+else {
 }
 }
-var valid182 = _errs374 === errors;
-if(valid182){
-const err487 = {instancePath:instancePath+"/retool/jwtSecret",schemaPath:"#/allOf/29/then/properties/retool/properties/jwtSecret/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err487 = {};
 if(vErrors === null){
 vErrors = [err487];
 }
 else {
 vErrors.push(err487);
+}
+errors++;
+}
+if(errors === _errs374){
+}
+}
+var valid182 = _errs374 === errors;
+if(valid182){
+const err488 = {instancePath:instancePath+"/retool/jwtSecret",schemaPath:"#/allOf/29/then/properties/retool/properties/jwtSecret/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
 }
 errors++;
 }
@@ -20763,19 +20816,6 @@ const _errs384 = errors;
 if(errors === _errs383){
 if(typeof data235 === "string"){
 if(!pattern10.test(data235)){
-const err488 = {};
-if(vErrors === null){
-vErrors = [err488];
-}
-else {
-vErrors.push(err488);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err489 = {};
 if(vErrors === null){
 vErrors = [err489];
@@ -20785,17 +20825,30 @@ vErrors.push(err489);
 }
 errors++;
 }
-if(errors === _errs383){
+else {
 }
 }
-var valid186 = _errs383 === errors;
-if(valid186){
-const err490 = {instancePath:instancePath+"/blobStorage/external/s3/accessKeyId",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/s3/properties/accessKeyId/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err490 = {};
 if(vErrors === null){
 vErrors = [err490];
 }
 else {
 vErrors.push(err490);
+}
+errors++;
+}
+if(errors === _errs383){
+}
+}
+var valid186 = _errs383 === errors;
+if(valid186){
+const err491 = {instancePath:instancePath+"/blobStorage/external/s3/accessKeyId",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/s3/properties/accessKeyId/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
 }
 errors++;
 }
@@ -20821,19 +20874,6 @@ const _errs388 = errors;
 if(errors === _errs387){
 if(typeof data236 === "string"){
 if(!pattern10.test(data236)){
-const err491 = {};
-if(vErrors === null){
-vErrors = [err491];
-}
-else {
-vErrors.push(err491);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err492 = {};
 if(vErrors === null){
 vErrors = [err492];
@@ -20843,17 +20883,30 @@ vErrors.push(err492);
 }
 errors++;
 }
-if(errors === _errs387){
+else {
 }
 }
-var valid187 = _errs387 === errors;
-if(valid187){
-const err493 = {instancePath:instancePath+"/blobStorage/external/s3/secretAccessKey",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/s3/properties/secretAccessKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err493 = {};
 if(vErrors === null){
 vErrors = [err493];
 }
 else {
 vErrors.push(err493);
+}
+errors++;
+}
+if(errors === _errs387){
+}
+}
+var valid187 = _errs387 === errors;
+if(valid187){
+const err494 = {instancePath:instancePath+"/blobStorage/external/s3/secretAccessKey",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/s3/properties/secretAccessKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
 }
 errors++;
 }
@@ -20886,19 +20939,6 @@ const _errs393 = errors;
 if(errors === _errs392){
 if(typeof data238 === "string"){
 if(!pattern10.test(data238)){
-const err494 = {};
-if(vErrors === null){
-vErrors = [err494];
-}
-else {
-vErrors.push(err494);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err495 = {};
 if(vErrors === null){
 vErrors = [err495];
@@ -20908,17 +20948,30 @@ vErrors.push(err495);
 }
 errors++;
 }
-if(errors === _errs392){
+else {
 }
 }
-var valid189 = _errs392 === errors;
-if(valid189){
-const err496 = {instancePath:instancePath+"/blobStorage/external/gcs/credentials",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/gcs/properties/credentials/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err496 = {};
 if(vErrors === null){
 vErrors = [err496];
 }
 else {
 vErrors.push(err496);
+}
+errors++;
+}
+if(errors === _errs392){
+}
+}
+var valid189 = _errs392 === errors;
+if(valid189){
+const err497 = {instancePath:instancePath+"/blobStorage/external/gcs/credentials",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/gcs/properties/credentials/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err497];
+}
+else {
+vErrors.push(err497);
 }
 errors++;
 }
@@ -20951,19 +21004,6 @@ const _errs398 = errors;
 if(errors === _errs397){
 if(typeof data240 === "string"){
 if(!pattern10.test(data240)){
-const err497 = {};
-if(vErrors === null){
-vErrors = [err497];
-}
-else {
-vErrors.push(err497);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err498 = {};
 if(vErrors === null){
 vErrors = [err498];
@@ -20973,17 +21013,30 @@ vErrors.push(err498);
 }
 errors++;
 }
-if(errors === _errs397){
+else {
 }
 }
-var valid191 = _errs397 === errors;
-if(valid191){
-const err499 = {instancePath:instancePath+"/blobStorage/external/azure/connectionString",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/azure/properties/connectionString/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err499 = {};
 if(vErrors === null){
 vErrors = [err499];
 }
 else {
 vErrors.push(err499);
+}
+errors++;
+}
+if(errors === _errs397){
+}
+}
+var valid191 = _errs397 === errors;
+if(valid191){
+const err500 = {instancePath:instancePath+"/blobStorage/external/azure/connectionString",schemaPath:"#/allOf/29/then/properties/blobStorage/properties/external/properties/azure/properties/connectionString/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
 }
 errors++;
 }
@@ -21030,19 +21083,6 @@ const _errs405 = errors;
 if(errors === _errs404){
 if(typeof data244 === "string"){
 if(!pattern10.test(data244)){
-const err500 = {};
-if(vErrors === null){
-vErrors = [err500];
-}
-else {
-vErrors.push(err500);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err501 = {};
 if(vErrors === null){
 vErrors = [err501];
@@ -21052,17 +21092,30 @@ vErrors.push(err501);
 }
 errors++;
 }
-if(errors === _errs404){
+else {
 }
 }
-var valid195 = _errs404 === errors;
-if(valid195){
-const err502 = {instancePath:instancePath+"/temporal/external/tls/clientCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/clientCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err502 = {};
 if(vErrors === null){
 vErrors = [err502];
 }
 else {
 vErrors.push(err502);
+}
+errors++;
+}
+if(errors === _errs404){
+}
+}
+var valid195 = _errs404 === errors;
+if(valid195){
+const err503 = {instancePath:instancePath+"/temporal/external/tls/clientCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/clientCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
 }
 errors++;
 }
@@ -21088,19 +21141,6 @@ const _errs409 = errors;
 if(errors === _errs408){
 if(typeof data245 === "string"){
 if(!pattern10.test(data245)){
-const err503 = {};
-if(vErrors === null){
-vErrors = [err503];
-}
-else {
-vErrors.push(err503);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err504 = {};
 if(vErrors === null){
 vErrors = [err504];
@@ -21110,17 +21150,30 @@ vErrors.push(err504);
 }
 errors++;
 }
-if(errors === _errs408){
+else {
 }
 }
-var valid196 = _errs408 === errors;
-if(valid196){
-const err505 = {instancePath:instancePath+"/temporal/external/tls/clientKey",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/clientKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err505 = {};
 if(vErrors === null){
 vErrors = [err505];
 }
 else {
 vErrors.push(err505);
+}
+errors++;
+}
+if(errors === _errs408){
+}
+}
+var valid196 = _errs408 === errors;
+if(valid196){
+const err506 = {instancePath:instancePath+"/temporal/external/tls/clientKey",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/clientKey/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err506];
+}
+else {
+vErrors.push(err506);
 }
 errors++;
 }
@@ -21146,19 +21199,6 @@ const _errs413 = errors;
 if(errors === _errs412){
 if(typeof data246 === "string"){
 if(!pattern10.test(data246)){
-const err506 = {};
-if(vErrors === null){
-vErrors = [err506];
-}
-else {
-vErrors.push(err506);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err507 = {};
 if(vErrors === null){
 vErrors = [err507];
@@ -21168,17 +21208,30 @@ vErrors.push(err507);
 }
 errors++;
 }
-if(errors === _errs412){
+else {
 }
 }
-var valid197 = _errs412 === errors;
-if(valid197){
-const err508 = {instancePath:instancePath+"/temporal/external/tls/caCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err508 = {};
 if(vErrors === null){
 vErrors = [err508];
 }
 else {
 vErrors.push(err508);
+}
+errors++;
+}
+if(errors === _errs412){
+}
+}
+var valid197 = _errs412 === errors;
+if(valid197){
+const err509 = {instancePath:instancePath+"/temporal/external/tls/caCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/external/properties/tls/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err509];
+}
+else {
+vErrors.push(err509);
 }
 errors++;
 }
@@ -21222,19 +21275,6 @@ const _errs420 = errors;
 if(errors === _errs419){
 if(typeof data250 === "string"){
 if(!pattern10.test(data250)){
-const err509 = {};
-if(vErrors === null){
-vErrors = [err509];
-}
-else {
-vErrors.push(err509);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err510 = {};
 if(vErrors === null){
 vErrors = [err510];
@@ -21244,17 +21284,30 @@ vErrors.push(err510);
 }
 errors++;
 }
-if(errors === _errs419){
+else {
 }
 }
-var valid201 = _errs419 === errors;
-if(valid201){
-const err511 = {instancePath:instancePath+"/temporal/local/persistence/external/password",schemaPath:"#/allOf/29/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/password/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err511 = {};
 if(vErrors === null){
 vErrors = [err511];
 }
 else {
 vErrors.push(err511);
+}
+errors++;
+}
+if(errors === _errs419){
+}
+}
+var valid201 = _errs419 === errors;
+if(valid201){
+const err512 = {instancePath:instancePath+"/temporal/local/persistence/external/password",schemaPath:"#/allOf/29/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/password/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err512];
+}
+else {
+vErrors.push(err512);
 }
 errors++;
 }
@@ -21280,19 +21333,6 @@ const _errs424 = errors;
 if(errors === _errs423){
 if(typeof data251 === "string"){
 if(!pattern10.test(data251)){
-const err512 = {};
-if(vErrors === null){
-vErrors = [err512];
-}
-else {
-vErrors.push(err512);
-}
-errors++;
-}
-else {
-}
-}
-else {
 const err513 = {};
 if(vErrors === null){
 vErrors = [err513];
@@ -21302,17 +21342,30 @@ vErrors.push(err513);
 }
 errors++;
 }
-if(errors === _errs423){
+else {
 }
 }
-var valid202 = _errs423 === errors;
-if(valid202){
-const err514 = {instancePath:instancePath+"/temporal/local/persistence/external/caCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+const err514 = {};
 if(vErrors === null){
 vErrors = [err514];
 }
 else {
 vErrors.push(err514);
+}
+errors++;
+}
+if(errors === _errs423){
+}
+}
+var valid202 = _errs423 === errors;
+if(valid202){
+const err515 = {instancePath:instancePath+"/temporal/local/persistence/external/caCert",schemaPath:"#/allOf/29/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err515];
+}
+else {
+vErrors.push(err515);
 }
 errors++;
 }
@@ -21346,19 +21399,7 @@ var _valid32 = _errs362 === errors;
 valid176 = _valid32;
 }
 if(!valid176){
-const err515 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err515];
-}
-else {
-vErrors.push(err515);
-}
-errors++;
-}
-var valid0 = _errs358 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err516 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+const err516 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -21367,15 +21408,27 @@ vErrors.push(err516);
 }
 errors++;
 }
-const _errs425 = errors;
-for(const key1 in data){
-if(!(func25.call(schema0.properties, key1))){
-const err517 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+var valid0 = _errs358 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err517 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err517];
 }
 else {
 vErrors.push(err517);
+}
+errors++;
+}
+const _errs425 = errors;
+for(const key1 in data){
+if(!(func25.call(schema0.properties, key1))){
+const err518 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err518];
+}
+else {
+vErrors.push(err518);
 }
 errors++;
 }
@@ -21388,12 +21441,12 @@ if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
 const _errs428 = errors;
 }
 else {
-const err518 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err519 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err518];
+vErrors = [err519];
 }
 else {
-vErrors.push(err518);
+vErrors.push(err519);
 }
 errors++;
 }
@@ -21405,17 +21458,7 @@ const _errs429 = errors;
 const _errs430 = errors;
 if(typeof data253 === "string"){
 if(func0(data253) > 63){
-const err519 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
-if(vErrors === null){
-vErrors = [err519];
-}
-else {
-vErrors.push(err519);
-}
-errors++;
-}
-if(!pattern23.test(data253)){
-const err520 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+const err520 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -21424,14 +21467,24 @@ vErrors.push(err520);
 }
 errors++;
 }
-}
-else {
-const err521 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern23.test(data253)){
+const err521 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err521];
 }
 else {
 vErrors.push(err521);
+}
+errors++;
+}
+}
+else {
+const err522 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
 }
 errors++;
 }
@@ -21443,17 +21496,7 @@ const _errs431 = errors;
 const _errs432 = errors;
 if(typeof data254 === "string"){
 if(func0(data254) > 63){
-const err522 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
-if(vErrors === null){
-vErrors = [err522];
-}
-else {
-vErrors.push(err522);
-}
-errors++;
-}
-if(!pattern23.test(data254)){
-const err523 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+const err523 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -21462,14 +21505,24 @@ vErrors.push(err523);
 }
 errors++;
 }
-}
-else {
-const err524 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern23.test(data254)){
+const err524 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err524];
 }
 else {
 vErrors.push(err524);
+}
+errors++;
+}
+}
+else {
+const err525 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
 }
 errors++;
 }
@@ -21479,24 +21532,24 @@ if(data.profile !== undefined){
 let data255 = data.profile;
 const _errs433 = errors;
 if(typeof data255 !== "string"){
-const err525 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err526 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err525];
+vErrors = [err526];
 }
 else {
-vErrors.push(err525);
+vErrors.push(err526);
 }
 errors++;
 }
 const _errs434 = errors;
 const vSchema3 = schema0.properties.profile.enum;
 if(!((data255 === "evaluation") || (data255 === "production"))){
-const err526 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+const err527 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err526];
+vErrors = [err527];
 }
 else {
-vErrors.push(err526);
+vErrors.push(err527);
 }
 errors++;
 }
@@ -21506,24 +21559,24 @@ if(data.podSecurity !== undefined){
 let data256 = data.podSecurity;
 const _errs435 = errors;
 if(typeof data256 !== "string"){
-const err527 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err528 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err527];
+vErrors = [err528];
 }
 else {
-vErrors.push(err527);
+vErrors.push(err528);
 }
 errors++;
 }
 const _errs436 = errors;
 const vSchema4 = schema0.properties.podSecurity.enum;
 if(!((data256 === "compatible") || (data256 === "restricted"))){
-const err528 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+const err529 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err528];
+vErrors = [err529];
 }
 else {
-vErrors.push(err528);
+vErrors.push(err529);
 }
 errors++;
 }
@@ -21535,17 +21588,7 @@ const _errs437 = errors;
 const _errs438 = errors;
 if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
 if(data257.licenseKey === undefined){
-const err529 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
-if(vErrors === null){
-vErrors = [err529];
-}
-else {
-vErrors.push(err529);
-}
-errors++;
-}
-if(data257.encryptionKey === undefined){
-const err530 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+const err530 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -21554,8 +21597,8 @@ vErrors.push(err530);
 }
 errors++;
 }
-if(data257.jwtSecret === undefined){
-const err531 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+if(data257.encryptionKey === undefined){
+const err531 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -21564,15 +21607,25 @@ vErrors.push(err531);
 }
 errors++;
 }
-const _errs439 = errors;
-for(const key2 in data257){
-if(!((((((((key2 === "version") || (key2 === "channel")) || (key2 === "licenseKey")) || (key2 === "encryptionKey")) || (key2 === "jwtSecret")) || (key2 === "baseDomain")) || (key2 === "cookieInsecure")) || (key2 === "env"))){
-const err532 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data257.jwtSecret === undefined){
+const err532 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err532];
 }
 else {
 vErrors.push(err532);
+}
+errors++;
+}
+const _errs439 = errors;
+for(const key2 in data257){
+if(!((((((((key2 === "version") || (key2 === "channel")) || (key2 === "licenseKey")) || (key2 === "encryptionKey")) || (key2 === "jwtSecret")) || (key2 === "baseDomain")) || (key2 === "cookieInsecure")) || (key2 === "env"))){
+const err533 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
 }
 errors++;
 }
@@ -21583,23 +21636,23 @@ const _errs440 = errors;
 const _errs441 = errors;
 if(typeof data258 === "string"){
 if(!pattern25.test(data258)){
-const err533 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
-if(vErrors === null){
-vErrors = [err533];
-}
-else {
-vErrors.push(err533);
-}
-errors++;
-}
-}
-else {
-const err534 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err534 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err534];
 }
 else {
 vErrors.push(err534);
+}
+errors++;
+}
+}
+else {
+const err535 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
 }
 errors++;
 }
@@ -21609,24 +21662,24 @@ if(data257.channel !== undefined){
 let data259 = data257.channel;
 const _errs442 = errors;
 if(typeof data259 !== "string"){
-const err535 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err536 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err535];
+vErrors = [err536];
 }
 else {
-vErrors.push(err535);
+vErrors.push(err536);
 }
 errors++;
 }
 const _errs443 = errors;
 const vSchema5 = schema0.properties.retool.properties.channel.enum;
 if(!((data259 === "stable") || (data259 === "edge"))){
-const err536 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+const err537 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err536];
+vErrors = [err537];
 }
 else {
-vErrors.push(err536);
+vErrors.push(err537);
 }
 errors++;
 }
@@ -21669,24 +21722,24 @@ if(data257.baseDomain !== undefined){
 let data263 = data257.baseDomain;
 const _errs447 = errors;
 if((typeof data263 !== "string") && (data263 !== null)){
-const err537 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+const err538 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err537];
+vErrors = [err538];
 }
 else {
-vErrors.push(err537);
+vErrors.push(err538);
 }
 errors++;
 }
 const _errs448 = errors;
 if(typeof data263 === "string"){
 if(!pattern26.test(data263)){
-const err538 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
+const err539 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
 if(vErrors === null){
-vErrors = [err538];
+vErrors = [err539];
 }
 else {
-vErrors.push(err538);
+vErrors.push(err539);
 }
 errors++;
 }
@@ -21697,12 +21750,12 @@ if(data257.cookieInsecure !== undefined){
 let data264 = data257.cookieInsecure;
 const _errs449 = errors;
 if((typeof data264 !== "boolean") && (data264 !== null)){
-const err539 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+const err540 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
-vErrors = [err539];
+vErrors = [err540];
 }
 else {
-vErrors.push(err539);
+vErrors.push(err540);
 }
 errors++;
 }
@@ -21722,12 +21775,12 @@ var valid204 = _errs451 === errors;
 }
 }
 else {
-const err540 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err541 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err540];
+vErrors = [err541];
 }
 else {
-vErrors.push(err540);
+vErrors.push(err541);
 }
 errors++;
 }
@@ -21741,12 +21794,12 @@ if(data266 && typeof data266 == "object" && !Array.isArray(data266)){
 const _errs454 = errors;
 for(const key3 in data266){
 if(!(func25.call(schema0.properties.images.properties, key3))){
-const err541 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err542 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err541];
+vErrors = [err542];
 }
 else {
-vErrors.push(err541);
+vErrors.push(err542);
 }
 errors++;
 }
@@ -21757,23 +21810,23 @@ const _errs455 = errors;
 const _errs456 = errors;
 if(typeof data267 === "string"){
 if(!pattern29.test(data267)){
-const err542 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
-if(vErrors === null){
-vErrors = [err542];
-}
-else {
-vErrors.push(err542);
-}
-errors++;
-}
-}
-else {
-const err543 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err543 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err543];
 }
 else {
 vErrors.push(err543);
+}
+errors++;
+}
+}
+else {
+const err544 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err544];
+}
+else {
+vErrors.push(err544);
 }
 errors++;
 }
@@ -21783,24 +21836,24 @@ if(data266.pullPolicy !== undefined){
 let data268 = data266.pullPolicy;
 const _errs457 = errors;
 if(typeof data268 !== "string"){
-const err544 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err545 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err544];
+vErrors = [err545];
 }
 else {
-vErrors.push(err544);
+vErrors.push(err545);
 }
 errors++;
 }
 const _errs458 = errors;
 const vSchema6 = schema0.properties.images.properties.pullPolicy.enum;
 if(!(((data268 === "IfNotPresent") || (data268 === "Always")) || (data268 === "Never"))){
-const err545 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err546 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err545];
+vErrors = [err546];
 }
 else {
-vErrors.push(err545);
+vErrors.push(err546);
 }
 errors++;
 }
@@ -21829,12 +21882,12 @@ valid207 = false;
 }
 }
 else {
-const err546 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err547 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err546];
+vErrors = [err547];
 }
 else {
-vErrors.push(err546);
+vErrors.push(err547);
 }
 errors++;
 }
@@ -21919,12 +21972,12 @@ var valid205 = _errs468 === errors;
 }
 }
 else {
-const err547 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err548 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err547];
+vErrors = [err548];
 }
 else {
-vErrors.push(err547);
+vErrors.push(err548);
 }
 errors++;
 }
@@ -21938,21 +21991,7 @@ if(data278 && typeof data278 == "object" && !Array.isArray(data278)){
 const _errs471 = errors;
 for(const key4 in data278){
 if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err548 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err548];
-}
-else {
-vErrors.push(err548);
-}
-errors++;
-}
-}
-if(data278.mode !== undefined){
-let data279 = data278.mode;
-const _errs472 = errors;
-if(typeof data279 !== "string"){
-const err549 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err549 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -21961,15 +22000,29 @@ vErrors.push(err549);
 }
 errors++;
 }
-const _errs473 = errors;
-const vSchema7 = schema0.properties.database.properties.mode.enum;
-if(!((data279 === "embedded") || (data279 === "external"))){
-const err550 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data278.mode !== undefined){
+let data279 = data278.mode;
+const _errs472 = errors;
+if(typeof data279 !== "string"){
+const err550 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err550];
 }
 else {
 vErrors.push(err550);
+}
+errors++;
+}
+const _errs473 = errors;
+const vSchema7 = schema0.properties.database.properties.mode.enum;
+if(!((data279 === "embedded") || (data279 === "external"))){
+const err551 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err551];
+}
+else {
+vErrors.push(err551);
 }
 errors++;
 }
@@ -21999,12 +22052,12 @@ var valid208 = _errs475 === errors;
 }
 }
 else {
-const err551 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err552 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err551];
+vErrors = [err552];
 }
 else {
-vErrors.push(err551);
+vErrors.push(err552);
 }
 errors++;
 }
@@ -22018,21 +22071,7 @@ if(data282 && typeof data282 == "object" && !Array.isArray(data282)){
 const _errs478 = errors;
 for(const key5 in data282){
 if(!(((key5 === "mode") || (key5 === "embedded")) || (key5 === "external"))){
-const err552 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err552];
-}
-else {
-vErrors.push(err552);
-}
-errors++;
-}
-}
-if(data282.mode !== undefined){
-let data283 = data282.mode;
-const _errs479 = errors;
-if(typeof data283 !== "string"){
-const err553 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err553 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -22041,15 +22080,29 @@ vErrors.push(err553);
 }
 errors++;
 }
-const _errs480 = errors;
-const vSchema8 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data283 === "disabled") || (data283 === "embedded")) || (data283 === "external"))){
-const err554 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data282.mode !== undefined){
+let data283 = data282.mode;
+const _errs479 = errors;
+if(typeof data283 !== "string"){
+const err554 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err554];
 }
 else {
 vErrors.push(err554);
+}
+errors++;
+}
+const _errs480 = errors;
+const vSchema8 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data283 === "disabled") || (data283 === "embedded")) || (data283 === "external"))){
+const err555 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err555];
+}
+else {
+vErrors.push(err555);
 }
 errors++;
 }
@@ -22079,12 +22132,12 @@ var valid209 = _errs482 === errors;
 }
 }
 else {
-const err555 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err556 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err555];
+vErrors = [err556];
 }
 else {
-vErrors.push(err555);
+vErrors.push(err556);
 }
 errors++;
 }
@@ -22098,21 +22151,7 @@ if(data286 && typeof data286 == "object" && !Array.isArray(data286)){
 const _errs485 = errors;
 for(const key6 in data286){
 if(!(((key6 === "mode") || (key6 === "embedded")) || (key6 === "external"))){
-const err556 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/properties/blobStorage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err556];
-}
-else {
-vErrors.push(err556);
-}
-errors++;
-}
-}
-if(data286.mode !== undefined){
-let data287 = data286.mode;
-const _errs486 = errors;
-if(typeof data287 !== "string"){
-const err557 = {instancePath:instancePath+"/blobStorage/mode",schemaPath:"#/properties/blobStorage/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err557 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/properties/blobStorage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -22121,15 +22160,29 @@ vErrors.push(err557);
 }
 errors++;
 }
-const _errs487 = errors;
-const vSchema9 = schema0.properties.blobStorage.properties.mode.enum;
-if(!(((data287 === "disabled") || (data287 === "embedded")) || (data287 === "external"))){
-const err558 = {instancePath:instancePath+"/blobStorage/mode",schemaPath:"#/properties/blobStorage/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.blobStorage.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data286.mode !== undefined){
+let data287 = data286.mode;
+const _errs486 = errors;
+if(typeof data287 !== "string"){
+const err558 = {instancePath:instancePath+"/blobStorage/mode",schemaPath:"#/properties/blobStorage/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err558];
 }
 else {
 vErrors.push(err558);
+}
+errors++;
+}
+const _errs487 = errors;
+const vSchema9 = schema0.properties.blobStorage.properties.mode.enum;
+if(!(((data287 === "disabled") || (data287 === "embedded")) || (data287 === "external"))){
+const err559 = {instancePath:instancePath+"/blobStorage/mode",schemaPath:"#/properties/blobStorage/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.blobStorage.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err559];
+}
+else {
+vErrors.push(err559);
 }
 errors++;
 }
@@ -22143,12 +22196,12 @@ if(data288 && typeof data288 == "object" && !Array.isArray(data288)){
 const _errs490 = errors;
 for(const key7 in data288){
 if(!(((key7 === "bucket") || (key7 === "storage")) || (key7 === "resources"))){
-const err559 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/properties/blobStorage/properties/embedded/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+const err560 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/properties/blobStorage/properties/embedded/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err559];
+vErrors = [err560];
 }
 else {
-vErrors.push(err559);
+vErrors.push(err560);
 }
 errors++;
 }
@@ -22188,12 +22241,12 @@ var valid211 = _errs493 === errors;
 }
 }
 else {
-const err560 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/properties/blobStorage/properties/embedded/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err561 = {instancePath:instancePath+"/blobStorage/embedded",schemaPath:"#/properties/blobStorage/properties/embedded/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err560];
+vErrors = [err561];
 }
 else {
-vErrors.push(err560);
+vErrors.push(err561);
 }
 errors++;
 }
@@ -22207,21 +22260,7 @@ if(data292 && typeof data292 == "object" && !Array.isArray(data292)){
 const _errs496 = errors;
 for(const key8 in data292){
 if(!((((key8 === "provider") || (key8 === "s3")) || (key8 === "gcs")) || (key8 === "azure"))){
-const err561 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/properties/blobStorage/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err561];
-}
-else {
-vErrors.push(err561);
-}
-errors++;
-}
-}
-if(data292.provider !== undefined){
-let data293 = data292.provider;
-const _errs497 = errors;
-if(typeof data293 !== "string"){
-const err562 = {instancePath:instancePath+"/blobStorage/external/provider",schemaPath:"#/properties/blobStorage/properties/external/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err562 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/properties/blobStorage/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -22230,15 +22269,29 @@ vErrors.push(err562);
 }
 errors++;
 }
-const _errs498 = errors;
-const vSchema10 = schema0.properties.blobStorage.properties.external.properties.provider.enum;
-if(!(((data293 === "s3") || (data293 === "gcs")) || (data293 === "azure"))){
-const err563 = {instancePath:instancePath+"/blobStorage/external/provider",schemaPath:"#/properties/blobStorage/properties/external/properties/provider/enum",keyword:"enum",params:{allowedValues: schema0.properties.blobStorage.properties.external.properties.provider.enum},message:"must be equal to one of the allowed values"};
+}
+if(data292.provider !== undefined){
+let data293 = data292.provider;
+const _errs497 = errors;
+if(typeof data293 !== "string"){
+const err563 = {instancePath:instancePath+"/blobStorage/external/provider",schemaPath:"#/properties/blobStorage/properties/external/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err563];
 }
 else {
 vErrors.push(err563);
+}
+errors++;
+}
+const _errs498 = errors;
+const vSchema10 = schema0.properties.blobStorage.properties.external.properties.provider.enum;
+if(!(((data293 === "s3") || (data293 === "gcs")) || (data293 === "azure"))){
+const err564 = {instancePath:instancePath+"/blobStorage/external/provider",schemaPath:"#/properties/blobStorage/properties/external/properties/provider/enum",keyword:"enum",params:{allowedValues: schema0.properties.blobStorage.properties.external.properties.provider.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err564];
+}
+else {
+vErrors.push(err564);
 }
 errors++;
 }
@@ -22252,12 +22305,12 @@ if(data294 && typeof data294 == "object" && !Array.isArray(data294)){
 const _errs501 = errors;
 for(const key9 in data294){
 if(!(((((key9 === "bucket") || (key9 === "region")) || (key9 === "endpoint")) || (key9 === "accessKeyId")) || (key9 === "secretAccessKey"))){
-const err564 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+const err565 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err564];
+vErrors = [err565];
 }
 else {
-vErrors.push(err564);
+vErrors.push(err565);
 }
 errors++;
 }
@@ -22268,17 +22321,7 @@ const _errs502 = errors;
 const _errs503 = errors;
 if(typeof data295 === "string"){
 if(func0(data295) > 255){
-const err565 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err565];
-}
-else {
-vErrors.push(err565);
-}
-errors++;
-}
-if(!pattern1.test(data295)){
-const err566 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const err566 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -22287,14 +22330,24 @@ vErrors.push(err566);
 }
 errors++;
 }
-}
-else {
-const err567 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern1.test(data295)){
+const err567 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err567];
 }
 else {
 vErrors.push(err567);
+}
+errors++;
+}
+}
+else {
+const err568 = {instancePath:instancePath+"/blobStorage/external/s3/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err568];
+}
+else {
+vErrors.push(err568);
 }
 errors++;
 }
@@ -22306,23 +22359,23 @@ const _errs504 = errors;
 const _errs505 = errors;
 if(typeof data296 === "string"){
 if(!pattern41.test(data296)){
-const err568 = {instancePath:instancePath+"/blobStorage/external/s3/region",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]*$"},message:"must match pattern \""+"^[a-z0-9-]*$"+"\""};
-if(vErrors === null){
-vErrors = [err568];
-}
-else {
-vErrors.push(err568);
-}
-errors++;
-}
-}
-else {
-const err569 = {instancePath:instancePath+"/blobStorage/external/s3/region",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err569 = {instancePath:instancePath+"/blobStorage/external/s3/region",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]*$"},message:"must match pattern \""+"^[a-z0-9-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err569];
 }
 else {
 vErrors.push(err569);
+}
+errors++;
+}
+}
+else {
+const err570 = {instancePath:instancePath+"/blobStorage/external/s3/region",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err570];
+}
+else {
+vErrors.push(err570);
 }
 errors++;
 }
@@ -22334,23 +22387,23 @@ const _errs506 = errors;
 const _errs507 = errors;
 if(typeof data297 === "string"){
 if(!pattern42.test(data297)){
-const err570 = {instancePath:instancePath+"/blobStorage/external/s3/endpoint",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"},message:"must match pattern \""+"^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err570];
-}
-else {
-vErrors.push(err570);
-}
-errors++;
-}
-}
-else {
-const err571 = {instancePath:instancePath+"/blobStorage/external/s3/endpoint",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err571 = {instancePath:instancePath+"/blobStorage/external/s3/endpoint",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"},message:"must match pattern \""+"^(https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err571];
 }
 else {
 vErrors.push(err571);
+}
+errors++;
+}
+}
+else {
+const err572 = {instancePath:instancePath+"/blobStorage/external/s3/endpoint",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err572];
+}
+else {
+vErrors.push(err572);
 }
 errors++;
 }
@@ -22380,12 +22433,12 @@ var valid213 = _errs509 === errors;
 }
 }
 else {
-const err572 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err573 = {instancePath:instancePath+"/blobStorage/external/s3",schemaPath:"#/properties/blobStorage/properties/external/properties/s3/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err572];
+vErrors = [err573];
 }
 else {
-vErrors.push(err572);
+vErrors.push(err573);
 }
 errors++;
 }
@@ -22399,12 +22452,12 @@ if(data300 && typeof data300 == "object" && !Array.isArray(data300)){
 const _errs512 = errors;
 for(const key10 in data300){
 if(!((key10 === "bucket") || (key10 === "credentials"))){
-const err573 = {instancePath:instancePath+"/blobStorage/external/gcs",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+const err574 = {instancePath:instancePath+"/blobStorage/external/gcs",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err573];
+vErrors = [err574];
 }
 else {
-vErrors.push(err573);
+vErrors.push(err574);
 }
 errors++;
 }
@@ -22415,17 +22468,7 @@ const _errs513 = errors;
 const _errs514 = errors;
 if(typeof data301 === "string"){
 if(func0(data301) > 222){
-const err574 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 222},message:"must NOT have more than 222 characters"};
-if(vErrors === null){
-vErrors = [err574];
-}
-else {
-vErrors.push(err574);
-}
-errors++;
-}
-if(!pattern1.test(data301)){
-const err575 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const err575 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 222},message:"must NOT have more than 222 characters"};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -22434,14 +22477,24 @@ vErrors.push(err575);
 }
 errors++;
 }
-}
-else {
-const err576 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern1.test(data301)){
+const err576 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err576];
 }
 else {
 vErrors.push(err576);
+}
+errors++;
+}
+}
+else {
+const err577 = {instancePath:instancePath+"/blobStorage/external/gcs/bucket",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err577];
+}
+else {
+vErrors.push(err577);
 }
 errors++;
 }
@@ -22460,12 +22513,12 @@ var valid214 = _errs515 === errors;
 }
 }
 else {
-const err577 = {instancePath:instancePath+"/blobStorage/external/gcs",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err578 = {instancePath:instancePath+"/blobStorage/external/gcs",schemaPath:"#/properties/blobStorage/properties/external/properties/gcs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err577];
+vErrors = [err578];
 }
 else {
-vErrors.push(err577);
+vErrors.push(err578);
 }
 errors++;
 }
@@ -22479,12 +22532,12 @@ if(data303 && typeof data303 == "object" && !Array.isArray(data303)){
 const _errs518 = errors;
 for(const key11 in data303){
 if(!(((key11 === "container") || (key11 === "connectionString")) || (key11 === "accountUrl"))){
-const err578 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+const err579 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err578];
+vErrors = [err579];
 }
 else {
-vErrors.push(err578);
+vErrors.push(err579);
 }
 errors++;
 }
@@ -22495,17 +22548,7 @@ const _errs519 = errors;
 const _errs520 = errors;
 if(typeof data304 === "string"){
 if(func0(data304) > 63){
-const err579 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
-if(vErrors === null){
-vErrors = [err579];
-}
-else {
-vErrors.push(err579);
-}
-errors++;
-}
-if(!pattern1.test(data304)){
-const err580 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const err580 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -22514,14 +22557,24 @@ vErrors.push(err580);
 }
 errors++;
 }
-}
-else {
-const err581 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern1.test(data304)){
+const err581 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err581];
 }
 else {
 vErrors.push(err581);
+}
+errors++;
+}
+}
+else {
+const err582 = {instancePath:instancePath+"/blobStorage/external/azure/container",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/container/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err582];
+}
+else {
+vErrors.push(err582);
 }
 errors++;
 }
@@ -22544,18 +22597,7 @@ const _errs522 = errors;
 const _errs523 = errors;
 if(typeof data306 === "string"){
 if(!pattern45.test(data306)){
-const err582 = {instancePath:instancePath+"/blobStorage/external/azure/accountUrl",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/accountUrl/pattern",keyword:"pattern",params:{pattern: "^(https://[^\\t\\n\\f\\r /]+/?)?$"},message:"must match pattern \""+"^(https://[^\\t\\n\\f\\r /]+/?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err582];
-}
-else {
-vErrors.push(err582);
-}
-errors++;
-}
-}
-else {
-const err583 = {instancePath:instancePath+"/blobStorage/external/azure/accountUrl",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/accountUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err583 = {instancePath:instancePath+"/blobStorage/external/azure/accountUrl",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/accountUrl/pattern",keyword:"pattern",params:{pattern: "^(https://[^\\t\\n\\f\\r /]+/?)?$"},message:"must match pattern \""+"^(https://[^\\t\\n\\f\\r /]+/?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -22564,11 +22606,9 @@ vErrors.push(err583);
 }
 errors++;
 }
-var valid215 = _errs522 === errors;
-}
 }
 else {
-const err584 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err584 = {instancePath:instancePath+"/blobStorage/external/azure/accountUrl",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/properties/accountUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -22577,11 +22617,11 @@ vErrors.push(err584);
 }
 errors++;
 }
-var valid212 = _errs516 === errors;
+var valid215 = _errs522 === errors;
 }
 }
 else {
-const err585 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/properties/blobStorage/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err585 = {instancePath:instancePath+"/blobStorage/external/azure",schemaPath:"#/properties/blobStorage/properties/external/properties/azure/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -22590,16 +22630,29 @@ vErrors.push(err585);
 }
 errors++;
 }
-var valid210 = _errs494 === errors;
+var valid212 = _errs516 === errors;
 }
 }
 else {
-const err586 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/properties/blobStorage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err586 = {instancePath:instancePath+"/blobStorage/external",schemaPath:"#/properties/blobStorage/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err586];
 }
 else {
 vErrors.push(err586);
+}
+errors++;
+}
+var valid210 = _errs494 === errors;
+}
+}
+else {
+const err587 = {instancePath:instancePath+"/blobStorage",schemaPath:"#/properties/blobStorage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err587];
+}
+else {
+vErrors.push(err587);
 }
 errors++;
 }
@@ -22613,21 +22666,7 @@ if(data307 && typeof data307 == "object" && !Array.isArray(data307)){
 const _errs526 = errors;
 for(const key12 in data307){
 if(!(((key12 === "mode") || (key12 === "external")) || (key12 === "local"))){
-const err587 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err587];
-}
-else {
-vErrors.push(err587);
-}
-errors++;
-}
-}
-if(data307.mode !== undefined){
-let data308 = data307.mode;
-const _errs527 = errors;
-if(typeof data308 !== "string"){
-const err588 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err588 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -22636,15 +22675,29 @@ vErrors.push(err588);
 }
 errors++;
 }
-const _errs528 = errors;
-const vSchema11 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data308 === "retoolManaged") || (data308 === "external")) || (data308 === "local"))){
-const err589 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data307.mode !== undefined){
+let data308 = data307.mode;
+const _errs527 = errors;
+if(typeof data308 !== "string"){
+const err589 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err589];
 }
 else {
 vErrors.push(err589);
+}
+errors++;
+}
+const _errs528 = errors;
+const vSchema11 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data308 === "retoolManaged") || (data308 === "external")) || (data308 === "local"))){
+const err590 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err590];
+}
+else {
+vErrors.push(err590);
 }
 errors++;
 }
@@ -22658,12 +22711,12 @@ if(data309 && typeof data309 == "object" && !Array.isArray(data309)){
 const _errs531 = errors;
 for(const key13 in data309){
 if(!((((key13 === "host") || (key13 === "port")) || (key13 === "namespace")) || (key13 === "tls"))){
-const err590 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+const err591 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err590];
+vErrors = [err591];
 }
 else {
-vErrors.push(err590);
+vErrors.push(err591);
 }
 errors++;
 }
@@ -22696,23 +22749,23 @@ const _errs534 = errors;
 const _errs535 = errors;
 if(typeof data312 === "string"){
 if(!pattern1.test(data312)){
-const err591 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
-if(vErrors === null){
-vErrors = [err591];
-}
-else {
-vErrors.push(err591);
-}
-errors++;
-}
-}
-else {
-const err592 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err592 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err592];
 }
 else {
 vErrors.push(err592);
+}
+errors++;
+}
+}
+else {
+const err593 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err593];
+}
+else {
+vErrors.push(err593);
 }
 errors++;
 }
@@ -22726,12 +22779,12 @@ if(data313 && typeof data313 == "object" && !Array.isArray(data313)){
 const _errs538 = errors;
 for(const key14 in data313){
 if(!((((key14 === "enabled") || (key14 === "clientCert")) || (key14 === "clientKey")) || (key14 === "caCert"))){
-const err593 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+const err594 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err593];
+vErrors = [err594];
 }
 else {
-vErrors.push(err593);
+vErrors.push(err594);
 }
 errors++;
 }
@@ -22740,12 +22793,12 @@ if(data313.enabled !== undefined){
 let data314 = data313.enabled;
 const _errs539 = errors;
 if(typeof data314 !== "boolean"){
-const err594 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err595 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err594];
+vErrors = [err595];
 }
 else {
-vErrors.push(err594);
+vErrors.push(err595);
 }
 errors++;
 }
@@ -22787,12 +22840,12 @@ var valid218 = _errs543 === errors;
 }
 }
 else {
-const err595 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err596 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err595];
+vErrors = [err596];
 }
 else {
-vErrors.push(err595);
+vErrors.push(err596);
 }
 errors++;
 }
@@ -22800,12 +22853,12 @@ var valid217 = _errs536 === errors;
 }
 }
 else {
-const err596 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err597 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err596];
+vErrors = [err597];
 }
 else {
-vErrors.push(err596);
+vErrors.push(err597);
 }
 errors++;
 }
@@ -22819,12 +22872,12 @@ if(data318 && typeof data318 == "object" && !Array.isArray(data318)){
 const _errs546 = errors;
 for(const key15 in data318){
 if(!(func25.call(schema0.properties.temporal.properties.local.properties, key15))){
-const err597 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+const err598 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err597];
+vErrors = [err598];
 }
 else {
-vErrors.push(err597);
+vErrors.push(err598);
 }
 errors++;
 }
@@ -22835,23 +22888,23 @@ const _errs547 = errors;
 const _errs548 = errors;
 if(typeof data319 === "string"){
 if(!pattern47.test(data319)){
-const err598 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
-if(vErrors === null){
-vErrors = [err598];
-}
-else {
-vErrors.push(err598);
-}
-errors++;
-}
-}
-else {
-const err599 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err599 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err599];
 }
 else {
 vErrors.push(err599);
+}
+errors++;
+}
+}
+else {
+const err600 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err600];
+}
+else {
+vErrors.push(err600);
 }
 errors++;
 }
@@ -22861,19 +22914,7 @@ if(data318.numHistoryShards !== undefined){
 let data320 = data318.numHistoryShards;
 const _errs549 = errors;
 if(!((typeof data320 == "number") && (!(data320 % 1) && !isNaN(data320)))){
-const err600 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err600];
-}
-else {
-vErrors.push(err600);
-}
-errors++;
-}
-const _errs550 = errors;
-if(typeof data320 == "number"){
-if(data320 > 16384 || isNaN(data320)){
-const err601 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+const err601 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err601];
 }
@@ -22882,13 +22923,25 @@ vErrors.push(err601);
 }
 errors++;
 }
-if(data320 < 1 || isNaN(data320)){
-const err602 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs550 = errors;
+if(typeof data320 == "number"){
+if(data320 > 16384 || isNaN(data320)){
+const err602 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err602];
 }
 else {
 vErrors.push(err602);
+}
+errors++;
+}
+if(data320 < 1 || isNaN(data320)){
+const err603 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err603];
+}
+else {
+vErrors.push(err603);
 }
 errors++;
 }
@@ -22901,23 +22954,23 @@ const _errs551 = errors;
 const _errs552 = errors;
 if(typeof data321 === "string"){
 if(!pattern48.test(data321)){
-const err603 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
-if(vErrors === null){
-vErrors = [err603];
-}
-else {
-vErrors.push(err603);
-}
-errors++;
-}
-}
-else {
-const err604 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err604 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err604];
 }
 else {
 vErrors.push(err604);
+}
+errors++;
+}
+}
+else {
+const err605 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err605];
+}
+else {
+vErrors.push(err605);
 }
 errors++;
 }
@@ -22931,21 +22984,7 @@ if(data322 && typeof data322 == "object" && !Array.isArray(data322)){
 const _errs555 = errors;
 for(const key16 in data322){
 if(!((((key16 === "database") || (key16 === "external")) || (key16 === "defaultDatabase")) || (key16 === "visibilityDatabase"))){
-const err605 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err605];
-}
-else {
-vErrors.push(err605);
-}
-errors++;
-}
-}
-if(data322.database !== undefined){
-let data323 = data322.database;
-const _errs556 = errors;
-if(typeof data323 !== "string"){
-const err606 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err606 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -22954,15 +22993,29 @@ vErrors.push(err606);
 }
 errors++;
 }
-const _errs557 = errors;
-const vSchema12 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data323 === "storage") || (data323 === "external"))){
-const err607 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+}
+if(data322.database !== undefined){
+let data323 = data322.database;
+const _errs556 = errors;
+if(typeof data323 !== "string"){
+const err607 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err607];
 }
 else {
 vErrors.push(err607);
+}
+errors++;
+}
+const _errs557 = errors;
+const vSchema12 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data323 === "storage") || (data323 === "external"))){
+const err608 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err608];
+}
+else {
+vErrors.push(err608);
 }
 errors++;
 }
@@ -22985,23 +23038,23 @@ const _errs559 = errors;
 const _errs560 = errors;
 if(typeof data325 === "string"){
 if(!pattern50.test(data325)){
-const err608 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
-if(vErrors === null){
-vErrors = [err608];
-}
-else {
-vErrors.push(err608);
-}
-errors++;
-}
-}
-else {
-const err609 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err609 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err609];
 }
 else {
 vErrors.push(err609);
+}
+errors++;
+}
+}
+else {
+const err610 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err610];
+}
+else {
+vErrors.push(err610);
 }
 errors++;
 }
@@ -23013,18 +23066,7 @@ const _errs561 = errors;
 const _errs562 = errors;
 if(typeof data326 === "string"){
 if(!pattern50.test(data326)){
-const err610 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
-if(vErrors === null){
-vErrors = [err610];
-}
-else {
-vErrors.push(err610);
-}
-errors++;
-}
-}
-else {
-const err611 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err611 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -23033,16 +23075,27 @@ vErrors.push(err611);
 }
 errors++;
 }
-var valid220 = _errs561 === errors;
-}
 }
 else {
-const err612 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err612 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err612];
 }
 else {
 vErrors.push(err612);
+}
+errors++;
+}
+var valid220 = _errs561 === errors;
+}
+}
+else {
+const err613 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err613];
+}
+else {
+vErrors.push(err613);
 }
 errors++;
 }
@@ -23100,12 +23153,12 @@ if(data331 && typeof data331 == "object" && !Array.isArray(data331)){
 const _errs569 = errors;
 for(const key17 in data331){
 if(!(func25.call(schema0.properties.temporal.properties.local.properties.web.properties, key17))){
-const err613 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+const err614 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err613];
+vErrors = [err614];
 }
 else {
-vErrors.push(err613);
+vErrors.push(err614);
 }
 errors++;
 }
@@ -23312,21 +23365,7 @@ if(data331.enabled !== undefined){
 let data350 = data331.enabled;
 const _errs588 = errors;
 if(typeof data350 !== "boolean"){
-const err614 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err614];
-}
-else {
-vErrors.push(err614);
-}
-errors++;
-}
-const _errs589 = errors;
-var valid221 = _errs588 === errors;
-}
-}
-else {
-const err615 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err615 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -23335,11 +23374,12 @@ vErrors.push(err615);
 }
 errors++;
 }
-var valid219 = _errs567 === errors;
+const _errs589 = errors;
+var valid221 = _errs588 === errors;
 }
 }
 else {
-const err616 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err616 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -23348,16 +23388,29 @@ vErrors.push(err616);
 }
 errors++;
 }
-var valid216 = _errs544 === errors;
+var valid219 = _errs567 === errors;
 }
 }
 else {
-const err617 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err617 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err617];
 }
 else {
 vErrors.push(err617);
+}
+errors++;
+}
+var valid216 = _errs544 === errors;
+}
+}
+else {
+const err618 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err618];
+}
+else {
+vErrors.push(err618);
 }
 errors++;
 }
@@ -23404,12 +23457,12 @@ if(data354 && typeof data354 == "object" && !Array.isArray(data354)){
 const _errs595 = errors;
 for(const key18 in data354){
 if(!(func25.call(schema0.properties.components.properties, key18))){
-const err618 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+const err619 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err618];
+vErrors = [err619];
 }
 else {
-vErrors.push(err618);
+vErrors.push(err619);
 }
 errors++;
 }
@@ -23446,12 +23499,12 @@ let data356 = data355.replicas;
 const _errs602 = errors;
 const vSchema13 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
 if(!((data356 === null) || (data356 === 2))){
-const err619 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err620 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err619];
+vErrors = [err620];
 }
 else {
-vErrors.push(err619);
+vErrors.push(err620);
 }
 errors++;
 }
@@ -23462,12 +23515,12 @@ var _valid33 = _errs601 === errors;
 valid224 = _valid33;
 }
 if(!valid224){
-const err620 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err621 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err620];
+vErrors = [err621];
 }
 else {
-vErrors.push(err620);
+vErrors.push(err621);
 }
 errors++;
 }
@@ -23476,12 +23529,12 @@ if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
 const _errs603 = errors;
 for(const key19 in data355){
 if(!(func25.call(schema0.properties.components.properties.api.properties, key19))){
-const err621 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+const err622 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err621];
+vErrors = [err622];
 }
 else {
-vErrors.push(err621);
+vErrors.push(err622);
 }
 errors++;
 }
@@ -23644,19 +23697,7 @@ if(data355.terminationGracePeriodSeconds !== undefined){
 let data371 = data355.terminationGracePeriodSeconds;
 const _errs618 = errors;
 if((!((typeof data371 == "number") && (!(data371 % 1) && !isNaN(data371)))) && (data371 !== null)){
-const err622 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
-if(vErrors === null){
-vErrors = [err622];
-}
-else {
-vErrors.push(err622);
-}
-errors++;
-}
-const _errs619 = errors;
-if(typeof data371 == "number"){
-if(data371 > 2147483647 || isNaN(data371)){
-const err623 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const err623 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -23665,13 +23706,25 @@ vErrors.push(err623);
 }
 errors++;
 }
-if(data371 < 0 || isNaN(data371)){
-const err624 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs619 = errors;
+if(typeof data371 == "number"){
+if(data371 > 2147483647 || isNaN(data371)){
+const err624 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err624];
 }
 else {
 vErrors.push(err624);
+}
+errors++;
+}
+if(data371 < 0 || isNaN(data371)){
+const err625 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err625];
+}
+else {
+vErrors.push(err625);
 }
 errors++;
 }
@@ -23682,19 +23735,7 @@ if(data355.preStopSleepSeconds !== undefined){
 let data372 = data355.preStopSleepSeconds;
 const _errs620 = errors;
 if(!((typeof data372 == "number") && (!(data372 % 1) && !isNaN(data372)))){
-const err625 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err625];
-}
-else {
-vErrors.push(err625);
-}
-errors++;
-}
-const _errs621 = errors;
-if(typeof data372 == "number"){
-if(data372 > 3600 || isNaN(data372)){
-const err626 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
+const err626 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -23703,13 +23744,25 @@ vErrors.push(err626);
 }
 errors++;
 }
-if(data372 < 0 || isNaN(data372)){
-const err627 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs621 = errors;
+if(typeof data372 == "number"){
+if(data372 > 3600 || isNaN(data372)){
+const err627 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
 if(vErrors === null){
 vErrors = [err627];
 }
 else {
 vErrors.push(err627);
+}
+errors++;
+}
+if(data372 < 0 || isNaN(data372)){
+const err628 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err628];
+}
+else {
+vErrors.push(err628);
 }
 errors++;
 }
@@ -23742,19 +23795,7 @@ if(data355.replicas !== undefined){
 let data375 = data355.replicas;
 const _errs624 = errors;
 if(!((typeof data375 == "number") && (!(data375 % 1) && !isNaN(data375)))){
-const err628 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err628];
-}
-else {
-vErrors.push(err628);
-}
-errors++;
-}
-const _errs625 = errors;
-if(typeof data375 == "number"){
-if(data375 > 2147483647 || isNaN(data375)){
-const err629 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const err629 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -23763,13 +23804,25 @@ vErrors.push(err629);
 }
 errors++;
 }
-if(data375 < 1 || isNaN(data375)){
-const err630 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs625 = errors;
+if(typeof data375 == "number"){
+if(data375 > 2147483647 || isNaN(data375)){
+const err630 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err630];
 }
 else {
 vErrors.push(err630);
+}
+errors++;
+}
+if(data375 < 1 || isNaN(data375)){
+const err631 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err631];
+}
+else {
+vErrors.push(err631);
 }
 errors++;
 }
@@ -23780,12 +23833,12 @@ if(data355.javaDbConnector !== undefined){
 let data376 = data355.javaDbConnector;
 const _errs626 = errors;
 if(typeof data376 !== "boolean"){
-const err631 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err632 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err631];
+vErrors = [err632];
 }
 else {
-vErrors.push(err631);
+vErrors.push(err632);
 }
 errors++;
 }
@@ -23816,12 +23869,12 @@ var valid226 = _errs629 === errors;
 }
 }
 else {
-const err632 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err633 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err632];
+vErrors = [err633];
 }
 else {
-vErrors.push(err632);
+vErrors.push(err633);
 }
 errors++;
 }
@@ -23835,12 +23888,12 @@ if(data379 && typeof data379 == "object" && !Array.isArray(data379)){
 const _errs632 = errors;
 for(const key20 in data379){
 if(!(func25.call(schema0.properties.components.properties.jobsRunner.properties, key20))){
-const err633 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+const err634 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err633];
+vErrors = [err634];
 }
 else {
-vErrors.push(err633);
+vErrors.push(err634);
 }
 errors++;
 }
@@ -24056,12 +24109,12 @@ var valid227 = _errs651 === errors;
 }
 }
 else {
-const err634 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err635 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err634];
+vErrors = [err635];
 }
 else {
-vErrors.push(err634);
+vErrors.push(err635);
 }
 errors++;
 }
@@ -24094,12 +24147,12 @@ if(data400 && typeof data400 == "object" && !Array.isArray(data400)){
 const _errs656 = errors;
 for(const key21 in data400){
 if(!(func25.call(schema0.properties.components.properties.workflowsBackend.properties, key21))){
-const err635 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+const err636 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err635];
+vErrors = [err636];
 }
 else {
-vErrors.push(err635);
+vErrors.push(err636);
 }
 errors++;
 }
@@ -24306,19 +24359,7 @@ if(data400.replicas !== undefined){
 let data419 = data400.replicas;
 const _errs675 = errors;
 if(!((typeof data419 == "number") && (!(data419 % 1) && !isNaN(data419)))){
-const err636 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err636];
-}
-else {
-vErrors.push(err636);
-}
-errors++;
-}
-const _errs676 = errors;
-if(typeof data419 == "number"){
-if(data419 > 2147483647 || isNaN(data419)){
-const err637 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const err637 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err637];
 }
@@ -24327,13 +24368,25 @@ vErrors.push(err637);
 }
 errors++;
 }
-if(data419 < 1 || isNaN(data419)){
-const err638 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs676 = errors;
+if(typeof data419 == "number"){
+if(data419 > 2147483647 || isNaN(data419)){
+const err638 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err638];
 }
 else {
 vErrors.push(err638);
+}
+errors++;
+}
+if(data419 < 1 || isNaN(data419)){
+const err639 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err639];
+}
+else {
+vErrors.push(err639);
 }
 errors++;
 }
@@ -24344,12 +24397,12 @@ if(data400.javaDbConnector !== undefined){
 let data420 = data400.javaDbConnector;
 const _errs677 = errors;
 if(typeof data420 !== "boolean"){
-const err639 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err640 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err639];
+vErrors = [err640];
 }
 else {
-vErrors.push(err639);
+vErrors.push(err640);
 }
 errors++;
 }
@@ -24380,12 +24433,12 @@ var valid229 = _errs680 === errors;
 }
 }
 else {
-const err640 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err641 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err640];
+vErrors = [err641];
 }
 else {
-vErrors.push(err640);
+vErrors.push(err641);
 }
 errors++;
 }
@@ -24407,12 +24460,12 @@ if(data423 && typeof data423 == "object" && !Array.isArray(data423)){
 const _errs684 = errors;
 for(const key22 in data423){
 if(!(func25.call(schema0.properties.components.properties.codeExecutor.properties, key22))){
-const err641 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+const err642 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err641];
+vErrors = [err642];
 }
 else {
-vErrors.push(err641);
+vErrors.push(err642);
 }
 errors++;
 }
@@ -24575,19 +24628,7 @@ if(data423.terminationGracePeriodSeconds !== undefined){
 let data438 = data423.terminationGracePeriodSeconds;
 const _errs699 = errors;
 if((!((typeof data438 == "number") && (!(data438 % 1) && !isNaN(data438)))) && (data438 !== null)){
-const err642 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
-if(vErrors === null){
-vErrors = [err642];
-}
-else {
-vErrors.push(err642);
-}
-errors++;
-}
-const _errs700 = errors;
-if(typeof data438 == "number"){
-if(data438 > 2147483647 || isNaN(data438)){
-const err643 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const err643 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err643];
 }
@@ -24596,13 +24637,25 @@ vErrors.push(err643);
 }
 errors++;
 }
-if(data438 < 0 || isNaN(data438)){
-const err644 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs700 = errors;
+if(typeof data438 == "number"){
+if(data438 > 2147483647 || isNaN(data438)){
+const err644 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err644];
 }
 else {
 vErrors.push(err644);
+}
+errors++;
+}
+if(data438 < 0 || isNaN(data438)){
+const err645 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err645];
+}
+else {
+vErrors.push(err645);
 }
 errors++;
 }
@@ -24646,19 +24699,7 @@ if(data423.replicas !== undefined){
 let data442 = data423.replicas;
 const _errs704 = errors;
 if(!((typeof data442 == "number") && (!(data442 % 1) && !isNaN(data442)))){
-const err645 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err645];
-}
-else {
-vErrors.push(err645);
-}
-errors++;
-}
-const _errs705 = errors;
-if(typeof data442 == "number"){
-if(data442 > 2147483647 || isNaN(data442)){
-const err646 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const err646 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err646];
 }
@@ -24667,13 +24708,25 @@ vErrors.push(err646);
 }
 errors++;
 }
-if(data442 < 1 || isNaN(data442)){
-const err647 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs705 = errors;
+if(typeof data442 == "number"){
+if(data442 > 2147483647 || isNaN(data442)){
+const err647 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err647];
 }
 else {
 vErrors.push(err647);
+}
+errors++;
+}
+if(data442 < 1 || isNaN(data442)){
+const err648 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err648];
+}
+else {
+vErrors.push(err648);
 }
 errors++;
 }
@@ -24684,24 +24737,24 @@ if(data423.sandbox !== undefined){
 let data443 = data423.sandbox;
 const _errs706 = errors;
 if(typeof data443 !== "string"){
-const err648 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err649 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err648];
+vErrors = [err649];
 }
 else {
-vErrors.push(err648);
+vErrors.push(err649);
 }
 errors++;
 }
 const _errs707 = errors;
 const vSchema14 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
 if(!(((data443 === "nsjail") || (data443 === "seccomp")) || (data443 === "none"))){
-const err649 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+const err650 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err649];
+vErrors = [err650];
 }
 else {
-vErrors.push(err649);
+vErrors.push(err650);
 }
 errors++;
 }
@@ -24713,17 +24766,7 @@ const _errs708 = errors;
 const _errs709 = errors;
 if(typeof data444 === "string"){
 if(func0(data444) < 1){
-const err650 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err650];
-}
-else {
-vErrors.push(err650);
-}
-errors++;
-}
-if(!pattern73.test(data444)){
-const err651 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+const err651 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err651];
 }
@@ -24732,14 +24775,24 @@ vErrors.push(err651);
 }
 errors++;
 }
-}
-else {
-const err652 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern73.test(data444)){
+const err652 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err652];
 }
 else {
 vErrors.push(err652);
+}
+errors++;
+}
+}
+else {
+const err653 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err653];
+}
+else {
+vErrors.push(err653);
 }
 errors++;
 }
@@ -24769,12 +24822,12 @@ var valid231 = _errs711 === errors;
 }
 }
 else {
-const err653 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err654 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err653];
+vErrors = [err654];
 }
 else {
-vErrors.push(err653);
+vErrors.push(err654);
 }
 errors++;
 }
@@ -24829,12 +24882,12 @@ if(data450 && typeof data450 == "object" && !Array.isArray(data450)){
 const _errs718 = errors;
 for(const key23 in data450){
 if(!(func25.call(schema0.properties.components.properties.multiplayerWs.properties, key23))){
-const err654 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+const err655 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err654];
+vErrors = [err655];
 }
 else {
-vErrors.push(err654);
+vErrors.push(err655);
 }
 errors++;
 }
@@ -25041,12 +25094,12 @@ if(data450.enabled !== undefined){
 let data469 = data450.enabled;
 const _errs737 = errors;
 if(typeof data469 !== "boolean"){
-const err655 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err656 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err655];
+vErrors = [err656];
 }
 else {
-vErrors.push(err655);
+vErrors.push(err656);
 }
 errors++;
 }
@@ -25057,19 +25110,7 @@ if(data450.replicas !== undefined){
 let data470 = data450.replicas;
 const _errs739 = errors;
 if(!((typeof data470 == "number") && (!(data470 % 1) && !isNaN(data470)))){
-const err656 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err656];
-}
-else {
-vErrors.push(err656);
-}
-errors++;
-}
-const _errs740 = errors;
-if(typeof data470 == "number"){
-if(data470 > 2147483647 || isNaN(data470)){
-const err657 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const err657 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err657];
 }
@@ -25078,13 +25119,25 @@ vErrors.push(err657);
 }
 errors++;
 }
-if(data470 < 1 || isNaN(data470)){
-const err658 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs740 = errors;
+if(typeof data470 == "number"){
+if(data470 > 2147483647 || isNaN(data470)){
+const err658 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err658];
 }
 else {
 vErrors.push(err658);
+}
+errors++;
+}
+if(data470 < 1 || isNaN(data470)){
+const err659 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err659];
+}
+else {
+vErrors.push(err659);
 }
 errors++;
 }
@@ -25115,12 +25168,12 @@ var valid233 = _errs742 === errors;
 }
 }
 else {
-const err659 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err660 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err659];
+vErrors = [err660];
 }
 else {
-vErrors.push(err659);
+vErrors.push(err660);
 }
 errors++;
 }
@@ -25142,12 +25195,12 @@ if(data473 && typeof data473 == "object" && !Array.isArray(data473)){
 const _errs746 = errors;
 for(const key24 in data473){
 if(!(func25.call(schema0.properties.components.properties.dbConnector.properties, key24))){
-const err660 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+const err661 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err660];
+vErrors = [err661];
 }
 else {
-vErrors.push(err660);
+vErrors.push(err661);
 }
 errors++;
 }
@@ -25354,12 +25407,12 @@ if(data473.enabled !== undefined){
 let data492 = data473.enabled;
 const _errs765 = errors;
 if(typeof data492 !== "boolean"){
-const err661 = {instancePath:instancePath+"/components/dbConnector/enabled",schemaPath:"#/properties/components/properties/dbConnector/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err662 = {instancePath:instancePath+"/components/dbConnector/enabled",schemaPath:"#/properties/components/properties/dbConnector/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err661];
+vErrors = [err662];
 }
 else {
-vErrors.push(err661);
+vErrors.push(err662);
 }
 errors++;
 }
@@ -25370,19 +25423,7 @@ if(data473.replicas !== undefined){
 let data493 = data473.replicas;
 const _errs767 = errors;
 if(!((typeof data493 == "number") && (!(data493 % 1) && !isNaN(data493)))){
-const err662 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err662];
-}
-else {
-vErrors.push(err662);
-}
-errors++;
-}
-const _errs768 = errors;
-if(typeof data493 == "number"){
-if(data493 > 2147483647 || isNaN(data493)){
-const err663 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const err663 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -25391,13 +25432,25 @@ vErrors.push(err663);
 }
 errors++;
 }
-if(data493 < 1 || isNaN(data493)){
-const err664 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs768 = errors;
+if(typeof data493 == "number"){
+if(data493 > 2147483647 || isNaN(data493)){
+const err664 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err664];
 }
 else {
 vErrors.push(err664);
+}
+errors++;
+}
+if(data493 < 1 || isNaN(data493)){
+const err665 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err665];
+}
+else {
+vErrors.push(err665);
 }
 errors++;
 }
@@ -25408,12 +25461,12 @@ if(data473.javaDbConnector !== undefined){
 let data494 = data473.javaDbConnector;
 const _errs769 = errors;
 if(typeof data494 !== "boolean"){
-const err665 = {instancePath:instancePath+"/components/dbConnector/javaDbConnector",schemaPath:"#/properties/components/properties/dbConnector/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err666 = {instancePath:instancePath+"/components/dbConnector/javaDbConnector",schemaPath:"#/properties/components/properties/dbConnector/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err665];
+vErrors = [err666];
 }
 else {
-vErrors.push(err665);
+vErrors.push(err666);
 }
 errors++;
 }
@@ -25444,12 +25497,12 @@ var valid235 = _errs772 === errors;
 }
 }
 else {
-const err666 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err667 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err666];
+vErrors = [err667];
 }
 else {
-vErrors.push(err666);
+vErrors.push(err667);
 }
 errors++;
 }
@@ -25457,12 +25510,12 @@ var valid222 = _errs743 === errors;
 }
 }
 else {
-const err667 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err668 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err667];
+vErrors = [err668];
 }
 else {
-vErrors.push(err667);
+vErrors.push(err668);
 }
 errors++;
 }
@@ -25476,12 +25529,12 @@ if(data497 && typeof data497 == "object" && !Array.isArray(data497)){
 const _errs775 = errors;
 for(const key25 in data497){
 if(!(func25.call(schema0.properties.podDefaults.properties, key25))){
-const err668 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+const err669 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err668];
+vErrors = [err669];
 }
 else {
-vErrors.push(err668);
+vErrors.push(err669);
 }
 errors++;
 }
@@ -25686,12 +25739,12 @@ var valid236 = _errs793 === errors;
 }
 }
 else {
-const err669 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err670 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err669];
+vErrors = [err670];
 }
 else {
-vErrors.push(err669);
+vErrors.push(err670);
 }
 errors++;
 }
@@ -25705,21 +25758,7 @@ if(data516 && typeof data516 == "object" && !Array.isArray(data516)){
 const _errs796 = errors;
 for(const key26 in data516){
 if(!(((key26 === "type") || (key26 === "port")) || (key26 === "annotations"))){
-const err670 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err670];
-}
-else {
-vErrors.push(err670);
-}
-errors++;
-}
-}
-if(data516.type !== undefined){
-let data517 = data516.type;
-const _errs797 = errors;
-if(typeof data517 !== "string"){
-const err671 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err671 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -25728,15 +25767,29 @@ vErrors.push(err671);
 }
 errors++;
 }
-const _errs798 = errors;
-const vSchema15 = schema0.properties.service.properties.type.enum;
-if(!(((data517 === "ClusterIP") || (data517 === "NodePort")) || (data517 === "LoadBalancer"))){
-const err672 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data516.type !== undefined){
+let data517 = data516.type;
+const _errs797 = errors;
+if(typeof data517 !== "string"){
+const err672 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err672];
 }
 else {
 vErrors.push(err672);
+}
+errors++;
+}
+const _errs798 = errors;
+const vSchema15 = schema0.properties.service.properties.type.enum;
+if(!(((data517 === "ClusterIP") || (data517 === "NodePort")) || (data517 === "LoadBalancer"))){
+const err673 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err673];
+}
+else {
+vErrors.push(err673);
 }
 errors++;
 }
@@ -25766,12 +25819,12 @@ var valid237 = _errs800 === errors;
 }
 }
 else {
-const err673 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err674 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err673];
+vErrors = [err674];
 }
 else {
-vErrors.push(err673);
+vErrors.push(err674);
 }
 errors++;
 }
@@ -25785,12 +25838,12 @@ if(data520 && typeof data520 == "object" && !Array.isArray(data520)){
 const _errs803 = errors;
 for(const key27 in data520){
 if(!(func25.call(schema0.properties.ingress.properties, key27))){
-const err674 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+const err675 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err674];
+vErrors = [err675];
 }
 else {
-vErrors.push(err674);
+vErrors.push(err675);
 }
 errors++;
 }
@@ -25799,12 +25852,12 @@ if(data520.enabled !== undefined){
 let data521 = data520.enabled;
 const _errs804 = errors;
 if(typeof data521 !== "boolean"){
-const err675 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err676 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err675];
+vErrors = [err676];
 }
 else {
-vErrors.push(err675);
+vErrors.push(err676);
 }
 errors++;
 }
@@ -25841,12 +25894,12 @@ if(data524 && typeof data524 == "object" && !Array.isArray(data524)){
 const _errs810 = errors;
 for(const key28 in data524){
 if(!((key28 === "enabled") || (key28 === "secretName"))){
-const err676 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+const err677 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err676];
+vErrors = [err677];
 }
 else {
-vErrors.push(err676);
+vErrors.push(err677);
 }
 errors++;
 }
@@ -25855,12 +25908,12 @@ if(data524.enabled !== undefined){
 let data525 = data524.enabled;
 const _errs811 = errors;
 if(typeof data525 !== "boolean"){
-const err677 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err678 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err677];
+vErrors = [err678];
 }
 else {
-vErrors.push(err677);
+vErrors.push(err678);
 }
 errors++;
 }
@@ -25880,12 +25933,12 @@ var valid239 = _errs813 === errors;
 }
 }
 else {
-const err678 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err679 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err678];
+vErrors = [err679];
 }
 else {
-vErrors.push(err678);
+vErrors.push(err679);
 }
 errors++;
 }
@@ -25906,24 +25959,24 @@ if(data520.kind !== undefined){
 let data528 = data520.kind;
 const _errs815 = errors;
 if(typeof data528 !== "string"){
-const err679 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err680 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err679];
+vErrors = [err680];
 }
 else {
-vErrors.push(err679);
+vErrors.push(err680);
 }
 errors++;
 }
 const _errs816 = errors;
 const vSchema16 = schema0.properties.ingress.properties.kind.enum;
 if(!((data528 === "Ingress") || (data528 === "HTTPRoute"))){
-const err680 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err681 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err680];
+vErrors = [err681];
 }
 else {
-vErrors.push(err680);
+vErrors.push(err681);
 }
 errors++;
 }
@@ -25950,23 +26003,23 @@ else {
 var valid242 = _errs821 === errors;
 if(typeof data530 === "string"){
 if(func0(data530) < 1){
-const err681 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err681];
-}
-else {
-vErrors.push(err681);
-}
-errors++;
-}
-}
-else {
-const err682 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err682 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err682];
 }
 else {
 vErrors.push(err682);
+}
+errors++;
+}
+}
+else {
+const err683 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err683];
+}
+else {
+vErrors.push(err683);
 }
 errors++;
 }
@@ -25977,12 +26030,12 @@ valid241 = false;
 }
 }
 else {
-const err683 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err684 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err683];
+vErrors = [err684];
 }
 else {
-vErrors.push(err683);
+vErrors.push(err684);
 }
 errors++;
 }
@@ -26001,17 +26054,7 @@ const _errs824 = errors;
 const _errs825 = errors;
 if(data532 && typeof data532 == "object" && !Array.isArray(data532)){
 if(data532.path === undefined){
-const err684 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err684];
-}
-else {
-vErrors.push(err684);
-}
-errors++;
-}
-if(data532.service === undefined){
-const err685 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+const err685 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err685];
 }
@@ -26020,8 +26063,8 @@ vErrors.push(err685);
 }
 errors++;
 }
-if(data532.port === undefined){
-const err686 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data532.service === undefined){
+const err686 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err686];
 }
@@ -26030,15 +26073,25 @@ vErrors.push(err686);
 }
 errors++;
 }
-const _errs826 = errors;
-for(const key29 in data532){
-if(!((((key29 === "path") || (key29 === "pathType")) || (key29 === "service")) || (key29 === "port"))){
-const err687 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(data532.port === undefined){
+const err687 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err687];
 }
 else {
 vErrors.push(err687);
+}
+errors++;
+}
+const _errs826 = errors;
+for(const key29 in data532){
+if(!((((key29 === "path") || (key29 === "pathType")) || (key29 === "service")) || (key29 === "port"))){
+const err688 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err688];
+}
+else {
+vErrors.push(err688);
 }
 errors++;
 }
@@ -26049,23 +26102,23 @@ const _errs827 = errors;
 const _errs828 = errors;
 if(typeof data533 === "string"){
 if(!pattern76.test(data533)){
-const err688 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
-if(vErrors === null){
-vErrors = [err688];
-}
-else {
-vErrors.push(err688);
-}
-errors++;
-}
-}
-else {
-const err689 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err689 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err689];
 }
 else {
 vErrors.push(err689);
+}
+errors++;
+}
+}
+else {
+const err690 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err690];
+}
+else {
+vErrors.push(err690);
 }
 errors++;
 }
@@ -26075,24 +26128,24 @@ if(data532.pathType !== undefined){
 let data534 = data532.pathType;
 const _errs829 = errors;
 if(typeof data534 !== "string"){
-const err690 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err691 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err690];
+vErrors = [err691];
 }
 else {
-vErrors.push(err690);
+vErrors.push(err691);
 }
 errors++;
 }
 const _errs830 = errors;
 const vSchema17 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
 if(!((data534 === "Prefix") || (data534 === "Exact"))){
-const err691 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+const err692 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err691];
+vErrors = [err692];
 }
 else {
-vErrors.push(err691);
+vErrors.push(err692);
 }
 errors++;
 }
@@ -26122,12 +26175,12 @@ var valid245 = _errs832 === errors;
 }
 }
 else {
-const err692 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err693 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err692];
+vErrors = [err693];
 }
 else {
-vErrors.push(err692);
+vErrors.push(err693);
 }
 errors++;
 }
@@ -26138,12 +26191,12 @@ valid244 = false;
 }
 }
 else {
-const err693 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err694 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err693];
+vErrors = [err694];
 }
 else {
-vErrors.push(err693);
+vErrors.push(err694);
 }
 errors++;
 }
@@ -26157,23 +26210,7 @@ if(data537 && typeof data537 == "object" && !Array.isArray(data537)){
 const _errs835 = errors;
 for(const key30 in data537){
 if(!(((key30 === "name") || (key30 === "namespace")) || (key30 === "sectionName"))){
-const err694 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err694];
-}
-else {
-vErrors.push(err694);
-}
-errors++;
-}
-}
-if(data537.name !== undefined){
-let data538 = data537.name;
-const _errs836 = errors;
-const _errs837 = errors;
-if(typeof data538 === "string"){
-if(!pattern1.test(data538)){
-const err695 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const err695 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err695];
 }
@@ -26183,8 +26220,42 @@ vErrors.push(err695);
 errors++;
 }
 }
+if(data537.name !== undefined){
+let data538 = data537.name;
+const _errs836 = errors;
+if(!(validate102(data538, {instancePath:instancePath+"/ingress/gateway/name",parentData:data537,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+errors = vErrors.length;
+}
 else {
-const err696 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid246 = _errs836 === errors;
+}
+if(data537.namespace !== undefined){
+let data539 = data537.namespace;
+const _errs837 = errors;
+if(!(validate525(data539, {instancePath:instancePath+"/ingress/gateway/namespace",parentData:data537,parentDataProperty:"namespace",rootData}))){
+vErrors = vErrors === null ? validate525.errors : vErrors.concat(validate525.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid246 = _errs837 === errors;
+}
+if(data537.sectionName !== undefined){
+let data540 = data537.sectionName;
+const _errs838 = errors;
+if(!(validate102(data540, {instancePath:instancePath+"/ingress/gateway/sectionName",parentData:data537,parentDataProperty:"sectionName",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid246 = _errs838 === errors;
+}
+}
+else {
+const err696 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err696];
 }
@@ -26193,15 +26264,11 @@ vErrors.push(err696);
 }
 errors++;
 }
-var valid246 = _errs836 === errors;
+var valid238 = _errs833 === errors;
 }
-if(data537.namespace !== undefined){
-let data539 = data537.namespace;
-const _errs838 = errors;
-const _errs839 = errors;
-if(typeof data539 === "string"){
-if(!pattern1.test(data539)){
-const err697 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+}
+else {
+const err697 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err697];
 }
@@ -26210,9 +26277,17 @@ vErrors.push(err697);
 }
 errors++;
 }
+var valid203 = _errs801 === errors;
 }
-else {
-const err698 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.serviceAccount !== undefined){
+let data541 = data.serviceAccount;
+const _errs839 = errors;
+const _errs840 = errors;
+if(data541 && typeof data541 == "object" && !Array.isArray(data541)){
+const _errs841 = errors;
+for(const key31 in data541){
+if(!(((key31 === "create") || (key31 === "name")) || (key31 === "annotations"))){
+const err698 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err698];
 }
@@ -26221,15 +26296,12 @@ vErrors.push(err698);
 }
 errors++;
 }
-var valid246 = _errs838 === errors;
 }
-if(data537.sectionName !== undefined){
-let data540 = data537.sectionName;
-const _errs840 = errors;
-const _errs841 = errors;
-if(typeof data540 === "string"){
-if(!pattern1.test(data540)){
-const err699 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data541.create !== undefined){
+let data542 = data541.create;
+const _errs842 = errors;
+if(typeof data542 !== "boolean"){
+const err699 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err699];
 }
@@ -26238,9 +26310,34 @@ vErrors.push(err699);
 }
 errors++;
 }
+const _errs843 = errors;
+var valid247 = _errs842 === errors;
+}
+if(data541.name !== undefined){
+let data543 = data541.name;
+const _errs844 = errors;
+if(!(validate102(data543, {instancePath:instancePath+"/serviceAccount/name",parentData:data541,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+errors = vErrors.length;
 }
 else {
-const err700 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid247 = _errs844 === errors;
+}
+if(data541.annotations !== undefined){
+let data544 = data541.annotations;
+const _errs845 = errors;
+if(!(validate513(data544, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data541,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate513.errors : vErrors.concat(validate513.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid247 = _errs845 === errors;
+}
+}
+else {
+const err700 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err700];
 }
@@ -26249,11 +26346,28 @@ vErrors.push(err700);
 }
 errors++;
 }
-var valid246 = _errs840 === errors;
+var valid203 = _errs839 === errors;
 }
+if(data.tests !== undefined){
+let data545 = data.tests;
+const _errs846 = errors;
+if(!(validate318(data545, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
+errors = vErrors.length;
 }
 else {
-const err701 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid203 = _errs846 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data546 = data.networkPolicy;
+const _errs847 = errors;
+const _errs848 = errors;
+if(data546 && typeof data546 == "object" && !Array.isArray(data546)){
+const _errs849 = errors;
+for(const key32 in data546){
+if(!(func25.call(schema0.properties.networkPolicy.properties, key32))){
+const err701 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err701];
 }
@@ -26262,11 +26376,12 @@ vErrors.push(err701);
 }
 errors++;
 }
-var valid238 = _errs833 === errors;
 }
-}
-else {
-const err702 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data546.enabled !== undefined){
+let data547 = data546.enabled;
+const _errs850 = errors;
+if((typeof data547 !== "boolean") && (data547 !== null)){
+const err702 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err702];
 }
@@ -26275,17 +26390,14 @@ vErrors.push(err702);
 }
 errors++;
 }
-var valid203 = _errs801 === errors;
+const _errs851 = errors;
+var valid248 = _errs850 === errors;
 }
-if(data.serviceAccount !== undefined){
-let data541 = data.serviceAccount;
-const _errs842 = errors;
-const _errs843 = errors;
-if(data541 && typeof data541 == "object" && !Array.isArray(data541)){
-const _errs844 = errors;
-for(const key31 in data541){
-if(!(((key31 === "create") || (key31 === "name")) || (key31 === "annotations"))){
-const err703 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+if(data546.metricsFrom !== undefined){
+let data548 = data546.metricsFrom;
+const _errs852 = errors;
+if((!(Array.isArray(data548))) && (data548 !== null)){
+const err703 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.metricsFrom.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err703];
 }
@@ -26294,12 +26406,10 @@ vErrors.push(err703);
 }
 errors++;
 }
-}
-if(data541.create !== undefined){
-let data542 = data541.create;
-const _errs845 = errors;
-if(typeof data542 !== "boolean"){
-const err704 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs853 = errors;
+if(Array.isArray(data548)){
+if(data548.length < 1){
+const err704 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err704];
 }
@@ -26308,34 +26418,32 @@ vErrors.push(err704);
 }
 errors++;
 }
-const _errs846 = errors;
-var valid247 = _errs845 === errors;
-}
-if(data541.name !== undefined){
-let data543 = data541.name;
-const _errs847 = errors;
-if(!(validate102(data543, {instancePath:instancePath+"/serviceAccount/name",parentData:data541,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+let valid250 = true;
+const len3 = data548.length;
+for(let i3=0; i3<len3; i3++){
+let data549 = data548[i3];
+const _errs854 = errors;
+if(!(validate531(data549, {instancePath:instancePath+"/networkPolicy/metricsFrom/" + i3,parentData:data548,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate531.errors : vErrors.concat(validate531.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid247 = _errs847 === errors;
-}
-if(data541.annotations !== undefined){
-let data544 = data541.annotations;
-const _errs848 = errors;
-if(!(validate513(data544, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data541,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate513.errors : vErrors.concat(validate513.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid247 = _errs848 === errors;
+var valid249 = _errs854 === errors;
+if(!valid249){
+valid250 = false;
 }
 }
-else {
-const err705 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid248 = _errs852 === errors;
+}
+if(data546.blobStorage !== undefined){
+let data550 = data546.blobStorage;
+const _errs855 = errors;
+const _errs856 = errors;
+if(Array.isArray(data550)){
+if(data550.length < 1){
+const err705 = {instancePath:instancePath+"/networkPolicy/blobStorage",schemaPath:"#/properties/networkPolicy/properties/blobStorage/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err705];
 }
@@ -26344,28 +26452,25 @@ vErrors.push(err705);
 }
 errors++;
 }
-var valid203 = _errs842 === errors;
-}
-if(data.tests !== undefined){
-let data545 = data.tests;
-const _errs849 = errors;
-if(!(validate318(data545, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
+let valid252 = true;
+const len4 = data550.length;
+for(let i4=0; i4<len4; i4++){
+let data551 = data550[i4];
+const _errs857 = errors;
+if(!(validate531(data551, {instancePath:instancePath+"/networkPolicy/blobStorage/" + i4,parentData:data550,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate531.errors : vErrors.concat(validate531.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid203 = _errs849 === errors;
+var valid251 = _errs857 === errors;
+if(!valid251){
+valid252 = false;
 }
-if(data.networkPolicy !== undefined){
-let data546 = data.networkPolicy;
-const _errs850 = errors;
-const _errs851 = errors;
-if(data546 && typeof data546 == "object" && !Array.isArray(data546)){
-const _errs852 = errors;
-for(const key32 in data546){
-if(!(func25.call(schema0.properties.networkPolicy.properties, key32))){
-const err706 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
+}
+}
+else {
+const err706 = {instancePath:instancePath+"/networkPolicy/blobStorage",schemaPath:"#/properties/networkPolicy/properties/blobStorage/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err706];
 }
@@ -26374,12 +26479,15 @@ vErrors.push(err706);
 }
 errors++;
 }
+var valid248 = _errs855 === errors;
 }
-if(data546.enabled !== undefined){
-let data547 = data546.enabled;
-const _errs853 = errors;
-if((typeof data547 !== "boolean") && (data547 !== null)){
-const err707 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(data546.ingressControllerFrom !== undefined){
+let data552 = data546.ingressControllerFrom;
+const _errs858 = errors;
+const _errs859 = errors;
+if(Array.isArray(data552)){
+if(data552.length < 1){
+const err707 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err707];
 }
@@ -26388,14 +26496,25 @@ vErrors.push(err707);
 }
 errors++;
 }
-const _errs854 = errors;
-var valid248 = _errs853 === errors;
+let valid254 = true;
+const len5 = data552.length;
+for(let i5=0; i5<len5; i5++){
+let data553 = data552[i5];
+const _errs860 = errors;
+if(!(validate531(data553, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i5,parentData:data552,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate531.errors : vErrors.concat(validate531.errors);
+errors = vErrors.length;
 }
-if(data546.metricsFrom !== undefined){
-let data548 = data546.metricsFrom;
-const _errs855 = errors;
-if((!(Array.isArray(data548))) && (data548 !== null)){
-const err708 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.metricsFrom.type},message:"must be array,null"};
+else {
+}
+var valid253 = _errs860 === errors;
+if(!valid253){
+valid254 = false;
+}
+}
+}
+else {
+const err708 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err708];
 }
@@ -26404,10 +26523,15 @@ vErrors.push(err708);
 }
 errors++;
 }
-const _errs856 = errors;
-if(Array.isArray(data548)){
-if(data548.length < 1){
-const err709 = {instancePath:instancePath+"/networkPolicy/metricsFrom",schemaPath:"#/properties/networkPolicy/properties/metricsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+var valid248 = _errs858 === errors;
+}
+if(data546.licenseCIDRs !== undefined){
+let data554 = data546.licenseCIDRs;
+const _errs861 = errors;
+const _errs862 = errors;
+if(Array.isArray(data554)){
+if(data554.length < 1){
+const err709 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err709];
 }
@@ -26416,32 +26540,25 @@ vErrors.push(err709);
 }
 errors++;
 }
-let valid250 = true;
-const len3 = data548.length;
-for(let i3=0; i3<len3; i3++){
-let data549 = data548[i3];
-const _errs857 = errors;
-if(!(validate527(data549, {instancePath:instancePath+"/networkPolicy/metricsFrom/" + i3,parentData:data548,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
+let valid256 = true;
+const len6 = data554.length;
+for(let i6=0; i6<len6; i6++){
+let data555 = data554[i6];
+const _errs863 = errors;
+if(!(validate534(data555, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i6,parentData:data554,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate534.errors : vErrors.concat(validate534.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid249 = _errs857 === errors;
-if(!valid249){
-valid250 = false;
+var valid255 = _errs863 === errors;
+if(!valid255){
+valid256 = false;
 }
 }
 }
-var valid248 = _errs855 === errors;
-}
-if(data546.blobStorage !== undefined){
-let data550 = data546.blobStorage;
-const _errs858 = errors;
-const _errs859 = errors;
-if(Array.isArray(data550)){
-if(data550.length < 1){
-const err710 = {instancePath:instancePath+"/networkPolicy/blobStorage",schemaPath:"#/properties/networkPolicy/properties/blobStorage/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err710 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err710];
 }
@@ -26450,25 +26567,15 @@ vErrors.push(err710);
 }
 errors++;
 }
-let valid252 = true;
-const len4 = data550.length;
-for(let i4=0; i4<len4; i4++){
-let data551 = data550[i4];
-const _errs860 = errors;
-if(!(validate527(data551, {instancePath:instancePath+"/networkPolicy/blobStorage/" + i4,parentData:data550,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
-errors = vErrors.length;
+var valid248 = _errs861 === errors;
 }
-else {
-}
-var valid251 = _errs860 === errors;
-if(!valid251){
-valid252 = false;
-}
-}
-}
-else {
-const err711 = {instancePath:instancePath+"/networkPolicy/blobStorage",schemaPath:"#/properties/networkPolicy/properties/blobStorage/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data546.resources !== undefined){
+let data556 = data546.resources;
+const _errs864 = errors;
+const _errs865 = errors;
+if(Array.isArray(data556)){
+if(data556.length < 1){
+const err711 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err711];
 }
@@ -26477,15 +26584,25 @@ vErrors.push(err711);
 }
 errors++;
 }
-var valid248 = _errs858 === errors;
+let valid258 = true;
+const len7 = data556.length;
+for(let i7=0; i7<len7; i7++){
+let data557 = data556[i7];
+const _errs866 = errors;
+if(!(validate531(data557, {instancePath:instancePath+"/networkPolicy/resources/" + i7,parentData:data556,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate531.errors : vErrors.concat(validate531.errors);
+errors = vErrors.length;
 }
-if(data546.ingressControllerFrom !== undefined){
-let data552 = data546.ingressControllerFrom;
-const _errs861 = errors;
-const _errs862 = errors;
-if(Array.isArray(data552)){
-if(data552.length < 1){
-const err712 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+}
+var valid257 = _errs866 === errors;
+if(!valid257){
+valid258 = false;
+}
+}
+}
+else {
+const err712 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err712];
 }
@@ -26494,25 +26611,15 @@ vErrors.push(err712);
 }
 errors++;
 }
-let valid254 = true;
-const len5 = data552.length;
-for(let i5=0; i5<len5; i5++){
-let data553 = data552[i5];
-const _errs863 = errors;
-if(!(validate527(data553, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i5,parentData:data552,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
-errors = vErrors.length;
+var valid248 = _errs864 === errors;
 }
-else {
-}
-var valid253 = _errs863 === errors;
-if(!valid253){
-valid254 = false;
-}
-}
-}
-else {
-const err713 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data546.sourceControl !== undefined){
+let data558 = data546.sourceControl;
+const _errs867 = errors;
+const _errs868 = errors;
+if(Array.isArray(data558)){
+if(data558.length < 1){
+const err713 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err713];
 }
@@ -26521,15 +26628,25 @@ vErrors.push(err713);
 }
 errors++;
 }
-var valid248 = _errs861 === errors;
+let valid260 = true;
+const len8 = data558.length;
+for(let i8=0; i8<len8; i8++){
+let data559 = data558[i8];
+const _errs869 = errors;
+if(!(validate531(data559, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i8,parentData:data558,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate531.errors : vErrors.concat(validate531.errors);
+errors = vErrors.length;
 }
-if(data546.licenseCIDRs !== undefined){
-let data554 = data546.licenseCIDRs;
-const _errs864 = errors;
-const _errs865 = errors;
-if(Array.isArray(data554)){
-if(data554.length < 1){
-const err714 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+}
+var valid259 = _errs869 === errors;
+if(!valid259){
+valid260 = false;
+}
+}
+}
+else {
+const err714 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err714];
 }
@@ -26538,25 +26655,15 @@ vErrors.push(err714);
 }
 errors++;
 }
-let valid256 = true;
-const len6 = data554.length;
-for(let i6=0; i6<len6; i6++){
-let data555 = data554[i6];
-const _errs866 = errors;
-if(!(validate530(data555, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i6,parentData:data554,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate530.errors : vErrors.concat(validate530.errors);
-errors = vErrors.length;
+var valid248 = _errs867 === errors;
 }
-else {
-}
-var valid255 = _errs866 === errors;
-if(!valid255){
-valid256 = false;
-}
-}
-}
-else {
-const err715 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data546.databaseCIDRs !== undefined){
+let data560 = data546.databaseCIDRs;
+const _errs870 = errors;
+const _errs871 = errors;
+if(Array.isArray(data560)){
+if(data560.length < 1){
+const err715 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err715];
 }
@@ -26565,15 +26672,25 @@ vErrors.push(err715);
 }
 errors++;
 }
-var valid248 = _errs864 === errors;
+let valid262 = true;
+const len9 = data560.length;
+for(let i9=0; i9<len9; i9++){
+let data561 = data560[i9];
+const _errs872 = errors;
+if(!(validate534(data561, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i9,parentData:data560,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate534.errors : vErrors.concat(validate534.errors);
+errors = vErrors.length;
 }
-if(data546.resources !== undefined){
-let data556 = data546.resources;
-const _errs867 = errors;
-const _errs868 = errors;
-if(Array.isArray(data556)){
-if(data556.length < 1){
-const err716 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+}
+var valid261 = _errs872 === errors;
+if(!valid261){
+valid262 = false;
+}
+}
+}
+else {
+const err716 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err716];
 }
@@ -26582,25 +26699,15 @@ vErrors.push(err716);
 }
 errors++;
 }
-let valid258 = true;
-const len7 = data556.length;
-for(let i7=0; i7<len7; i7++){
-let data557 = data556[i7];
-const _errs869 = errors;
-if(!(validate527(data557, {instancePath:instancePath+"/networkPolicy/resources/" + i7,parentData:data556,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
-errors = vErrors.length;
+var valid248 = _errs870 === errors;
 }
-else {
-}
-var valid257 = _errs869 === errors;
-if(!valid257){
-valid258 = false;
-}
-}
-}
-else {
-const err717 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data546.temporalCIDRs !== undefined){
+let data562 = data546.temporalCIDRs;
+const _errs873 = errors;
+const _errs874 = errors;
+if(Array.isArray(data562)){
+if(data562.length < 1){
+const err717 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err717];
 }
@@ -26609,15 +26716,25 @@ vErrors.push(err717);
 }
 errors++;
 }
-var valid248 = _errs867 === errors;
+let valid264 = true;
+const len10 = data562.length;
+for(let i10=0; i10<len10; i10++){
+let data563 = data562[i10];
+const _errs875 = errors;
+if(!(validate534(data563, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i10,parentData:data562,parentDataProperty:i10,rootData}))){
+vErrors = vErrors === null ? validate534.errors : vErrors.concat(validate534.errors);
+errors = vErrors.length;
 }
-if(data546.sourceControl !== undefined){
-let data558 = data546.sourceControl;
-const _errs870 = errors;
-const _errs871 = errors;
-if(Array.isArray(data558)){
-if(data558.length < 1){
-const err718 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+}
+var valid263 = _errs875 === errors;
+if(!valid263){
+valid264 = false;
+}
+}
+}
+else {
+const err718 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err718];
 }
@@ -26626,25 +26743,15 @@ vErrors.push(err718);
 }
 errors++;
 }
-let valid260 = true;
-const len8 = data558.length;
-for(let i8=0; i8<len8; i8++){
-let data559 = data558[i8];
-const _errs872 = errors;
-if(!(validate527(data559, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i8,parentData:data558,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
-errors = vErrors.length;
+var valid248 = _errs873 === errors;
 }
-else {
-}
-var valid259 = _errs872 === errors;
-if(!valid259){
-valid260 = false;
-}
-}
-}
-else {
-const err719 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data546.dnsFrom !== undefined){
+let data564 = data546.dnsFrom;
+const _errs876 = errors;
+const _errs877 = errors;
+if(Array.isArray(data564)){
+if(data564.length < 1){
+const err719 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err719];
 }
@@ -26653,15 +26760,25 @@ vErrors.push(err719);
 }
 errors++;
 }
-var valid248 = _errs870 === errors;
+let valid266 = true;
+const len11 = data564.length;
+for(let i11=0; i11<len11; i11++){
+let data565 = data564[i11];
+const _errs878 = errors;
+if(!(validate531(data565, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i11,parentData:data564,parentDataProperty:i11,rootData}))){
+vErrors = vErrors === null ? validate531.errors : vErrors.concat(validate531.errors);
+errors = vErrors.length;
 }
-if(data546.databaseCIDRs !== undefined){
-let data560 = data546.databaseCIDRs;
-const _errs873 = errors;
-const _errs874 = errors;
-if(Array.isArray(data560)){
-if(data560.length < 1){
-const err720 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+}
+var valid265 = _errs878 === errors;
+if(!valid265){
+valid266 = false;
+}
+}
+}
+else {
+const err720 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err720];
 }
@@ -26670,25 +26787,11 @@ vErrors.push(err720);
 }
 errors++;
 }
-let valid262 = true;
-const len9 = data560.length;
-for(let i9=0; i9<len9; i9++){
-let data561 = data560[i9];
-const _errs875 = errors;
-if(!(validate530(data561, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i9,parentData:data560,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate530.errors : vErrors.concat(validate530.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid261 = _errs875 === errors;
-if(!valid261){
-valid262 = false;
-}
+var valid248 = _errs876 === errors;
 }
 }
 else {
-const err721 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err721 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err721];
 }
@@ -26697,117 +26800,16 @@ vErrors.push(err721);
 }
 errors++;
 }
-var valid248 = _errs873 === errors;
+var valid203 = _errs847 === errors;
 }
-if(data546.temporalCIDRs !== undefined){
-let data562 = data546.temporalCIDRs;
-const _errs876 = errors;
-const _errs877 = errors;
-if(Array.isArray(data562)){
-if(data562.length < 1){
-const err722 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err722 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err722];
 }
 else {
 vErrors.push(err722);
-}
-errors++;
-}
-let valid264 = true;
-const len10 = data562.length;
-for(let i10=0; i10<len10; i10++){
-let data563 = data562[i10];
-const _errs878 = errors;
-if(!(validate530(data563, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i10,parentData:data562,parentDataProperty:i10,rootData}))){
-vErrors = vErrors === null ? validate530.errors : vErrors.concat(validate530.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid263 = _errs878 === errors;
-if(!valid263){
-valid264 = false;
-}
-}
-}
-else {
-const err723 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err723];
-}
-else {
-vErrors.push(err723);
-}
-errors++;
-}
-var valid248 = _errs876 === errors;
-}
-if(data546.dnsFrom !== undefined){
-let data564 = data546.dnsFrom;
-const _errs879 = errors;
-const _errs880 = errors;
-if(Array.isArray(data564)){
-if(data564.length < 1){
-const err724 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err724];
-}
-else {
-vErrors.push(err724);
-}
-errors++;
-}
-let valid266 = true;
-const len11 = data564.length;
-for(let i11=0; i11<len11; i11++){
-let data565 = data564[i11];
-const _errs881 = errors;
-if(!(validate527(data565, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i11,parentData:data564,parentDataProperty:i11,rootData}))){
-vErrors = vErrors === null ? validate527.errors : vErrors.concat(validate527.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid265 = _errs881 === errors;
-if(!valid265){
-valid266 = false;
-}
-}
-}
-else {
-const err725 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err725];
-}
-else {
-vErrors.push(err725);
-}
-errors++;
-}
-var valid248 = _errs879 === errors;
-}
-}
-else {
-const err726 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err726];
-}
-else {
-vErrors.push(err726);
-}
-errors++;
-}
-var valid203 = _errs850 === errors;
-}
-}
-else {
-const err727 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err727];
-}
-else {
-vErrors.push(err727);
 }
 errors++;
 }

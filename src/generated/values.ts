@@ -105,6 +105,10 @@ export type PortOrName = Port | PortName;
  */
 export type IngressHost = string;
 /**
+ * A DNS-1123 label (Kubernetes' IsDNS1123Label, k8s.io/apimachinery pkg/util/validation/validation.go; a namespace name), or empty when unused.
+ */
+export type DnsLabelOrEmpty = string;
+/**
  * An IPv4 or IPv6 CIDR block, exactly: IPv4 octets 0-255 without leading zeros and a prefix of 0-32, IPv6 in hex groups with at most one :: and a prefix of 0-128 (Kubernetes' IsValidCIDR / strict ipBlock.cidr, k8s.io/apimachinery pkg/util/validation/validation.go and pkg/apis/networking/validation).
  */
 export type CIDR = string;
@@ -618,17 +622,17 @@ export interface RetoolValues {
      */
     gateway?: {
       /**
-       * Gateway name (required with kind: HTTPRoute).
+       * Gateway name (required with kind: HTTPRoute; an object name, so a DNS subdomain).
        */
-      name?: string;
+      name?: DnsSubdomainOrEmpty;
       /**
-       * Gateway namespace; empty: the release's namespace.
+       * Gateway namespace (a DNS label, as Gateway API's parentRefs[].namespace requires); empty: the release's namespace.
        */
-      namespace?: string;
+      namespace?: DnsLabelOrEmpty;
       /**
-       * Listener of the Gateway; empty: every listener that admits the route.
+       * Listener of the Gateway (Gateway API SectionName: a DNS subdomain); empty: every listener that admits the route.
        */
-      sectionName?: string;
+      sectionName?: DnsSubdomainOrEmpty;
     };
   };
   /**

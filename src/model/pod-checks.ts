@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../schema/json-schema.js';
+import { deref, type JsonSchema } from '../schema/json-schema.js';
 import { buildTopology, type Component } from './topology.js';
 
 /**
@@ -12,6 +12,8 @@ export interface PodCheckSites {
   owners: string[][];
   /** The components (their pods get extraVolumes and extraVolumeMounts), with the chart's own volumes. */
   pods: PodSite[];
+  /** Values paths of the other `resources` (in-release servers without pod options, e.g. database.embedded.resources). */
+  resources: string[][];
 }
 
 export interface PodSite {
@@ -40,6 +42,18 @@ export function podCheckSites(schema: JsonSchema, components: Component[] = buil
     for (const [key, child] of Object.entries(node.properties)) if (path.length < 3) walk(child, [...path, key]);
   };
   walk(schema, []);
+  // Every Resources value outside the pod-option owners, wherever a $ref puts it.
+  const resources: string[][] = [];
+  const find = (node: JsonSchema | undefined, path: string[]) => {
+    if (!node || path.length > 4) return;
+    const schemaNode = deref(schema, node);
+    if (schemaNode['x-retool-pod-options'] === true || !schemaNode.properties) return;
+    for (const [key, child] of Object.entries(schemaNode.properties)) {
+      if (key === 'resources' && child.$ref === '#/definitions/Resources') resources.push([...path, key]);
+      else find(child, [...path, key]);
+    }
+  };
+  find(schema, []);
   const pods = components.map((c) => {
     const own = c.talksTo.temporal ? [TEMPORAL_CA_MOUNT] : [];
     return {
@@ -50,7 +64,7 @@ export function podCheckSites(schema: JsonSchema, components: Component[] = buil
       restrictedMountPaths: c.writable.map((w) => w.path),
     };
   });
-  const sites = { owners, pods };
+  const sites = { owners, pods, resources };
   cache.set(schema, sites);
   return sites;
 }

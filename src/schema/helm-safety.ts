@@ -66,7 +66,19 @@ export function acceptsNull(root: JsonSchema, node: JsonSchema): boolean {
 /** Whether a cross-field rule of `parent` lets `key` be null (e.g. replicas: null under autoscaling). */
 function ruleAcceptsNull(root: JsonSchema, parent: JsonSchema, key: string): boolean {
   return (parent.allOf ?? []).some((rule) => rule.$comment !== DEFAULTS_KEPT &&
-    [rule.then, rule.else].some((branch) => branch?.properties?.[key] !== undefined && acceptsNull(root, branch.properties[key])));
+    [rule.then, rule.else].some((branch) => branch?.properties?.[key] !== undefined && namesNull(root, branch.properties[key])));
+}
+
+/**
+ * Whether a rule's branch says null outright (type, const or enum): a branch that only constrains objects
+ * (patternProperties, required) lets null through by JSON Schema's letter, not because null is meant.
+ */
+function namesNull(root: JsonSchema, node: JsonSchema): boolean {
+  const schema = deref(root, node);
+  if ('const' in schema) return schema.const === null;
+  if (Array.isArray(schema.enum)) return schema.enum.includes(null);
+  if (schema.oneOf || schema.anyOf) return [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].some((branch) => namesNull(root, branch));
+  return schema.type !== undefined && (Array.isArray(schema.type) ? schema.type : [schema.type]).includes('null');
 }
 
 /** Integers Kubernetes fields can hold (int32): beyond, the API server refuses the object, or Helm prints 1e+06. */

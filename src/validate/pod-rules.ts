@@ -130,6 +130,7 @@ function podVolumes(values: Values, pod: PodSite, out: ValuesIssue[]): void {
 export function podRuleIssues(sites: PodCheckSites, values: Values): ValuesIssue[] {
   const out: ValuesIssue[] = [];
   for (const owner of sites.owners) requestsOverLimits(effectiveMap(values, owner, 'resources'), [...owner, 'resources'], out);
+  for (const path of sites.resources) requestsOverLimits(path.reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), values), path, out);
   for (const pod of sites.pods) {
     podVolumes(values, pod, out);
     for (const key of ['initContainers', 'extraContainers']) {
