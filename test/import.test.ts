@@ -586,6 +586,46 @@ test('Retool 4.x: rr.enabled turns the app builder on, rr.blobStorage becomes bl
   }
 });
 
+test('Retool 4.x: rr.gitServer.separate carries to the git-server component, only while the git server is on', () => {
+  const outcome = importFixture('rr-services');
+  assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));
+  const values = outcome.values as any;
+  assert.is(values.appBuilder.enabled, true);
+  assert.is(values.appBuilder.gitServer.separate, true);
+  assert.is(values.components.gitServer.replicas, 2);
+  assert.equal(values.components.gitServer.resources, { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } });
+  assert.equal(values.components.gitServer.podLabels, { team: 'git' });
+  const dropped = new Map(outcome.dropped.map((d) => [d.path, d.changesBehaviour]));
+  const service = [...dropped.keys()].find((path) => path.startsWith('rr.gitServer.separate.service.annotations'));
+  assert.ok(service, [...dropped.keys()].join(', '));
+  assert.is(dropped.get(service!), false, 'Service annotations change no behaviour');
+  assert.equal([...dropped.entries()].filter(([path, blocks]) => blocks && path.startsWith('rr.')), [], 'nothing else of rr is lost');
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-services-'));
+  try {
+    writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
+    const { issues } = validateSources({ schema: model.schema, defaults: model.defaults, files: [join(dir, 'ours.values.yaml')] });
+    assert.equal(issues, [], 'validate accepts what import wrote');
+    // rr.gitServer.enabled: false overrides rr.enabled for the git server: separate is inert in the official chart.
+    const off = join(dir, 'off.yaml');
+    writeFileSync(off, 'config:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\nrr:\n  enabled: true\n  gitServer:\n    enabled: false\n    separate:\n      enabled: true\n      replicaCount: 3\n');
+    const inert = importOfficial({ files: [off], release: RELEASE, cwd: dir }, model).values as any;
+    assert.is(inert.appBuilder?.gitServer?.separate, undefined);
+    assert.is(inert.components?.gitServer, undefined);
+    const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
+    assert.is(result.status, 0, result.stderr);
+    const objects = parseManifests(result.stdout);
+    const git = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-git-server`)!;
+    assert.ok(git, 'git-server Deployment');
+    assert.is(git.spec.replicas, 2);
+    const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-api`)!;
+    const env = api.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
+    assert.not.match(String(env.find((e) => e.name === 'SERVICE_TYPE')?.value), /RR_GIT_SERVER/);
+    assert.is(env.find((e) => e.name === 'RR_GIT_SERVER_HOST')?.value, `${RELEASE}-retool-git-server`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('Retool 4.x: the pre-rename rr keys are refused as the official chart refuses them, each with its new place, file and line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-legacy-'));
   try {

@@ -19,7 +19,10 @@ const BACKEND_START = ['bash', '-c', './docker_scripts/wait-for-it.sh -t 0 $POST
 interface Role {
   /** Container args; undefined: the image's own start (no args, no command). */
   args?: string[];
-  probe: { path: string; port: number };
+  /** Health check: an HTTP GET of path, or (tcp) a TCP connect, on port. */
+  probe: { path?: string; tcp?: true; port: number };
+  /** Probe timings Retool's manifests write (fields they leave out are Kubernetes' defaults there; ours may differ). */
+  timings?: Partial<Record<'readinessProbe' | 'livenessProbe', Record<string, number>>>;
   /** Every port the container must declare. */
   ports: number[];
   /** Env names it must get, and the default value where one is fixed (null: any value). */
@@ -85,6 +88,13 @@ const CONTRACT: Record<string, Role> = {
       DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '100', DISABLE_DATABASE_MIGRATIONS: 'true', WORKFLOW_BACKEND_HOST: null,
     },
   },
+  // deployment_git_server.yaml: the backend image's start, RR_GIT_SERVER on 3010 (RR_GIT_SERVER_PORT), TCP probes
+  // (readiness every 10 s; liveness after 30 s, every 20 s, 10 s timeout, 10 failures), no migrations of its own.
+  'git-server': {
+    args: BACKEND_START, probe: { tcp: true, port: 3010 }, ports: [3010], serviceTypeStartsWith: 'RR_GIT_SERVER',
+    timings: { readinessProbe: { periodSeconds: 10 }, livenessProbe: { initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 10 } },
+    env: { ...BACKEND, RR_GIT_SERVER_PORT: '3010', DISABLE_DATABASE_MIGRATIONS: 'true' },
+  },
   'code-executor': {
     probe: { path: '/api/checkHealth', port: 3004 }, ports: [3004],
     env: { NODE_ENV: 'production', NODE_OPTIONS: '--max_old_space_size=1024' },
@@ -144,10 +154,14 @@ for (const fixture of fixtures) {
       assert.is(c.command, undefined, `${name} keeps the image's entrypoint`);
       for (const port of role.ports) assert.ok(c.ports.some((p: any) => p.containerPort === port), `${name} declares port ${port}`);
       for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-        const http = c[probe]?.httpGet;
-        assert.ok(http, `${name} ${probe}`);
-        assert.is(http.path, role.probe.path, `${name} ${probe} path`);
-        assert.is(probePort(c, http.port), role.probe.port, `${name} ${probe} port`);
+        const handler = role.probe.tcp ? c[probe]?.tcpSocket : c[probe]?.httpGet;
+        assert.ok(handler, `${name} ${probe} ${role.probe.tcp ? 'tcpSocket' : 'httpGet'}`);
+        if (!role.probe.tcp) assert.is(handler.path, role.probe.path, `${name} ${probe} path`);
+        assert.is(probePort(c, handler.port), role.probe.port, `${name} ${probe} port`);
+        const tuned = fixture.values.components?.[model.components.find((x) => x.name === name)!.key]?.probes;
+        for (const [field, seconds] of Object.entries(role.timings?.[probe as 'readinessProbe'] ?? {})) {
+          if (!tuned) assert.is(c[probe][field], seconds, `${name} ${probe} ${field}`);
+        }
       }
       const env = envOf(c);
       for (const [envName, value] of Object.entries(role.env)) {
@@ -246,6 +260,26 @@ for (const fixture of fixtures) {
     assert.is(env.get('BASE_DOMAIN')?.value, base);
   });
 }
+
+test('a separate git server takes RR_GIT_SERVER over: api drops it and is told the bare Service name and port', () => {
+  const f = fixtures.find((x) => x.name === 'git-server')!;
+  const env = (name: string) => envOf(mainContainer(component(f.objects, name)!, name));
+  const roles = String(env('api').get('SERVICE_TYPE').value).split(',');
+  assert.not.ok(roles.includes('RR_GIT_SERVER'), `api SERVICE_TYPE ${roles}`);
+  assert.ok(roles.includes('MAIN_BACKEND') && roles.includes('DB_CONNECTOR'), `api keeps its own roles: ${roles}`);
+  assert.ok(String(env('api').get('DISABLE_JAVA_DBCONNECTOR')?.value ?? 'unset') !== 'true', 'api keeps the Java connector');
+  assert.is(env('api').get('RR_GIT_SERVER_HOST').value, 'prod-retool-git-server');
+  assert.is(env('api').get('RR_GIT_SERVER_PORT').value, '3010');
+  // Blob storage: the git server keeps its repositories there; api keeps the env (snapshots), as Retool's chart does.
+  for (const name of ['git-server', 'api']) assert.ok(env(name).has('RR_DEFAULT_S3_BUCKET'), `${name} blob env`);
+  for (const name of ['r2-agent-worker', 'jobs-runner']) assert.not.ok(env(name).has('RR_GIT_SERVER_HOST'), `${name} is no git client`);
+  // The in-process server stays in api while separate is off.
+  const inProcess = fixtures.find((x) => x.name === 'app-builder')!;
+  const apiEnv = envOf(mainContainer(component(inProcess.objects, 'api')!, 'api'));
+  assert.ok(String(apiEnv.get('SERVICE_TYPE').value).split(',').includes('RR_GIT_SERVER'));
+  assert.not.ok(apiEnv.has('RR_GIT_SERVER_HOST'));
+  assert.not.ok(component(inProcess.objects, 'git-server'), 'no git-server Deployment without separate');
+});
 
 test('a standalone dbconnector takes the connector roles over: api and workflows-backend drop them, every caller is told where it listens', () => {
   const f = fixtures.find((x) => x.name === 'dbconnector')!;

@@ -1,5 +1,6 @@
 import { cliReferenceMarkdown } from '../cli/specs.js';
 import type { ChartModel } from '../model/chart-model.js';
+import { probeLabel } from '../model/topology.js';
 
 export const CLI_REFERENCE_START = '<!-- cli-reference:start (generated from src/cli/specs.ts by npm run generate; do not edit) -->';
 export const CLI_REFERENCE_END = '<!-- cli-reference:end -->';
@@ -28,7 +29,7 @@ export function withComponentTable(readme: string, model: ChartModel): string {
     code(c.image),
     c.serviceType.length ? code(c.serviceType.join(',')) : '—',
     c.ports.map((p) => `${p.port} (${p.name})`).join(', '),
-    `${code(c.probe.path)} on ${c.ports.find((p) => p.name === c.probe.port)?.port}`,
+    probeLabel(c),
     c.replicable ? 'yes (PDB, HPA)' : 'no: one pod, Recreate',
   ].join(' | '));
   const table = [

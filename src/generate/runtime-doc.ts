@@ -1,4 +1,5 @@
 import type { ChartModel } from '../model/chart-model.js';
+import { probeLabel } from '../model/topology.js';
 
 /**
  * The chart README's "Runtime" section: what each container runs, where it listens and is probed, the env the
@@ -12,7 +13,7 @@ export function runtimeSection(model: ChartModel): string[] {
     code(c.image),
     c.args.length ? code(c.args.join(' ')) : 'image default',
     c.ports.map((p) => `${p.port} (${p.name})`).join(', '),
-    `${code(c.probe.path)} on ${c.ports.find((p) => p.name === c.probe.port)?.port}`,
+    probeLabel(c),
     [...c.env.map((e) => code(`${e.name}=${e.value}`)), ...(c.serviceType.length ? [code(`SERVICE_TYPE=${c.serviceType.join(',')}`)] : [])].join(' '),
     c.writable.map((w) => code(w.path)).join(' '),
   ]);
@@ -29,7 +30,7 @@ export function runtimeSection(model: ChartModel): string[] {
     '## Runtime',
     '',
     'What each container runs, as Retool\'s own chart and manifests run it (sources below). Health probes: startup',
-    '(ten minutes for first boot and migrations), readiness and liveness, all on the path and port shown. Any env',
+    '(ten minutes for first boot and migrations), readiness and liveness, all on the path (or TCP port) shown, with the timings of Retool\'s own manifests where they name some. Any env',
     'name set in `retool.env`, `podDefaults.env` or `components.<name>.env` wins over the chart\'s own value.',
     '',
     ...table(['container', 'image', 'start (args)', 'ports', 'health', 'env set by default', 'writes (emptyDirs under restricted)'], rows),

@@ -43,6 +43,9 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
   // A probe's timing fields alone (the defaults retool.probe writes under the operator's tuning).
   hbs.registerHelper('timings', ({ kind: _k, handler: _h, tuning: _t, ...timings }: Record<string, unknown>) => timings);
   // A multi-line text as the body of a YAML block scalar, indented by `width` spaces.
+  // The handler arguments of retool.probe: an HTTP GET's path and port, or a TCP connect's port.
+  hbs.registerHelper('probeHandler', (handler: Record<string, { path?: string; port: string }>) =>
+    'tcpSocket' in handler ? `"tcpSocket" true "port" ${JSON.stringify(handler.tcpSocket.port)}` : `"path" ${JSON.stringify(handler.httpGet.path)} "port" ${JSON.stringify(handler.httpGet.port)}`);
   hbs.registerHelper('indent', (text: string, width: number) => text.trimEnd().split('\n').map((l) => `${' '.repeat(width)}${l}`).join('\n'));
   const ingress = model.components.find((c) => c.entry);
   if (!ingress) throw new Error('the schema declares no component routed at / (x-retool-component routes)');

@@ -78,17 +78,29 @@ export interface ComponentAnnotation {
    */
   ports: ComponentPort[];
   /**
-   * HTTP health check used by the startup, readiness and liveness probes.
+   * Health check used by the startup, readiness and liveness probes: an HTTP GET of path (handler httpGet, the default) or a TCP connect (handler tcpSocket) on a named port. timings replace the chart's default timings field by field; the operator's components.<key>.probes still win.
    */
   probe: {
     /**
-     * Absolute HTTP path.
+     * httpGet (default: path is required) or tcpSocket (no path).
      */
-    path: string;
+    handler?: 'httpGet' | 'tcpSocket';
+    /**
+     * Absolute HTTP path (httpGet).
+     */
+    path?: string;
     /**
      * Name of one of the ports.
      */
     port: string;
+    /**
+     * The timings Retool's own manifests give this container's probes, by probe; fields not named keep the chart's.
+     */
+    timings?: {
+      readiness?: ProbeTimings;
+      liveness?: ProbeTimings;
+      startup?: ProbeTimings;
+    };
   };
   /**
    * false: exactly one pod, Recreate strategy, no replicas key.
@@ -153,6 +165,12 @@ export interface ComponentPort {
    */
   scrape?: boolean;
 }
+export interface ProbeTimings {
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+}
 export interface Route {
   /**
    * Absolute HTTP path.
@@ -174,13 +192,13 @@ export interface EnvMap {
  */
 export interface TakesOver {
   /**
-   * Roles the callers drop.
+   * Roles the callers drop: their own, or roles an addsRoles entry gives them.
    *
    * @minItems 1
    */
   roles: string[];
   /**
-   * Env each caller gets: host (http://<Service>) and port.
+   * Env each caller gets: host (http://<Service>, or the bare name with scheme: false) and port.
    */
   env: TakeOverEnv[];
 }
@@ -199,6 +217,10 @@ export interface TakeOverEnv {
    * Only while this component's javaDbConnector value is on.
    */
   javaOnly?: boolean;
+  /**
+   * false: the host env is the bare Service name, no http:// (Retool's chart writes RR_GIT_SERVER_HOST so); absent or true: http://<Service>.
+   */
+  scheme?: boolean;
 }
 /**
  * The official chart's values keys retool-chart import carries onto this component (the first key that holds a value wins).
@@ -208,6 +230,10 @@ export interface OfficialKeys {
    * The official switch that renders the service; when it is on, this component's enabledBy is set.
    */
   enabled: OfficialPath;
+  /**
+   * An official switch enabled needs, tri-state as the official rr.<service>.enabled (null inherits): the first of these keys holding a boolean decides; while it is off the official chart renders nothing and the import carries nothing.
+   */
+  requires?: OfficialPath[];
   /**
    * Replica count keys.
    */

@@ -362,9 +362,18 @@ export interface RetoolValues {
    */
   appBuilder?: {
     /**
-     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires) and r2-agent-worker (a Temporal worker: requires workflows.enabled). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: js-executor, the agent sandbox, MCP.
+     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own) and r2-agent-worker (a Temporal worker: requires workflows.enabled). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: js-executor, the agent sandbox.
      */
     enabled?: boolean;
+    /**
+     * The app builder's RR git server (Retool's official chart: rr.gitServer). Room for one block per app-builder service: each service's own switches go here, its pod options under components.<service>.
+     */
+    gitServer?: {
+      /**
+       * Run the RR git server as its own Deployment and Service <fullname>-git-server on port 3010 (SERVICE_TYPE RR_GIT_SERVER; components.gitServer takes its replicas, resources and pod options) instead of inside api: api drops RR_GIT_SERVER and is told RR_GIT_SERVER_HOST and RR_GIT_SERVER_PORT (Retool's official chart: rr.gitServer.separate.enabled). Requires appBuilder.enabled.
+       */
+      separate?: boolean;
+    };
   };
   /**
    * Retool's workloads. Each runs one container; pod options here win over podDefaults.
@@ -489,6 +498,20 @@ export interface RetoolValues {
       replicas?: number | null;
       /**
        * Tuning of the r2-agent-worker container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
+      autoscaling?: Autoscaling;
+    };
+    /**
+     * The app builder's RR git server in a Deployment of its own (appBuilder.gitServer.separate): the Git API of React Retool apps, which api relays to it; its repositories live in blob storage.
+     */
+    gitServer?: PodOptions & {
+      /**
+       * Number of git-server pods.
+       */
+      replicas?: number | null;
+      /**
+       * Tuning of the git-server container's readiness, liveness and startup probes (timings, host, scheme).
        */
       probes?: ProbeOverrides;
       autoscaling?: Autoscaling;

@@ -192,6 +192,7 @@ export const OFFICIAL_OPTIONAL_KEYS: readonly string[] = [
   'startupProbe.host', 'startupProbe.scheme',
   'podDisruptionBudget',
   'jobRunner.enabled',
+  'rr.gitServer',
   'workflows.enabled', 'workflows.temporal', 'workflows.dbConnectorTimeout', 'workflows.backend.resources',
   'workflows.worker.resources', 'workflows.backend.annotations', 'workflows.backend.labels',
   'codeExecutor.securityContext',

@@ -29,7 +29,8 @@ export interface Component {
   routes: Array<{ path: string; pathType: 'Prefix' | 'Exact' }>;
   /** Routed at /: its Service is the one service.* configures (type, port, annotations). */
   entry: boolean;
-  probe: { path: string; port: string };
+  /** Its health check: an HTTP GET of path, or a TCP connect (handler tcpSocket), on a named port; timings Retool's manifests give its probes. */
+  probe: ComponentProbe;
   /** Env the chart sets by default: the image's, the component's tuning, the ports' listen env; sorted. */
   env: Array<{ name: string; value: string }>;
   /** Paths the image writes, each with a volume name: emptyDirs there under podSecurity: restricted. */
@@ -53,7 +54,13 @@ export interface Component {
   /** SERVICE_TYPE roles added while a value is on (x-retool-component addsRoles), as Go conditions. */
   addsRoles: Array<{ roles: string[]; condition: string }>;
   /** Components it calls that take roles over from it while they are on (x-retool-component takesOver). */
-  delegates: Array<{ key: string; name: string; condition: string; roles: string[]; env: Array<{ host: string; port: string; number: number; javaCondition?: string }> }>;
+  delegates: Array<{
+    key: string; name: string; condition: string; roles: string[];
+    /** The roles taken over include the one the Java database connector goes with: it moves too. */
+    dropsJava: boolean;
+    /** host: the env naming the Service (with http:// unless scheme is false). */
+    env: Array<{ host: string; port: string; number: number; scheme: boolean; javaCondition?: string }>;
+  }>;
   /** Components that call this one (reverse edges): who may connect in; condition: the caller's own switch, when it differs. */
   calledBy: Array<{ key: string; name: string; condition?: string; ports: number[] }>;
   /** Databases this component connects to (its database edges), in schema order. */
@@ -67,6 +74,21 @@ export interface Component {
   /** Where the component's runtime facts come from, and its image's (start, env, writable paths). */
   source: string;
   imageSource: string;
+}
+
+/** A component's health check (x-retool-component probe), its handler resolved. */
+export interface ComponentProbe {
+  handler: 'httpGet' | 'tcpSocket';
+  /** HTTP path (httpGet only). */
+  path?: string;
+  port: string;
+  timings: NonNullable<ComponentAnnotation['probe']['timings']>;
+}
+
+/** The health check in the words of the docs: `/api/checkHealth` on 3000, or TCP on 3010. */
+export function probeLabel(c: Pick<Component, 'probe' | 'ports'>): string {
+  const port = c.ports.find((p) => p.name === c.probe.port)?.port;
+  return c.probe.handler === 'tcpSocket' ? `TCP connect on ${port}` : `\`${c.probe.path}\` on ${port}`;
 }
 
 /** A PostgreSQL database of the values API, from its `x-retool-database` annotation. */
@@ -148,7 +170,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
       ingress: (a.routes ?? []).length > 0,
       routes: (a.routes ?? []).map((r) => ({ path: r.path, pathType: r.pathType ?? 'Prefix' })),
       entry: (a.routes ?? []).some((r) => r.path === '/'),
-      probe: a.probe,
+      probe: { handler: a.probe.handler ?? 'httpGet', path: a.probe.path, port: a.probe.port, timings: a.probe.timings ?? {} },
       env: Object.entries(env).sort(([x], [y]) => x.localeCompare(y)).map(([name, value]) => ({ name, value })),
       writable: (image.writablePaths ?? []).map((path) => ({ name: volumeName(path), path })),
       urlEnv: a.urlEnv,
@@ -172,13 +194,17 @@ export function buildTopology(schema: JsonSchema): Component[] {
       addsRoles: (a.addsRoles ?? []).map((r) => ({ roles: r.roles, condition: goCondition(r.enabledBy)! })),
       delegates: a.edges.filter((edge) => byKey.get(edge)?.takesOver).map((edge) => {
         const t = byKey.get(edge)!;
+        // The roles it may hold: its own and those an addsRoles entry gives it while a value is on.
+        const held = [...(a.serviceType ?? []), ...(a.addsRoles ?? []).flatMap((r) => r.roles)];
+        const roles = t.takesOver!.roles.filter((role) => held.includes(role));
         return {
           key: edge,
           name: t.name,
           condition: goCondition(t.enabledBy) ?? 'true',
-          roles: t.takesOver!.roles.filter((role) => (a.serviceType ?? []).includes(role)),
-          env: t.takesOver!.env.filter((e) => !e.role || (a.serviceType ?? []).includes(e.role)).map((e) => ({
-            host: e.host, port: e.port, number: t.ports.find((p) => p.name === e.via)!.port,
+          roles,
+          dropsJava: image.javaDbConnector !== undefined && roles.includes(image.javaDbConnector.before),
+          env: t.takesOver!.env.filter((e) => !e.role || held.includes(e.role)).map((e) => ({
+            host: e.host, port: e.port, number: t.ports.find((p) => p.name === e.via)!.port, scheme: e.scheme !== false,
             javaCondition: e.javaOnly ? `.Values.components.${edge}.javaDbConnector` : undefined,
           })),
         };

@@ -1,4 +1,4 @@
-import type { BlobStore, Component, Database, TemporalService, TemporalTopology } from './topology.js';
+import type { BlobStore, Component, ComponentProbe, Database, TemporalService, TemporalTopology } from './topology.js';
 
 /**
  * What the one workload skeleton (chart-templates/partials/workload.hbs and pod-spec.hbs) writes for each
@@ -101,18 +101,23 @@ function container(c: Pick<ContainerData, 'name' | 'image' | 'env' | 'resources'
 }
 
 /**
- * Retool's HTTP probes: readiness fails fast (traffic stops), liveness is lenient (restarts are costly),
- * startup allows ten minutes for first boot (migrations) before liveness starts counting.
+ * Retool's probes: readiness fails fast (traffic stops), liveness is lenient (restarts are costly),
+ * startup allows ten minutes for first boot (migrations) before liveness starts counting. The handler is the
+ * component's (an HTTP GET of its health path, or a TCP connect); the timings Retool's manifests give a
+ * component (probe.timings) replace these defaults field by field.
  */
-function retoolProbes(path: string, port: string): ProbeData[] {
-  const handler = { httpGet: { path, port } };
+function retoolProbes(probe: ComponentProbe): ProbeData[] {
+  const handler: ProbeData['handler'] = probe.handler === 'tcpSocket' ? { tcpSocket: { port: probe.port } } : { httpGet: { path: probe.path!, port: probe.port } };
   // The operator's components.<key>.probes (ProbeOverrides) win field by field.
-  const tuning = (probe: string) => `(dig "probes" "${probe}" dict $values)`;
-  return [
-    { kind: 'readinessProbe', handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, tuning: tuning('readiness') },
-    { kind: 'livenessProbe', handler, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5, tuning: tuning('liveness') },
-    { kind: 'startupProbe', handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60, tuning: tuning('startup') },
-  ];
+  const tuning = (name: string) => `(dig "probes" "${name}" dict $values)`;
+  const defaults = {
+    readiness: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    liveness: { periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
+    startup: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
+  };
+  return (['readiness', 'liveness', 'startup'] as const).map((name) => ({
+    kind: `${name}Probe` as ProbeData['kind'], handler, ...defaults[name], ...probe.timings[name], tuning: tuning(name),
+  }));
 }
 
 
@@ -133,7 +138,7 @@ export function componentWorkload(c: Component): WorkloadData {
       ports: c.ports.map((p) => ({ name: p.name, port: p.port })),
       env: '$env',
       envFrom: true,
-      probes: retoolProbes(c.probe.path, c.probe.port),
+      probes: retoolProbes(c.probe),
       resources: '$pod.resources',
       preStop: '$pod.preStopSleepSeconds',
       mountsVar: '$mounts',

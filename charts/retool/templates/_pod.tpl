@@ -118,16 +118,21 @@ Usage: {{- $out := merge dict $base }}{{- include "retool.merge" (dict "out" $ou
 {{- end -}}
 
 {{- /*
-retool.probe: an HTTP GET probe's body (handler line and timings): .defaults (the chart's timings) with the
-operator's .tuning (components.<key>.probes.<probe>) winning field by field, 0 included; .tuning's scheme
-joins the handler. Without tuning the text is the chart's own, byte for byte.
+retool.probe: a probe's body (handler line and timings): an HTTP GET of .path on .port, or with .tcpSocket a
+TCP connect to .port; .defaults (the chart's timings) with the operator's .tuning (components.<key>.probes.<probe>)
+winning field by field, 0 included; .tuning's scheme joins an HTTP handler (a TCP connect has none). Without
+tuning the text is the chart's own, byte for byte.
 Usage: {{- include "retool.probe" (dict "path" "/api/checkHealth" "port" "http" "defaults" (dict "periodSeconds" 10) "tuning" (dig "probes" "readiness" dict $values)) | nindent 12 }}
+       {{- include "retool.probe" (dict "tcpSocket" true "port" "http" "defaults" (dict "periodSeconds" 10) "tuning" $tuning) | nindent 12 }}
 */ -}}
 {{- define "retool.probe" -}}
 {{- $tuning := .tuning | default dict -}}
+{{- $lines := list (printf "tcpSocket: { port: %s }" .port) -}}
+{{- if not .tcpSocket -}}
 {{- $handler := printf "path: %s, port: %s" .path .port -}}
 {{- with $tuning.scheme }}{{ $handler = printf "%s, scheme: %s" $handler . }}{{ end -}}
-{{- $lines := list (printf "httpGet: { %s }" $handler) -}}
+{{- $lines = list (printf "httpGet: { %s }" $handler) -}}
+{{- end -}}
 {{- range $key := list "initialDelaySeconds" "periodSeconds" "timeoutSeconds" "successThreshold" "failureThreshold" -}}
 {{- if and (hasKey $tuning $key) (not (kindIs "invalid" (index $tuning $key))) -}}
 {{- $lines = append $lines (printf "%s: %d" $key (int64 (index $tuning $key))) -}}

@@ -7,12 +7,16 @@ import { int, mergeMaps, setResources, truthy } from './helpers.js';
 /**
  * The components whose x-retool-component names the official chart's keys (`official`): when the official
  * switch is on, this chart's switch is turned on and the replicas, resources, pod annotations and labels and
- * env are carried from the first official key that holds them. A new service needs no code here.
+ * env are carried from the first official key that holds them; a switch that needs a parent switch (requires) is
+ * carried only while that one is on too. A new service needs no code here.
  */
 export function mapAnnotatedComponents(ctx: ImportContext, target: TargetFacts) {
   for (const c of target.components) {
     const o = c.official;
     if (!o || !truthy(ctx.read(o.enabled))) continue;
+    // A tri-state parent switch (rr.gitServer.enabled: null inherits rr.enabled): the first boolean decides.
+    const decides = o.requires?.find((path) => typeof ctx.peek(path) === 'boolean');
+    if (o.requires && (decides === undefined || ctx.peek(decides) !== true)) continue;
     if (c.enabledBy) ctx.set(c.enabledBy, true, o.enabled);
     const replicas = (o.replicas ?? []).map((path) => ({ path, count: int(ctx.read(path)) })).find((r) => r.count !== undefined);
     if (replicas) ctx.set(`components.${c.key}.replicas`, Math.max(1, replicas.count!), replicas.path);
