@@ -260,6 +260,8 @@ const KNOWN_GAPS: Record<string, string> = {
   'test/fixtures/invalid/null-defaulted-autoscaling.values.yaml': KEPT_DEFAULT_GAP,
   'test/fixtures/invalid/null-defaulted-image.values.yaml': KEPT_DEFAULT_GAP,
   'test/fixtures/invalid/null-defaulted-section.values.yaml': KEPT_DEFAULT_GAP,
+  'test/fixtures/invalid/null-components.values.yaml': KEPT_DEFAULT_GAP,
+  'test/fixtures/invalid/embedded-database-requests-above-limits.values.yaml': POD_RULE_GAP,
   'test/fixtures/invalid/null-defaulted-value.values.yaml': KEPT_DEFAULT_GAP,
 };
 

@@ -89,9 +89,6 @@ export async function initCommand(argv: string[]): Promise<number> {
   if (answers.profile === 'production' && !secretFile) {
     process.stderr.write(`note: the values read their secrets from Secret ${answers.secretName}; pass --secret-manifest FILE to have it written with fresh keys\n`);
   }
-  if (answers.blobStorage === 'disabled') {
-    process.stderr.write(`note: no blob storage: Retool 4.x keeps apps, Git repositories and sandbox snapshots in object storage (its app builder needs it); add it with --blob-storage s3|gcs|azure --blob-bucket NAME${answers.profile === 'evaluation' && !answers.secretName ? ' or embedded' : ''}\n`);
-  }
   if (answers.temporalTlsSecret) {
     process.stderr.write(`note: create Secret ${answers.temporalTlsSecret} with the Temporal client certificate before installing (README: "The Temporal mTLS Secret")\n`);
   }
@@ -100,6 +97,10 @@ export async function initCommand(argv: string[]): Promise<number> {
   if (out) outputs.push({ file: out, content: starter.text });
   if (secretFile && starter.secret) outputs.push({ file: resolve(secretFile), content: starter.secret, mode: 0o600 });
   writeOutputs(outputs, force ? FORCE : {});
+  // Said once the files are written: a write that fails prints its one line and nothing else.
+  if (answers.blobStorage === 'disabled') {
+    process.stderr.write(`note: no blob storage: Retool 4.x keeps apps, Git repositories and sandbox snapshots in object storage (its app builder needs it); add it with --blob-storage s3|gcs|azure --blob-bucket NAME${answers.profile === 'evaluation' && !answers.secretName ? ' or embedded' : ''}\n`);
+  }
   if (!out) {
     process.stdout.write(starter.text);
   } else {
