@@ -52,12 +52,17 @@ function keptNode(root: JsonSchema, node: ValueNode, defaults: unknown): JsonSch
   };
 }
 
-/** Whether null is a value `node` may accept (conservatively yes when it cannot tell). */
-export function acceptsNull(root: JsonSchema, node: JsonSchema): boolean {
+/**
+ * Whether null is a value `node` may accept (conservatively yes when it cannot tell). `outright`: only when it
+ * says so (type, const or enum): a rule's branch that only constrains objects (patternProperties, required)
+ * lets null through by JSON Schema's letter, not because null is meant.
+ */
+export function acceptsNull(root: JsonSchema, node: JsonSchema, options: { outright?: boolean } = {}): boolean {
   const schema = deref(root, node);
   if ('const' in schema) return schema.const === null;
   if (Array.isArray(schema.enum)) return schema.enum.includes(null);
-  if (schema.oneOf || schema.anyOf) return [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].some((branch) => acceptsNull(root, branch));
+  if (schema.oneOf || schema.anyOf) return [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].some((branch) => acceptsNull(root, branch, options));
+  if (schema.type === undefined && options.outright) return false;
   // No type: only a node that describes no object (no properties) is meant to take anything, null included.
   if (schema.type === undefined) return !schema.properties && !schema.additionalProperties && (!schema.allOf || schema.allOf.every((part) => acceptsNull(root, part)));
   return (Array.isArray(schema.type) ? schema.type : [schema.type]).includes('null');
@@ -66,20 +71,9 @@ export function acceptsNull(root: JsonSchema, node: JsonSchema): boolean {
 /** Whether a cross-field rule of `parent` lets `key` be null (e.g. replicas: null under autoscaling). */
 function ruleAcceptsNull(root: JsonSchema, parent: JsonSchema, key: string): boolean {
   return (parent.allOf ?? []).some((rule) => rule.$comment !== DEFAULTS_KEPT &&
-    [rule.then, rule.else].some((branch) => branch?.properties?.[key] !== undefined && namesNull(root, branch.properties[key])));
+    [rule.then, rule.else].some((branch) => branch?.properties?.[key] !== undefined && acceptsNull(root, branch.properties[key], { outright: true })));
 }
 
-/**
- * Whether a rule's branch says null outright (type, const or enum): a branch that only constrains objects
- * (patternProperties, required) lets null through by JSON Schema's letter, not because null is meant.
- */
-function namesNull(root: JsonSchema, node: JsonSchema): boolean {
-  const schema = deref(root, node);
-  if ('const' in schema) return schema.const === null;
-  if (Array.isArray(schema.enum)) return schema.enum.includes(null);
-  if (schema.oneOf || schema.anyOf) return [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].some((branch) => namesNull(root, branch));
-  return schema.type !== undefined && (Array.isArray(schema.type) ? schema.type : [schema.type]).includes('null');
-}
 
 /** Integers Kubernetes fields can hold (int32): beyond, the API server refuses the object, or Helm prints 1e+06. */
 export const INT32_MIN = -2147483648;
