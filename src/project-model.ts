@@ -1,22 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { IssuesError } from './issue.js';
 import { buildChartModel, type ChartModel, type ModelOptions } from './model/chart-model.js';
 import { SCHEMA_FILE, packageVersion } from './io/project.js';
-import { loadSchema } from './schema/load.js';
-import { locateSchemaIssues } from './schema/locate.js';
+import { loadCheckedSchema } from './schema/checked.js';
 
 /**
- * load → expand → lint → model, from a schema file: the one builder behind `generate` and every command that
- * reads values. A broken schema fails here, each problem named with the file's line and column (JSON syntax
- * errors by loadSchema, broken house rules by the lint, located in the file's text).
+ * checked schema → model, from a schema file: the one builder behind `generate` and every command that reads
+ * values. The schema layer loads and lints it (schema/checked.ts: a broken schema fails there, named with the
+ * file's line and column); this only builds.
  */
 export function buildProjectModel(options: ModelOptions): ChartModel {
-  try {
-    return buildChartModel(loadSchema(options.schemaFile), options);
-  } catch (error) {
-    if (error instanceof IssuesError) throw locateSchemaIssues(error, options.schemaFile, readFileSync(options.schemaFile, 'utf8'));
-    throw error;
-  }
+  return buildChartModel(loadCheckedSchema(options.schemaFile), options);
 }
 
 let model: ChartModel | undefined;

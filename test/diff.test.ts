@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runHelm } from '../src/io/helm.js';
-import { releaseFacts } from '../src/model/releases.js';
+import { releaseFacts } from '../src/schema/releases.js';
 import { projectModel } from '../src/project-model.js';
 import { diffManifests, type Manifest, type UpgradeReport } from '../src/upgrade/manifest-diff.js';
 import { formatUpgradeReport, formatValueChange } from '../src/upgrade/format-report.js';

@@ -1,7 +1,7 @@
 // `retool-chart doctor` against a real PostgreSQL server (started here on 127.0.0.1): the same cases as the
 // helm test script, through node-postgres, plus its values-level checks.
 import { spawnSync } from 'node:child_process';
-import { newestStable, releaseFacts, supportEnds } from '../src/model/releases.js';
+import { newestStable, releaseFacts, supportEnds } from '../src/schema/releases.js';
 import { projectModel } from '../src/project-model.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

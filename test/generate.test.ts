@@ -14,11 +14,12 @@ import { SCHEMA_RULES, lintSchema } from '../src/schema/lint.js';
 import { buildProjectModel } from '../src/project-model.js';
 import { expandPodOptions } from '../src/schema/normalize.js';
 import { runHelm } from '../src/io/helm.js';
+import { cliReferenceMarkdown } from '../src/cli/specs.js';
 import { ROOT } from './support/paths.js';
 import type { JsonSchema } from '../src/schema/json-schema.js';
 
 const source = (): JsonSchema => JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
-const run = (schemaFile = SCHEMA_FILE) => generate({ projectRoot: ROOT, schemaFile, chartVersion: packageVersion() });
+const run = (schemaFile = SCHEMA_FILE) => generate({ projectRoot: ROOT, schemaFile, chartVersion: packageVersion(), cliReference: cliReferenceMarkdown() });
 let first: ReturnType<typeof run> | undefined;
 /** The generator's output for the project schema, for tests that only read it (the first tests prove a run repeatable). */
 const generated = () => (first ??= run());

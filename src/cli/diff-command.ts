@@ -2,7 +2,7 @@ import { formatIssue, IssuesError } from '../issue.js';
 import { renderChart } from '../render/render.js';
 import { formatUpgradeReport } from '../upgrade/format-report.js';
 import { diffManifests } from '../upgrade/manifest-diff.js';
-import { releaseFacts } from '../model/releases.js';
+import { releaseFacts } from '../schema/releases.js';
 import { projectModel } from '../project-model.js';
 import { loadManifestFile, parseManifestText } from '../upgrade/load-manifests.js';
 import { UsageError, type ParsedArgs } from './args.js';

@@ -3,7 +3,7 @@ import { projectModel } from '../project-model.js';
 import { checkDatabase, parseDatabaseUrl, type Connection } from '../preflight/database-doctor.js';
 import { adviseValues, type Finding } from '../preflight/values-advice.js';
 import { adviseVersion } from '../preflight/version-advice.js';
-import { releaseFacts } from '../model/releases.js';
+import { releaseFacts } from '../schema/releases.js';
 import { UsageError } from './args.js';
 import { clusterFindings, CLUSTER_ONLY } from './doctor-cluster.js';
 import { selfCommand } from './invocation.js';

@@ -1,9 +1,9 @@
 import { diffTree, leftovers, writeTree } from '../io/write-tree.js';
 import { PROJECT_ROOT, SCHEMA_FILE, packageVersion } from '../io/project.js';
-import { OWNED_DIRS } from '../generate/layout.js';
+import { OWNED_DIRS } from '../io/layout.js';
 import { stampedUpToDate, writeStamp } from '../io/generate-stamp.js';
 import { loadGenerator } from './generator.js';
-import { parseCommand } from './specs.js';
+import { cliReferenceMarkdown, parseCommand } from './specs.js';
 
 export async function generateCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, 'generate');
@@ -18,7 +18,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
     }
   }
   const { generate } = await loadGenerator();
-  const { files } = await generate({ projectRoot: PROJECT_ROOT, schemaFile, chartVersion: packageVersion() });
+  const { files } = await generate({ projectRoot: PROJECT_ROOT, schemaFile, chartVersion: packageVersion(), cliReference: cliReferenceMarkdown() });
   if (args.booleans.check) {
     const left = leftovers(root, OWNED_DIRS);
     const differing = diffTree(root, files, OWNED_DIRS);

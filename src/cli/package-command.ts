@@ -13,7 +13,7 @@ import { provenanceMessage } from '../publish/provenance.js';
 import { compareVersions, mergeIndex, parseIndex, serializeIndex } from '../publish/repo-index.js';
 import { UsageError } from './args.js';
 import { GeneratorMissingError, loadGenerator } from './generator.js';
-import { parseCommand } from './specs.js';
+import { cliReferenceMarkdown, parseCommand } from './specs.js';
 import { CHART_PATH } from './values-args.js';
 
 export const PUBLIC_KEY_FILE = 'pgp-public-key.asc';
@@ -95,7 +95,7 @@ async function refuseStaleChart(): Promise<void> {
     return;
   }
   const { generate, OWNED_DIRS } = generator;
-  const { files } = await generate({ projectRoot: PROJECT_ROOT, schemaFile: SCHEMA_FILE, chartVersion: packageVersion() });
+  const { files } = await generate({ projectRoot: PROJECT_ROOT, schemaFile: SCHEMA_FILE, chartVersion: packageVersion(), cliReference: cliReferenceMarkdown() });
   const differing = diffTree(PROJECT_ROOT, files, OWNED_DIRS);
   if (differing.length) throw new Error(`charts/retool is out of date with the schema (run npm run generate first):\n${differing.map((p) => `  ${p}`).join('\n')}`);
 }

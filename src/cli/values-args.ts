@@ -4,7 +4,7 @@ import type { Issue } from '../issue.js';
 import { precompiledValidator } from '../validate/precompiled.js';
 import { loadSources, type SourceArguments } from '../validate/values-sources.js';
 import type { ParsedArgs } from './args.js';
-import { CHART_DIR } from '../generate/layout.js';
+import { CHART_DIR } from '../io/layout.js';
 
 /**
  * Validates the values files and --set overrides of a command line against the schema, as Helm would merge them.

@@ -10,7 +10,7 @@ import { emitTemplates } from './templates.js';
 import { emitAnnotationTypes, emitTypes } from './types.js';
 import { emitValuesSchema } from './values-schema.js';
 import { emitValuesYaml } from './values-yaml.js';
-import { ANNOTATION_TYPES_FILE, CHART_DIR, TYPES_FILE } from './layout.js';
+import { ANNOTATION_TYPES_FILE, CHART_DIR, TYPES_FILE } from '../io/layout.js';
 
 
 /**

@@ -2,25 +2,7 @@ import yaml from 'js-yaml';
 import { IssuesError } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
 import type { ChartModel } from '../model/chart-model.js';
-
-/** Publishing facts about this project (package.json `repository`, `homepage`, `retoolChart`), read at the edge. */
-export interface ProjectInfo {
-  /** Web URL of the source repository, e.g. https://github.com/org/retool-chart. */
-  sourceUrl: string;
-  homepage: string;
-  license: string;
-  /** Default URL the chart repository is served from (`package --repo-url` overrides it). */
-  chartRepoUrl: string;
-  /**
-   * The oldest Kubernetes the chart supports (X.Y.Z): Chart.yaml's kubeVersion floor. The suite renders and
-   * validates every fixture for it (test/k8s-validity.test.ts's oldest target) and proves older ones refused.
-   */
-  minKubernetes: string;
-  icon: string;
-  maintainers: Array<{ name: string; email?: string; url?: string }>;
-  /** CHANGELOG.md text (Keep a Changelog layout). */
-  changelog: string;
-}
+import type { ProjectInfo } from '../io/project.js';
 
 /** What Chart.yaml.hbs needs beyond the model; annotation values are YAML documents (Artifact Hub's format). */
 export interface ChartMetadata {

@@ -5,13 +5,15 @@ import { buildProjectModel } from '../project-model.js';
 import { readProjectFiles } from '../io/project.js';
 import { chartTemplatesDir, generateFiles } from './chart-files.js';
 import { withCliReference, withComponentTable } from './project-readme.js';
-import { VALUES_VALIDATOR_FILE, VALUES_VALIDATOR_TYPES_FILE } from './layout.js';
+import { VALUES_VALIDATOR_FILE, VALUES_VALIDATOR_TYPES_FILE } from '../io/layout.js';
 import { emitValuesValidator } from './values-validator.js';
 
 export interface GenerateOptions {
   projectRoot: string;
   schemaFile: string;
   chartVersion: string;
+  /** The README's CLI reference section (cli/specs.ts's cliReferenceMarkdown): passed in, the generator sits below the CLI. */
+  cliReference: string;
 }
 
 /** load → lint → model → emit: every generated file, nothing written. */
@@ -23,11 +25,11 @@ export async function generate(options: GenerateOptions): Promise<{ model: Chart
   files.set(VALUES_VALIDATOR_FILE, validator.code).set(VALUES_VALIDATOR_TYPES_FILE, validator.types);
   // Only a source checkout has the README whose CLI reference is generated (not the npm package, not a copy).
   const readme = join(options.projectRoot, PROJECT_README);
-  if (existsSync(readme)) files.set(PROJECT_README, withComponentTable(withCliReference(readFileSync(readme, 'utf8')), model));
+  if (existsSync(readme)) files.set(PROJECT_README, withComponentTable(withCliReference(readFileSync(readme, 'utf8'), options.cliReference), model));
   return { model, files };
 }
 
 /** The project README: only its CLI reference section is generated. */
 export const PROJECT_README = 'README.md';
 
-export { OWNED_DIRS } from './layout.js';
+export { OWNED_DIRS } from '../io/layout.js';

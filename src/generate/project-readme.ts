@@ -1,4 +1,3 @@
-import { cliReferenceMarkdown } from '../cli/specs.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { probeLabel } from '../model/topology.js';
 
@@ -6,11 +5,11 @@ export const CLI_REFERENCE_START = '<!-- cli-reference:start (generated from src
 export const CLI_REFERENCE_END = '<!-- cli-reference:end -->';
 
 /** The project README with its CLI reference section regenerated from the same option specs as `--help`. */
-export function withCliReference(readme: string): string {
+export function withCliReference(readme: string, reference: string): string {
   const start = readme.indexOf(CLI_REFERENCE_START);
   const end = readme.indexOf(CLI_REFERENCE_END);
   if (start === -1 || end < start) throw new Error(`README.md lacks the CLI reference markers ${CLI_REFERENCE_START} ... ${CLI_REFERENCE_END}`);
-  return `${readme.slice(0, start + CLI_REFERENCE_START.length)}\n${cliReferenceMarkdown()}\n${readme.slice(end)}`;
+  return `${readme.slice(0, start + CLI_REFERENCE_START.length)}\n${reference}\n${readme.slice(end)}`;
 }
 
 export const COMPONENTS_START = '<!-- components:start (generated from schema/retool.schema.json by npm run generate; do not edit) -->';

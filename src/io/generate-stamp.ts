@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { GENERATED_SRC_DIR } from '../generate/layout.js';
+import { GENERATED_SRC_DIR } from './layout.js';
 
 /**
  * `generate --check` without generating, when nothing it reads has changed since a full run found (or wrote)

@@ -1,7 +1,25 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProjectInfo } from '../generate/chart-metadata.js';
+
+/** Publishing facts about this project (package.json `repository`, `homepage`, `retoolChart`), read at the edge. */
+export interface ProjectInfo {
+  /** Web URL of the source repository, e.g. https://github.com/org/retool-chart. */
+  sourceUrl: string;
+  homepage: string;
+  license: string;
+  /** Default URL the chart repository is served from (`package --repo-url` overrides it). */
+  chartRepoUrl: string;
+  /**
+   * The oldest Kubernetes the chart supports (X.Y.Z): Chart.yaml's kubeVersion floor. The suite renders and
+   * validates every fixture for it (test/k8s-validity.test.ts's oldest target) and proves older ones refused.
+   */
+  minKubernetes: string;
+  icon: string;
+  maintainers: Array<{ name: string; email?: string; url?: string }>;
+  /** CHANGELOG.md text (Keep a Changelog layout). */
+  changelog: string;
+}
 
 /** The project root: the nearest ancestor of this file with a package.json. */
 export const PROJECT_ROOT = (() => {

@@ -1,5 +1,4 @@
 import { annotationSchema } from '../schema/annotations.js';
-import { lintSchema } from '../schema/lint.js';
 import { expandPodOptions, publishedSchema } from '../schema/normalize.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import { schemaDefaults } from './defaults.js';
@@ -34,12 +33,13 @@ export interface ChartModel {
 
 export interface ModelOptions {
   chartVersion: string;
+  /** The file the schema was read from (read by project-model.ts; the builder itself reads no file). */
   schemaFile: string;
 }
 
+/** Builds only: the schema is already linted (schema/checked.ts), so a model from an unchecked schema is the caller's choice. */
 export function buildChartModel(source: JsonSchema, options: ModelOptions): ChartModel {
   const schema = expandPodOptions(source);
-  lintSchema(schema, options.schemaFile);
   const defaults = schemaDefaults(schema) as Record<string, unknown>;
   const temporalServices = buildTemporalServices(schema);
   return {

@@ -1,4 +1,4 @@
-import { versionStatus, type ReleaseFacts } from '../model/releases.js';
+import { versionStatus, type ReleaseFacts } from '../schema/releases.js';
 import type { Finding } from './values-advice.js';
 
 /**

@@ -1,6 +1,6 @@
 import { IssuesError, type Issue } from '../issue.js';
 import { annotationProblems } from './annotations.js';
-import { newestStable, recommendedPatch, type ReleaseFacts } from '../model/releases.js';
+import { newestStable, recommendedPatch, type ReleaseFacts } from './releases.js';
 import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type JsonSchema } from './json-schema.js';
 import { visit } from './visit.js';
 import { valueAtPath, valuesTree, type ValueNode } from './values-tree.js';

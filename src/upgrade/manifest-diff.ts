@@ -1,6 +1,6 @@
 import { isObject } from '../schema/json-schema.js';
 import { valueAt } from '../validate/values-paths.js';
-import { upgradeBlockFor, type ReleaseFacts } from '../model/releases.js';
+import { upgradeBlockFor, type ReleaseFacts } from '../schema/releases.js';
 
 /** One Kubernetes object of a rendered release. */
 export interface Manifest {

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../schema/json-schema.js';
+import type { JsonSchema } from './json-schema.js';
 import type { ReleaseFacts, ReleaseLine, UpgradeBlock } from '../generated/annotations.js';
 
 export type { ReleaseFacts, ReleaseLine, UpgradeBlock };
