@@ -342,6 +342,16 @@ export interface OfficialKeys {
    * Env maps (NAME: value).
    */
   env?: OfficialPath[];
+  /**
+   * Env the official template writes from one of its values (a list joined by commas, as the official join): NAME -> official key. A value that differs from the component's default env is carried onto components.<key>.env.
+   */
+  envValues?: {
+    [k: string]: OfficialPath;
+  };
+  /**
+   * The key under images of this component's image, carried from the official <prefix>.image.repository and <prefix>.image.tag (a missing tag follows image.tag, as the official chart defaults it): the official prefix is the enabled key's first segment.
+   */
+  image?: string;
 }
 /**
  * Runtime facts of an image (x-retool-image on images.<key>), from Retool's own manifests.
