@@ -365,13 +365,13 @@ test('every pod runs as the chart ServiceAccount without a mounted token, but a 
   for (const name of fixtures) {
     const objects = render(name);
     const accounts = byKind(objects, 'ServiceAccount');
-    const sa = accounts.find((a) => !readers.has(a.metadata.labels?.['app.kubernetes.io/component']))!;
+    const sa = accounts.find((a) => !readers.has(a.metadata.labels?.['app.kubernetes.io/component'] ?? ''))!;
     assert.is(sa.automountServiceAccountToken, false);
     for (const w of objects.filter((o) => o.spec?.template)) {
       const component = w.spec.template.metadata?.labels?.['app.kubernetes.io/component'];
       if (readers.has(component)) {
         const own = accounts.find((a) => a.metadata.name === w.spec.template.spec.serviceAccountName);
-        assert.ok(own && own.metadata.labels['app.kubernetes.io/component'] === component, `${component} runs as its own ServiceAccount`);
+        assert.ok(own && own.metadata.labels?.['app.kubernetes.io/component'] === component, `${component} runs as its own ServiceAccount`);
         assert.is(w.spec.template.spec.automountServiceAccountToken, true, `${component} mounts its token`);
         const binding = byKind(objects, 'ClusterRoleBinding').find((b) => b.subjects.some((s: any) => s.name === own!.metadata.name));
         assert.ok(binding, `${component}'s ServiceAccount is bound to its ClusterRole`);
@@ -381,7 +381,7 @@ test('every pod runs as the chart ServiceAccount without a mounted token, but a 
       assert.is(w.spec.template.spec.automountServiceAccountToken, false);
     }
     // Nothing but the readers gets RBAC.
-    for (const b of byKind(objects, 'ClusterRoleBinding')) assert.ok(readers.has(b.metadata.labels['app.kubernetes.io/component']), `ClusterRoleBinding ${b.metadata.name}`);
+    for (const b of byKind(objects, 'ClusterRoleBinding')) assert.ok(readers.has(b.metadata.labels?.['app.kubernetes.io/component'] ?? ''), `ClusterRoleBinding ${b.metadata.name}`);
   }
 });
 
