@@ -81,8 +81,18 @@ for (const major of MAJORS) {
   }
 }
 
-/** Long-running containers with nothing to probe: Temporal's worker service opens no gRPC listener. */
-const NO_LISTENER = new Set(['temporal-worker']);
+/**
+ * Long-running containers with nothing to probe: Temporal's worker service opens no gRPC listener, and every
+ * component whose annotation carries a probeNote (its documented reason) instead of a probe.
+ */
+const NO_LISTENER = new Set(['temporal-worker', ...projectModel().components.filter((c) => !c.probe).map((c) => c.name)]);
+
+test('a component without a probe documents why (probeNote), and only then', () => {
+  for (const c of projectModel().components) {
+    assert.is(Boolean(c.probe), !c.probeNote, `${c.name}: exactly one of probe and probeNote`);
+    if (c.probeNote) assert.ok(c.probeNote.length >= 30 && /tryretool\//.test(c.probeNote), `${c.name} probeNote names its source: ${c.probeNote}`);
+  }
+});
 
 const containerNamed = (objects: K8sObject[], name: string) => containers(objects).find(({ container }) => container.name === name)?.container;
 
@@ -350,15 +360,28 @@ test('pod options: podDefaults apply everywhere, a component\'s own values win, 
   assert.equal(api.spec.containers[0].resources.limits, { cpu: 4, memory: '8Gi' });
 });
 
-test('every pod runs as the chart ServiceAccount without a mounted token', () => {
+test('every pod runs as the chart ServiceAccount without a mounted token, but a component that reads the Kubernetes API (x-retool-component kubernetesApi)', () => {
+  const readers = new Set(projectModel().components.filter((c) => c.kubernetesApi).map((c) => c.name));
   for (const name of fixtures) {
     const objects = render(name);
-    const sa = byKind(objects, 'ServiceAccount')[0];
+    const accounts = byKind(objects, 'ServiceAccount');
+    const sa = accounts.find((a) => !readers.has(a.metadata.labels?.['app.kubernetes.io/component'] ?? ''))!;
     assert.is(sa.automountServiceAccountToken, false);
     for (const w of objects.filter((o) => o.spec?.template)) {
+      const component = w.spec.template.metadata?.labels?.['app.kubernetes.io/component'];
+      if (readers.has(component)) {
+        const own = accounts.find((a) => a.metadata.name === w.spec.template.spec.serviceAccountName);
+        assert.ok(own && own.metadata.labels?.['app.kubernetes.io/component'] === component, `${component} runs as its own ServiceAccount`);
+        assert.is(w.spec.template.spec.automountServiceAccountToken, true, `${component} mounts its token`);
+        const binding = byKind(objects, 'ClusterRoleBinding').find((b) => b.subjects.some((s: any) => s.name === own!.metadata.name));
+        assert.ok(binding, `${component}'s ServiceAccount is bound to its ClusterRole`);
+        continue;
+      }
       assert.is(w.spec.template.spec.serviceAccountName, sa.metadata.name);
       assert.is(w.spec.template.spec.automountServiceAccountToken, false);
     }
+    // Nothing but the readers gets RBAC.
+    for (const b of byKind(objects, 'ClusterRoleBinding')) assert.ok(readers.has(b.metadata.labels?.['app.kubernetes.io/component'] ?? ''), `ClusterRoleBinding ${b.metadata.name}`);
   }
 });
 

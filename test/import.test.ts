@@ -195,8 +195,8 @@ const FACTS: Record<string, Facts> = {
       POSTGRES_PASSWORD: { ours: 'retool-config/POSTGRES_PASSWORD', why: 'the official chart read it through envFrom retool-config' },
     },
     needs: [{ capability: 'extraEnvFrom', dropped: 'externalSecrets.enabled' }],
-    dropped: { 'telemetry.enabled': true, 'securityContext.extraContainerLevelSecurityContext.allowPrivilegeEscalation': false },
-    ours: { 'workflows.enabled': false, 'podDefaults.podSecurityContext': { runAsUser: 1001, fsGroup: 2001, runAsNonRoot: true }, 'ingress.host': 'retool.internal' },
+    dropped: { 'securityContext.extraContainerLevelSecurityContext.allowPrivilegeEscalation': false },
+    ours: { 'components.telemetry.enabled': true, 'workflows.enabled': false, 'podDefaults.podSecurityContext': { runAsUser: 1001, fsGroup: 2001, runAsNonRoot: true }, 'ingress.host': 'retool.internal' },
   },
 
   'ingress-tls': {

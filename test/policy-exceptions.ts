@@ -68,7 +68,20 @@ const compatible = (rule: string, what: string): PolicyException => ({
   reason: `${COMPATIBLE} (${what}).`,
 });
 
+/**
+ * The components that read the Kubernetes API (x-retool-component kubernetesApi, e.g. the telemetry collector):
+ * their own ServiceAccount's token is mounted, for the reason their annotation documents. Derived from the model,
+ * so a new reader needs no entry here and a component that stops reading the API loses its exception.
+ */
+const apiReaders = (rule: string, what: string): PolicyException[] => projectModel().components.filter((c) => c.kubernetesApi).map((c) => ({
+  rule,
+  object: new RegExp(`^Deployment/.+-${c.name}$`),
+  when: (object: K8sObject) => object.spec?.template?.spec?.serviceAccountName !== undefined && object.spec.template.spec.automountServiceAccountToken === true,
+  reason: `${what}: ${c.kubernetesApi!.reason}`,
+}));
+
 export const POLICY_EXCEPTIONS: PolicyException[] = [
+  ...apiReaders('KBP106', 'its own ServiceAccount\'s token is mounted'),
   codeExecutor('PSS103', 'privileged: true'),
   codeExecutor('PSS202', 'a privileged container always allows privilege escalation'),
   codeExecutor('KBP103', 'capabilities: a privileged container has all capabilities, dropping ALL is impossible'),

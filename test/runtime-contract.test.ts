@@ -19,8 +19,14 @@ const BACKEND_START = ['bash', '-c', './docker_scripts/wait-for-it.sh -t 0 $POST
 interface Role {
   /** Container args; undefined: the image's own start (no args, no command). */
   args?: string[];
-  /** Health check: an HTTP GET of path, or (tcp) a TCP connect, on port. */
-  probe: { path?: string; tcp?: true; port: number };
+  /** Container command (ENTRYPOINT); undefined: the image's. */
+  command?: string[];
+  /** Health check: an HTTP GET of path, or (tcp) a TCP connect, on port; null: none at all (Retool's manifest has none). */
+  probe: { path?: string; tcp?: true; port: number } | null;
+  /** Ports declared UDP (every other port is TCP). */
+  udp?: number[];
+  /** The Kubernetes API rules its own ServiceAccount is bound to (with the token mounted); undefined: no token, no RBAC. */
+  rbac?: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
   /** Probe timings Retool's manifests write (fields they leave out are Kubernetes' defaults there; ours may differ). */
   timings?: Partial<Record<'readinessProbe' | 'livenessProbe', Record<string, number>>>;
   /** Every port the container must declare. */
@@ -99,7 +105,31 @@ const CONTRACT: Record<string, Role> = {
     probe: { path: '/api/checkHealth', port: 3004 }, ports: [3004],
     env: { NODE_ENV: 'production', NODE_OPTIONS: '--max_old_space_size=1024' },
   },
+  // deployment_telemetry.yaml: command retool-telemetry, statsd on UDP 9125, no probes at all, the RTEL_* and
+  // VECTOR_SELF_* env and LICENSE_KEY; telemetry_rbac.yaml: its own ServiceAccount (token mounted) and a ClusterRole.
+  telemetry: {
+    command: ['retool-telemetry'], probe: null, ports: [9125], udp: [9125],
+    env: {
+      DEPLOYMENT_TEMPLATE_TYPE: 'k8s-helm', LICENSE_KEY: null, RTEL_ENABLED: 'true', RTEL_DEPLOYMENT_MODE: 'k8s-helm',
+      RTEL_HELM_RELEASE_NAME: null, RTEL_KUBE_POD_PREFIX: null, RTEL_KUBE_NAMESPACE: null, RTEL_KUBE_LABEL_SELECTOR: null,
+      RTEL_SEND_TO_RETOOL: 'true', RTEL_SEND_TO_RETOOL_INPUT_ALLOWLIST: 'metrics',
+      VECTOR_SELF_NODE_NAME: null, VECTOR_SELF_POD_NAME: null, VECTOR_SELF_POD_NAMESPACE: null,
+    },
+    rbac: [{ apiGroups: [''], resources: ['namespaces', 'nodes', 'nodes/metrics', 'pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }],
+  },
 };
+
+/**
+ * The pods Retool's chart includes retool.telemetry.includeEnvVars into (_telemetry_helpers.tpl; deployment_backend.yaml,
+ * deployment_jobs.yaml, deployment_workflows.yaml, deployment_code_executor.yaml, deployment_git_server.yaml,
+ * _workers.tpl), with the service-name label each carries (_helpers.tpl); multiplayer-ws and dbconnector get none.
+ */
+const TELEMETRY_CALLERS: Record<string, string> = {
+  api: 'main-backend', 'jobs-runner': 'jobs-runner', 'workflows-worker': 'workflow-worker', 'workflows-backend': 'workflow-backend',
+  'code-executor': 'code-executor', 'agent-worker': 'agent-worker', 'agent-eval-worker': 'agent-eval-worker',
+  'r2-agent-worker': 'r2-agent-worker', 'git-server': 'rr-git-server',
+};
+const TELEMETRY_ENV = ['RTEL_ENABLED', 'RTEL_SERVICE_NAME', 'K8S_POD_NAME', 'K8S_NODE_NAME', 'STATSD_HOST', 'STATSD_PORT'];
 
 /** Paths Retool's backend image writes (Retool's compose volumes and Kubernetes manifests). */
 const BACKEND_WRITES = ['/tmp', '/retool_backend/autogen_ssh_keys', '/retool_backend/pv-data', '/usr/local/retool-git-repo', '/usr/local/retool-repo'];
@@ -151,9 +181,14 @@ for (const fixture of fixtures) {
       const c = mainContainer(deployment, name);
       assert.ok(c, `${name} container`);
       assert.equal(c.args, role.args, `${name} args`);
-      assert.is(c.command, undefined, `${name} keeps the image's entrypoint`);
+      assert.equal(c.command, role.command, `${name} command`);
       for (const port of role.ports) assert.ok(c.ports.some((p: any) => p.containerPort === port), `${name} declares port ${port}`);
+      for (const p of c.ports) assert.is(p.protocol, role.udp?.includes(p.containerPort) ? 'UDP' : 'TCP', `${name} port ${p.containerPort} protocol`);
       for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        if (role.probe === null) {
+          assert.is(c[probe], undefined, `${name} has no ${probe}, as Retool's manifest`);
+          continue;
+        }
         const handler = role.probe.tcp ? c[probe]?.tcpSocket : c[probe]?.httpGet;
         assert.ok(handler, `${name} ${probe} ${role.probe.tcp ? 'tcpSocket' : 'httpGet'}`);
         if (!role.probe.tcp) assert.is(handler.path, role.probe.path, `${name} ${probe} path`);
@@ -225,7 +260,7 @@ for (const fixture of fixtures) {
       if (!deployment) continue;
       const pod = deployment.spec.template.spec;
       const c = mainContainer(deployment, name);
-      assert.is(pod.automountServiceAccountToken, false, `${name} mounts no token`);
+      assert.is(pod.automountServiceAccountToken, CONTRACT[name].rbac !== undefined, `${name} mounts a token exactly when it reads the Kubernetes API`);
       // nsjail (privileged) and its seccomp variant follow the sandbox's own rule (Retool's settings exactly).
       if (c.securityContext.privileged || c.securityContext.seccompProfile?.type === 'Localhost') continue;
       assert.is(c.securityContext.allowPrivilegeEscalation, false, `${name} allowPrivilegeEscalation`);
@@ -258,6 +293,56 @@ for (const fixture of fixtures) {
     assert.is(env.get('COOKIE_INSECURE').value, String(cookie));
     const base = retool.baseDomain ?? (ingress.enabled ? `${https ? 'https' : 'http'}://${ingress.host}` : undefined);
     assert.is(env.get('BASE_DOMAIN')?.value, base);
+  });
+}
+
+for (const fixture of fixtures) {
+  test(`${fixture.name}: the telemetry collector's RBAC and callers as Retool's chart has them`, () => {
+    const on = component(fixture.objects, 'telemetry') !== undefined;
+    const telemetry = fixture.objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'telemetry');
+    for (const kind of ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Service']) {
+      assert.is(telemetry.some((o) => o.kind === kind), on, `${kind} exactly when telemetry is on`);
+    }
+    for (const [name, serviceName] of Object.entries(TELEMETRY_CALLERS)) {
+      const deployment = component(fixture.objects, name);
+      if (!deployment) continue;
+      assert.is(deployment.spec.template.metadata.labels['telemetry.retool.com/service-name'], serviceName, `${name} service-name label`);
+      const env = envOf(mainContainer(deployment, name));
+      for (const envName of TELEMETRY_ENV) assert.is(env.has(envName), on, `${name} ${envName} exactly when telemetry is on`);
+    }
+    for (const name of ['multiplayer-ws', 'dbconnector']) {
+      const deployment = component(fixture.objects, name);
+      if (deployment) assert.not.ok(envOf(mainContainer(deployment, name)).has('STATSD_HOST'), `${name} is not told (Retool's chart includes nothing there)`);
+    }
+    if (!on) return;
+    const role = telemetry.find((o) => o.kind === 'ClusterRole')!;
+    assert.equal(role.rules, CONTRACT.telemetry.rbac);
+    const sa = telemetry.find((o) => o.kind === 'ServiceAccount')!;
+    assert.is(sa.automountServiceAccountToken, true);
+    const binding = telemetry.find((o) => o.kind === 'ClusterRoleBinding')!;
+    assert.equal(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
+    assert.equal(binding.subjects, [{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: binding.subjects[0].namespace }]);
+    assert.is(component(fixture.objects, 'telemetry')!.spec.template.spec.serviceAccountName, sa.metadata.name);
+    assert.is(component(fixture.objects, 'telemetry')!.spec.replicas, 1, 'one collector');
+    const service = telemetry.find((o) => o.kind === 'Service')!;
+    assert.equal(service.spec.ports.map((p: any) => [p.port, p.protocol]), [[9125, 'UDP']]);
+    const policies = byKind(fixture.objects, 'NetworkPolicy');
+    for (const [name] of Object.entries(TELEMETRY_CALLERS)) {
+      const deployment = component(fixture.objects, name);
+      if (!deployment) continue;
+      const env = envOf(mainContainer(deployment, name));
+      assert.match(env.get('STATSD_HOST').value, new RegExp(`^${service.metadata.name}\\.`), `${name} STATSD_HOST is <Service>.<namespace>`);
+      assert.is(env.get('STATSD_PORT').value, '9125');
+      if (!policies.length) continue;
+      const policyOf = (c: string) => policies.find((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/component'] === c)!;
+      const udp = (rule: any) => rule.ports?.some((p: any) => p.port === 9125 && p.protocol === 'UDP');
+      assert.ok(policyOf(name).spec.egress.some((r: any) => udp(r) && r.to.some((x: any) => x.podSelector?.matchLabels?.['app.kubernetes.io/component'] === 'telemetry')), `${name} may send to telemetry on UDP 9125`);
+      assert.ok(policyOf('telemetry').spec.ingress.some((r: any) => udp(r) && r.from.some((x: any) => x.podSelector?.matchLabels?.['app.kubernetes.io/component'] === name)), `telemetry admits ${name} on UDP 9125`);
+    }
+    if (policies.length) {
+      const egress = policies.find((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/component'] === 'telemetry')!.spec.egress;
+      assert.ok(egress.some((r: any) => r.ports?.some((p: any) => p.port === 443 && p.protocol === 'TCP') && r.to?.some((x: any) => x.ipBlock)), 'telemetry reaches telemetry.retool.com:443');
+    }
   });
 }
 

@@ -7,13 +7,13 @@ export type PortName = string;
 export type TcpPort = number;
 export type EnvName = string;
 /**
- * A dotted key of the official chart's values (tryretool/retool-helm).
- */
-export type OfficialPath = string;
-/**
  * Where the facts come from (Retool's own manifests), in a short note.
  */
 export type Source = string;
+/**
+ * A dotted key of the official chart's values (tryretool/retool-helm).
+ */
+export type OfficialPath = string;
 export type DnsLabel = string;
 
 /**
@@ -72,6 +72,12 @@ export interface ComponentAnnotation {
    */
   args?: string[];
   /**
+   * Container command replacing the image's ENTRYPOINT (Retool's manifests set one for images that are not the backend); absent: the image's.
+   *
+   * @minItems 1
+   */
+  command?: string[];
+  /**
    * Container ports; the first is the one the component's Service exposes and callers dial.
    *
    * @minItems 1
@@ -80,7 +86,7 @@ export interface ComponentAnnotation {
   /**
    * Health check used by the startup, readiness and liveness probes: an HTTP GET of path (handler httpGet, the default) or a TCP connect (handler tcpSocket) on a named port. timings replace the chart's default timings field by field; the operator's components.<key>.probes still win.
    */
-  probe: {
+  probe?: {
     /**
      * httpGet (default: path is required) or tcpSocket (no path).
      */
@@ -103,6 +109,10 @@ export interface ComponentAnnotation {
     };
   };
   /**
+   * Instead of probe: why the container has no health check (e.g. Retool's own manifest gives it none and it serves nothing a probe could ask), with its source. Written above the container's resources.
+   */
+  probeNote?: string;
+  /**
    * false: exactly one pod, Recreate strategy, no replicas key.
    */
   replicable: boolean;
@@ -119,9 +129,42 @@ export interface ComponentAnnotation {
    */
   env?: EnvMap;
   /**
+   * Env read from the pod itself through the downward API: name -> fieldPath (metadata.name, spec.nodeName, metadata.labels['...']).
+   */
+  fieldEnv?: FieldEnv;
+  /**
+   * Env naming the release the component runs in: name -> releaseName, namespace, fullname (the chart's resource-name prefix) or instanceSelector (the label selector of every pod of the release, app.kubernetes.io/instance=<release>).
+   */
+  releaseEnv?: {
+    [k: string]: 'releaseName' | 'namespace' | 'fullname' | 'instanceSelector';
+  };
+  /**
+   * Secrets of the values API a container not of the backend image reads (the backend gets Retool's secrets through retoolEnv): name -> the value's dotted path and its key in the chart's Secret. Always through secretKeyRef.
+   */
+  secretEnv?: {
+    [k: string]: {
+      value: string;
+      key: string;
+    };
+  };
+  /**
+   * Labels Retool's own manifests put on the component's pods (e.g. the service name a collector reads through the downward API); the operator's podLabels win.
+   */
+  labels?: {
+    [k: string]: string;
+  };
+  /**
+   * Directories the process writes whatever podSecurity is (its own data directories, as Retool's manifests give them): an emptyDir each, with its size limit.
+   */
+  scratch?: {
+    path: string;
+    sizeLimit: string;
+  }[];
+  /**
    * Name of the env var through which other components learn this component's URL.
    */
   urlEnv?: EnvName;
+  callerEnv?: CallerEnv;
   /**
    * Has a `sandbox` value: nsjail (privileged), seccomp or none (CONTAINER_UNPRIVILEGED_MODE).
    */
@@ -131,6 +174,7 @@ export interface ComponentAnnotation {
    */
   edges: string[];
   takesOver?: TakesOver;
+  kubernetesApi?: KubernetesApi;
   /**
    * SERVICE_TYPE roles added while a boolean value is on (e.g. the in-process git server of the app builder), after the component's own.
    */
@@ -164,6 +208,10 @@ export interface ComponentPort {
    * Serves Prometheus metrics: the NetworkPolicies admit networkPolicy.metricsFrom on it (and nobody else).
    */
   scrape?: boolean;
+  /**
+   * TCP (default) or UDP: the container port, its Service port and the NetworkPolicy rules use it.
+   */
+  protocol?: 'TCP' | 'UDP';
 }
 export interface ProbeTimings {
   initialDelaySeconds?: number;
@@ -186,6 +234,23 @@ export interface Route {
  */
 export interface EnvMap {
   [k: string]: string;
+}
+export interface FieldEnv {
+  [k: string]: string;
+}
+/**
+ * Env every component with an edge to this one gets while it is on (as Retool's chart includes a helper into its callers): host (<Service>.<namespace>, no scheme) and port of a named port, literal env and downward-API env.
+ */
+export interface CallerEnv {
+  host: EnvName;
+  port: EnvName;
+  /**
+   * Name of the port.
+   */
+  via: string;
+  env?: EnvMap;
+  fieldEnv?: FieldEnv;
+  source: Source;
 }
 /**
  * While this component is on, it runs SERVICE_TYPE roles in place of its callers (the components with an edge to it): they drop the roles and are told where it listens.
@@ -223,6 +288,29 @@ export interface TakeOverEnv {
   scheme?: boolean;
 }
 /**
+ * The component reads the Kubernetes API: it gets its own ServiceAccount with the token mounted, a ClusterRole with these rules bound to it, and egress to the API server (networkPolicy.kubernetesApi). Every other pod keeps automountServiceAccountToken: false.
+ */
+export interface KubernetesApi {
+  /**
+   * @minItems 1
+   */
+  rules: {
+    apiGroups: string[];
+    /**
+     * @minItems 1
+     */
+    resources: string[];
+    /**
+     * @minItems 1
+     */
+    verbs: ('get' | 'list' | 'watch')[];
+  }[];
+  /**
+   * Why it needs the API, with the source: the policy tests print it for the token and ClusterRole findings.
+   */
+  reason: string;
+}
+/**
  * The official chart's values keys retool-chart import carries onto this component (the first key that holds a value wins).
  */
 export interface OfficialKeys {
@@ -254,6 +342,16 @@ export interface OfficialKeys {
    * Env maps (NAME: value).
    */
   env?: OfficialPath[];
+  /**
+   * Env the official template writes from one of its values (a list joined by commas, as the official join): NAME -> official key. A value that differs from the component's default env is carried onto components.<key>.env.
+   */
+  envValues?: {
+    [k: string]: OfficialPath;
+  };
+  /**
+   * The key under images of this component's image, carried from the official <prefix>.image.repository and <prefix>.image.tag (a missing tag follows image.tag, as the official chart defaults it): the official prefix is the enabled key's first segment.
+   */
+  image?: string;
 }
 /**
  * Runtime facts of an image (x-retool-image on images.<key>), from Retool's own manifests.

@@ -186,6 +186,10 @@ export interface RetoolValues {
      */
     codeExecutor?: Image;
     /**
+     * Retool telemetry collector image (components.telemetry). An empty tag means <version>-<channel>, as the official chart defaults it to the backend's tag.
+     */
+    telemetry?: Image;
+    /**
      * PostgreSQL image of the in-release (evaluation) database.
      */
     postgres?: Image;
@@ -556,6 +560,15 @@ export interface RetoolValues {
       probes?: ProbeOverrides;
       autoscaling?: Autoscaling;
     };
+    /**
+     * Retool's telemetry collector: gathers metrics (statsd, UDP 9125) and logs from the release's Retool pods and sends them to Retool (telemetry.retool.com). Api, jobs-runner, workflows-backend, the Temporal workers, code-executor and the git server are told where it listens.
+     */
+    telemetry?: PodOptions & {
+      /**
+       * Render the telemetry collector and tell Retool's pods (api, jobs-runner, workflows-backend, the Temporal workers, code-executor, the git server) to send it statsd metrics.
+       */
+      enabled?: boolean;
+    };
   };
   /**
    * Pod options applied to every component; a component's own non-empty values win (maps are merged).
@@ -728,6 +741,18 @@ export interface RetoolValues {
      * @minItems 1
      */
     sourceControl?: [NetworkPeer, ...(NetworkPeer)[]];
+    /**
+     * Where the telemetry collector (components.telemetry) reaches Retool's telemetry service, telemetry.retool.com on 443 (host names cannot be expressed in a NetworkPolicy); the default is anywhere except link-local cloud metadata.
+     *
+     * @minItems 1
+     */
+    retoolTelemetry?: [NetworkPeer, ...(NetworkPeer)[]];
+    /**
+     * Where the telemetry collector (components.telemetry) reaches the Kubernetes API server on 443 or 6443; the default is anywhere except link-local cloud metadata. Tighten it to your API server's addresses.
+     *
+     * @minItems 1
+     */
+    kubernetesApi?: [NetworkPeer, ...(NetworkPeer)[]];
     /**
      * Where the external databases live (host names cannot be expressed in a NetworkPolicy).
      *

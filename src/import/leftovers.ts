@@ -24,7 +24,7 @@ const RULES: Record<string, LeftoverRule> = {
   'multiplayer.httpRoute': { reason: 'this chart routes /api/multiplayer to multiplayer-ws itself (the component\'s routes)', changesBehaviour: false },
   'multiplayer.service': { reason: 'multiplayer-ws\'s Service listens on its container port 3001', changesBehaviour: false },
   mcp: { abbreviated: true, reason: 'the MCP server is not part of this chart', gate: ['mcp.enabled'] },
-  telemetry: { abbreviated: true, reason: 'the telemetry collector is not part of this chart', gate: ['telemetry.enabled'] },
+  telemetry: { abbreviated: true, reason: 'not carried (components.telemetry takes enabled, resources, extraAnnotations, image and sendToRetool; custom Vector and Grafana Agent configs, serviceAccount, rbac and the extra* keys are not)', gate: ['telemetry.enabled'] },
   rr: {
     reason: 'not carried: this chart runs the app builder\'s git server (in api, or alone under appBuilder.gitServer.separate) and r2-agent-worker under appBuilder.enabled, and its blob storage under blobStorage; js-executor and the agent sandbox are not part of it',
     gate: ['rr.enabled', 'rr.jsExecutor.enabled', 'rr.agent.enabled', 'rr.agentSandbox.enabled', 'rr.gitServer.enabled'],

@@ -16,10 +16,14 @@ export interface Component {
   ports: ComponentPort[];
   /** Ports its Service exposes: the first, and those marked service. */
   servicePorts: ComponentPort[];
+  /** Every port with its protocol (TCP unless the annotation says UDP): the container, its Service and the NetworkPolicies. */
+  protocols: Record<string, 'TCP' | 'UDP'>;
   /** Ports Prometheus scrapes (marked scrape): networkPolicy.metricsFrom may reach them. */
   scrapePorts: number[];
   /** Container args from the image's annotation; empty: the image's own start. */
   args: string[];
+  /** Container command replacing the image's ENTRYPOINT (x-retool-component command); empty: the image's. */
+  command: string[];
   replicable: boolean;
   enabledBy?: string;
   /** The Go condition that renders it (`.Values.<enabledBy>`); absent: always rendered. */
@@ -29,12 +33,34 @@ export interface Component {
   routes: Array<{ path: string; pathType: 'Prefix' | 'Exact' }>;
   /** Routed at /: its Service is the one service.* configures (type, port, annotations). */
   entry: boolean;
-  /** Its health check: an HTTP GET of path, or a TCP connect (handler tcpSocket), on a named port; timings Retool's manifests give its probes. */
-  probe: ComponentProbe;
+  /** Its health check: an HTTP GET of path, or a TCP connect (handler tcpSocket), on a named port; timings Retool's manifests give its probes. Absent: probeNote says why. */
+  probe?: ComponentProbe;
+  /** Why it has no probe (x-retool-component probeNote), exactly when probe is absent. */
+  probeNote?: string;
   /** Env the chart sets by default: the image's, the component's tuning, the ports' listen env; sorted. */
   env: Array<{ name: string; value: string }>;
   /** Paths the image writes, each with a volume name: emptyDirs there under podSecurity: restricted. */
   writable: Array<{ name: string; path: string }>;
+  /** Directories it writes whatever podSecurity is (x-retool-component scratch): an emptyDir each, size-limited. */
+  scratch: Array<{ name: string; path: string; sizeLimit: string }>;
+  /** Env from the pod itself (downward API): its own fieldEnv, sorted. */
+  fieldEnv: Array<{ name: string; fieldPath: string }>;
+  /** Env naming the release (x-retool-component releaseEnv), sorted. */
+  releaseEnv: Array<{ name: string; fact: 'releaseName' | 'namespace' | 'fullname' | 'instanceSelector' }>;
+  /** Secrets of the values API it reads (x-retool-component secretEnv), sorted: value path and key in the chart's Secret. */
+  secretEnv: Array<{ name: string; value: string; key: string }>;
+  /** Labels Retool's manifests put on its pods (x-retool-component labels), sorted by key. */
+  labels: Array<{ key: string; value: string }>;
+  /** It reads the Kubernetes API: its own ServiceAccount (token mounted), a ClusterRole with these rules and its binding. */
+  kubernetesApi?: NonNullable<ComponentAnnotation['kubernetesApi']>;
+  /** Components it has an edge to that hand their callers env (x-retool-component callerEnv) while they are on. */
+  told: Array<{
+    key: string; name: string; condition: string;
+    /** host: <Service>.<namespace>; port: the number of the named port. */
+    host: string; port: string; number: number;
+    env: Array<{ name: string; value: string }>;
+    fieldEnv: Array<{ name: string; fieldPath: string }>;
+  }>;
   urlEnv?: string;
   /** Components it has an edge to that publish a URL: it is told each URL (their urlEnv). */
   discovers: Array<{ key: string; name: string; urlEnv: string; port: number; enabledBy?: string; condition?: string }>;
@@ -50,7 +76,7 @@ export interface Component {
   /** The edge kinds (x-retool-edge-kinds) among its edges, in table order: one NetworkPolicy egress rule each. */
   external: NamedEdgeKind[];
   /** Components this one calls (its component edges), with the ports their Services expose; condition: the callee's switch when it differs. */
-  calls: Array<{ key: string; name: string; port: number; ports: number[]; condition?: string }>;
+  calls: Array<{ key: string; name: string; port: number; ports: PortRule[]; condition?: string }>;
   /** SERVICE_TYPE roles added while a value is on (x-retool-component addsRoles), as Go conditions. */
   addsRoles: Array<{ roles: string[]; condition: string }>;
   /** Components it calls that take roles over from it while they are on (x-retool-component takesOver). */
@@ -62,7 +88,7 @@ export interface Component {
     env: Array<{ host: string; port: string; number: number; scheme: boolean; javaCondition?: string }>;
   }>;
   /** Components that call this one (reverse edges): who may connect in; condition: the caller's own switch, when it differs. */
-  calledBy: Array<{ key: string; name: string; condition?: string; ports: number[] }>;
+  calledBy: Array<{ key: string; name: string; condition?: string; ports: PortRule[] }>;
   /** Databases this component connects to (its database edges), in schema order. */
   databases: Database[];
   /** Edge kind name -> whether it has that edge (every kind of the table is a key). */
@@ -76,18 +102,22 @@ export interface Component {
   imageSource: string;
 }
 
+/** A port of a NetworkPolicy rule. */
+export interface PortRule { port: number; protocol: 'TCP' | 'UDP' }
+
 /** A component's health check (x-retool-component probe), its handler resolved. */
 export interface ComponentProbe {
   handler: 'httpGet' | 'tcpSocket';
   /** HTTP path (httpGet only). */
   path?: string;
   port: string;
-  timings: NonNullable<ComponentAnnotation['probe']['timings']>;
+  timings: NonNullable<NonNullable<ComponentAnnotation['probe']>['timings']>;
 }
 
 /** The health check in the words of the docs: `/api/checkHealth` on 3000, or TCP on 3010. */
 export function probeLabel(c: Pick<Component, 'probe' | 'ports'>): string {
-  const port = c.ports.find((p) => p.name === c.probe.port)?.port;
+  if (!c.probe) return 'none';
+  const port = c.ports.find((p) => p.name === c.probe!.port)?.port;
   return c.probe.handler === 'tcpSocket' ? `TCP connect on ${port}` : `\`${c.probe.path}\` on ${port}`;
 }
 
@@ -151,7 +181,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
     // A caller switched on by another value than this component is admitted only while it is on.
     const calledBy = annotations.filter((other) => other.a.edges.includes(key)).map((other) => ({
       key: other.key, name: other.a.name, condition: other.a.enabledBy && other.a.enabledBy !== a.enabledBy ? goCondition(other.a.enabledBy) : undefined,
-      ports: servicePorts(a).map((p) => p.port),
+      ports: portRules(a),
     }));
     return {
       key,
@@ -162,17 +192,37 @@ export function buildTopology(schema: JsonSchema): Component[] {
       port: a.ports[0].port,
       ports: a.ports,
       servicePorts: servicePorts(a),
+      protocols: Object.fromEntries(a.ports.map((p) => [p.name, p.protocol ?? 'TCP'])),
       scrapePorts: a.ports.filter((p) => p.scrape === true).map((p) => p.port),
       args: a.args ?? image.args ?? [],
+      command: a.command ?? [],
       replicable: a.replicable,
       enabledBy: a.enabledBy,
       condition: goCondition(a.enabledBy),
       ingress: (a.routes ?? []).length > 0,
       routes: (a.routes ?? []).map((r) => ({ path: r.path, pathType: r.pathType ?? 'Prefix' })),
       entry: (a.routes ?? []).some((r) => r.path === '/'),
-      probe: { handler: a.probe.handler ?? 'httpGet', path: a.probe.path, port: a.probe.port, timings: a.probe.timings ?? {} },
+      probe: a.probe && { handler: a.probe.handler ?? 'httpGet', path: a.probe.path, port: a.probe.port, timings: a.probe.timings ?? {} },
+      probeNote: a.probeNote,
       env: Object.entries(env).sort(([x], [y]) => x.localeCompare(y)).map(([name, value]) => ({ name, value })),
       writable: (image.writablePaths ?? []).map((path) => ({ name: volumeName(path), path })),
+      scratch: (a.scratch ?? []).map((d) => ({ name: volumeName(d.path), path: d.path, sizeLimit: d.sizeLimit })),
+      fieldEnv: sortedEntries(a.fieldEnv).map(([name, fieldPath]) => ({ name, fieldPath })),
+      releaseEnv: sortedEntries(a.releaseEnv).map(([name, fact]) => ({ name, fact })),
+      secretEnv: sortedEntries(a.secretEnv).map(([name, s]) => ({ name, value: s.value, key: s.key })),
+      labels: sortedEntries(a.labels).map(([key, value]) => ({ key, value })),
+      kubernetesApi: a.kubernetesApi,
+      // Every caller is told, whatever its image: Retool's chart includes the env helper into code-executor too.
+      told: a.edges.filter((edge) => byKey.get(edge)?.callerEnv).map((edge) => {
+        const t = byKey.get(edge)!;
+        const e = t.callerEnv!;
+        return {
+          key: edge, name: t.name, condition: goCondition(t.enabledBy)!, host: e.host, port: e.port,
+          number: t.ports.find((p) => p.name === e.via)!.port,
+          env: sortedEntries(e.env).map(([name, value]) => ({ name, value })),
+          fieldEnv: sortedEntries(e.fieldEnv).map(([name, fieldPath]) => ({ name, fieldPath })),
+        };
+      }),
       urlEnv: a.urlEnv,
       // Only Retool's backend containers read these URLs (Retool's manifests give code-executor none).
       discovers: a.edges.filter((edge) => retoolEnv && byKey.get(edge)?.urlEnv).map((target) => {
@@ -189,7 +239,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
       external: kinds.filter((k) => edges.includes(k.name)),
       calls: a.edges.filter((edge) => byKey.has(edge)).map((edge) => {
         const t = byKey.get(edge)!;
-        return { key: edge, name: t.name, port: t.ports[0].port, ports: servicePorts(t).map((p) => p.port), condition: t.enabledBy && t.enabledBy !== a.enabledBy ? goCondition(t.enabledBy) : undefined };
+        return { key: edge, name: t.name, port: t.ports[0].port, ports: portRules(t), condition: t.enabledBy && t.enabledBy !== a.enabledBy ? goCondition(t.enabledBy) : undefined };
       }),
       addsRoles: (a.addsRoles ?? []).map((r) => ({ roles: r.roles, condition: goCondition(r.enabledBy)! })),
       delegates: a.edges.filter((edge) => byKey.get(edge)?.takesOver).map((edge) => {
@@ -218,6 +268,16 @@ export function buildTopology(schema: JsonSchema): Component[] {
       imageSource: image.source ?? '',
     };
   });
+}
+
+/** The Service ports of a component as NetworkPolicy port rules. */
+function portRules(a: ComponentAnnotation): PortRule[] {
+  return servicePorts(a).map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }));
+}
+
+/** A name -> value map's entries sorted by name (stable output); absent: none. */
+function sortedEntries<T>(map: Record<string, T> | undefined): Array<[string, T]> {
+  return Object.entries(map ?? {}).sort(([x], [y]) => x.localeCompare(y));
 }
 
 /** The ports a component's Service exposes: the first, and those marked service. */

@@ -36,6 +36,8 @@ export interface WorkloadData {
   volumes: VolumeData[];
   /** A Go variable holding more volumes (a list). */
   volumesVar?: string;
+  /** A Go expression of the ServiceAccount the pod runs as with its token mounted (it reads the Kubernetes API); absent: the chart's, no token. */
+  serviceAccount?: string;
   /** A Go expression writing more volumes as a YAML list (an include). */
   volumesInclude?: string;
   /** StatefulSet: its persistent volume claim template (name, Go expression of its values). */
@@ -52,7 +54,7 @@ export interface ContainerData {
   command?: string[];
   /** Name of an inline partial of the calling template that writes the `command:` block (shell scripts with values). */
   script?: string;
-  ports: Array<{ name: string; port: number }>;
+  ports: Array<{ name: string; port: number; protocol?: 'TCP' | 'UDP' }>;
   /** Go variable holding the env map (NAME -> {value | valueFrom}). */
   env: string;
   /** $pod.extraEnvFrom as envFrom. */
@@ -85,7 +87,7 @@ export interface ProbeData {
 
 /** A volume mount; with `condition` (a Go expression) only when it holds. */
 export interface MountData { name: string; mountPath: string; readOnly?: boolean; comment?: string[]; condition?: string }
-export interface VolumeData { name: string; emptyDir?: true; configMap?: { name: string; items?: Array<{ key: string; path: string }> } }
+export interface VolumeData { name: string; emptyDir?: true; sizeLimit?: string; configMap?: { name: string; items?: Array<{ key: string; path: string }> } }
 
 /** The workload's baseline (the podSecurity preset for Retool's pods, the chart's for the others) under the operator's override. */
 const SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
@@ -135,16 +137,20 @@ export function componentWorkload(c: Component): WorkloadData {
       name: c.name,
       image: c.image,
       args: c.args.length ? c.args : undefined,
-      ports: c.ports.map((p) => ({ name: p.name, port: p.port })),
+      command: c.command.length ? c.command : undefined,
+      ports: c.ports.map((p) => ({ name: p.name, port: p.port, protocol: c.protocols[p.name] })),
       env: '$env',
       envFrom: true,
-      probes: retoolProbes(c.probe),
+      probes: c.probe ? retoolProbes(c.probe) : [],
+      probeNote: c.probeNote,
       resources: '$pod.resources',
       preStop: '$pod.preStopSleepSeconds',
+      mounts: c.scratch.map((d) => ({ name: d.name, mountPath: d.path })),
       mountsVar: '$mounts',
     })],
-    volumes: [],
+    volumes: c.scratch.map((d) => ({ name: d.name, emptyDir: true, sizeLimit: d.sizeLimit })),
     volumesVar: '$volumes',
+    serviceAccount: c.kubernetesApi ? `(include "retool.componentName" (dict "root" $ "name" "${c.name}"))` : undefined,
   };
 }
 

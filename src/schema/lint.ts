@@ -176,7 +176,10 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
     else if (!isObject(images[a.image]['x-retool-image'])) problem(`image ${a.image} has no x-retool-image (start, env, writable paths and their source)`);
     const portNames = (a.ports ?? []).map((p) => p.name);
     if (new Set(portNames).size !== portNames.length) problem(`port names must be unique, got ${portNames.join(', ')}`);
-    if (!portNames.includes(a.probe?.port)) problem(`probe.port ${a.probe?.port} must name one of the ports`);
+    if (a.probe && !portNames.includes(a.probe.port)) problem(`probe.port ${a.probe.port} must name one of the ports`);
+    if (a.callerEnv && !portNames.includes(a.callerEnv.via)) problem(`callerEnv via ${a.callerEnv.via} must name one of the ports`);
+    if (a.callerEnv && !a.enabledBy) problem('a component that hands env to its callers is switched on by a value (enabledBy)');
+    if (a.kubernetesApi && !(a.edges ?? []).includes('kubernetesApi')) problem('a component with kubernetesApi rules has the kubernetesApi edge');
     if (a.replicable !== ('replicas' in (node.properties ?? {}))) problem('a replicas property exists exactly when replicable is true');
     if (Boolean(a.sandboxed) !== ('sandbox' in (node.properties ?? {}))) problem('a sandbox property exists exactly when sandboxed is true');
     if (node['x-retool-pod-options'] !== true) problem('a component takes pod options (x-retool-pod-options: true)');

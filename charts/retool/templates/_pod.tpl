@@ -29,13 +29,20 @@ Usage: {{- $pod := dict }}{{- include "retool.pod.options" (dict "root" $ "value
 
 {{- /*
 retool.pod.scheduling: the scheduling and runtime fields of a pod spec from merged pod options.
-Topology spread constraints without a labelSelector select the component's own pods.
+Topology spread constraints without a labelSelector select the component's own pods. With .serviceAccount (the
+name of a component's own ServiceAccount: it reads the Kubernetes API, x-retool-component kubernetesApi) the pod
+runs as that one with its token mounted; every other pod runs as the chart's without a token.
 Usage: {{- include "retool.pod.scheduling" (dict "root" $ "pod" $pod "component" "api") | nindent 6 }}
 */ -}}
 {{- define "retool.pod.scheduling" -}}
 {{- $pod := .pod -}}
+{{- if .serviceAccount }}
+serviceAccountName: {{ .serviceAccount | quote }}
+automountServiceAccountToken: true
+{{- else }}
 serviceAccountName: {{ include "retool.serviceAccountName" .root | quote }}
 automountServiceAccountToken: false
+{{- end }}
 {{- with .root.Values.images.pullSecrets }}
 imagePullSecrets: {{- include "retool.imagePullSecrets" $.root | nindent 2 }}
 {{- end }}

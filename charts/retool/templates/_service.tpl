@@ -3,7 +3,7 @@
 {{- /*
 retool.service: the Service in front of one workload's pods; each port targets the container port of the
 same name.
-Usage: {{ include "retool.service" (dict "root" $ "component" "api" "ports" (list (dict "name" "http" "port" 3000))
+Usage: {{ include "retool.service" (dict "root" $ "component" "api" "ports" (list (dict "name" "http" "port" 3000 "protocol" "TCP"))
          "type" "ClusterIP" "annotations" $annotations) }}   (type defaults to ClusterIP; annotations optional; "name"
          replaces the component's name, e.g. a StatefulSet's shorter one)
 */ -}}
@@ -25,7 +25,7 @@ spec:
     - name: {{ .name }}
       port: {{ int .port }}
       targetPort: {{ .name }}
-      protocol: TCP
+      protocol: {{ .protocol | default "TCP" }}
     {{- end }}
   selector:
     {{- include "retool.selectorLabels" . | nindent 4 }}

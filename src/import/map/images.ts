@@ -48,7 +48,7 @@ export function mapImages(ctx: ImportContext, target: TargetFacts): Version | un
   return version;
 }
 
-export function setRepository(ctx: ImportContext, image: 'backend' | 'codeExecutor', repository: string, fallback: string, from: string) {
+export function setRepository(ctx: ImportContext, image: string, repository: string, fallback: string, from: string) {
   if (repository === fallback) return;
   if (/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(repository)) {
     ctx.set(`images.${image}.repository`, repository, from);

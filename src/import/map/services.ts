@@ -2,7 +2,8 @@ import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext } from '../import-context.js';
 import type { TargetFacts } from '../map-values.js';
 import { envFromOfficial, setEnv } from './env.js';
-import { int, mergeMaps, setResources, truthy } from './helpers.js';
+import { int, mergeMaps, setResources, str, truthy } from './helpers.js';
+import { setRepository } from './images.js';
 
 /**
  * The components whose x-retool-component names the official chart's keys (`official`): when the official
@@ -24,6 +25,14 @@ export function mapAnnotatedComponents(ctx: ImportContext, target: TargetFacts) 
     if (resources) setResources(ctx, `components.${c.key}.resources`, resources.value, resources.path);
     if (o.podAnnotations?.length) mergeMaps(ctx, `components.${c.key}.podAnnotations`, o.podAnnotations);
     if (o.podLabels?.length) mergeMaps(ctx, `components.${c.key}.podLabels`, o.podLabels);
+    // Env the official template writes from a value: carried only where it differs from the env this chart sets.
+    for (const [name, path] of Object.entries(o.envValues ?? {})) {
+      const value = ctx.read(path);
+      if (value === undefined || value === null) continue;
+      const text = Array.isArray(value) ? value.map(String).join(',') : String(value);
+      if (target.builtInEnv[c.key]?.[name] !== text) ctx.set(`components.${c.key}.env.${name}`, text, path);
+    }
+    if (o.image) carryImage(ctx, o.image, o.enabled.split('.')[0]);
     for (const path of o.env ?? []) {
       const env = ctx.read(path);
       if (!isObject(env)) continue;
@@ -33,4 +42,19 @@ export function mapAnnotatedComponents(ctx: ImportContext, target: TargetFacts) 
       }
     }
   }
+}
+
+/**
+ * The official <prefix>.image.repository and .tag onto images.<image>. An empty official tag means image.tag, and
+ * this chart's empty tag means <retool.version>-<retool.channel>, which image.tag already set when it has that form;
+ * any other image.tag is pinned as written, as the backend's is.
+ */
+function carryImage(ctx: ImportContext, image: string, prefix: string) {
+  const repository = str(ctx.read(`${prefix}.image.repository`));
+  if (repository) setRepository(ctx, image, repository, '', `${prefix}.image.repository`);
+  ctx.read(`${prefix}.image.pullPolicy`);
+  const tag = str(ctx.read(`${prefix}.image.tag`));
+  const main = str(ctx.peek('image.tag')) ?? '';
+  if (tag) ctx.set(`images.${image}.tag`, tag, `${prefix}.image.tag`);
+  else if (/^\d+\.\d+\.\d+/.test(main) && !/^\d+\.\d+\.\d+-(stable|edge)$/.test(main)) ctx.set(`images.${image}.tag`, main, `image.tag (${prefix}.image.tag unset: the official chart follows it)`);
 }
