@@ -7,6 +7,10 @@ import { CHART, FIXTURES, fixtureNames } from './support/paths.js';
 import { failOpenProblems, semanticProblems } from './support/k8s-semantics.js';
 import { byKind, containers, envOf, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 
+/** Objects named for a component that reads the Kubernetes API: its own ServiceAccount mounts a token on purpose. */
+const API_READERS = projectModel().components.filter((c) => c.kubernetesApi).map((c) => `-${c.name}`);
+const readsApi = (name: string): boolean => API_READERS.some((suffix) => name.endsWith(suffix));
+
 /**
  * The security and availability baseline as executable rules over rendered objects. Each rule runs on every
  * fixture (no violations allowed) and on a deliberately broken copy of a real render (a violation required),
@@ -79,11 +83,11 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
     breakIt: (objects) => { containers(objects).find(({ container }) => container.name === 'code-executor')!.container.securityContext.privileged = true; },
   },
   {
-    name: 'no pod mounts a ServiceAccount token',
+    name: 'no pod mounts a ServiceAccount token, but a component that reads the Kubernetes API (x-retool-component kubernetesApi)',
     fixture: 'evaluation',
     rule: (objects) => [
-      ...byKind(objects, 'ServiceAccount').filter((sa) => sa.automountServiceAccountToken !== false).map((sa) => `ServiceAccount ${sa.metadata.name}`),
-      ...workloads(objects).filter((w) => w.spec.template.spec.automountServiceAccountToken !== false).map((w) => w.metadata.name),
+      ...byKind(objects, 'ServiceAccount').filter((sa) => sa.automountServiceAccountToken !== false && !readsApi(sa.metadata.name)).map((sa) => `ServiceAccount ${sa.metadata.name}`),
+      ...workloads(objects).filter((w) => w.spec.template.spec.automountServiceAccountToken !== false && !readsApi(w.metadata.name)).map((w) => w.metadata.name),
     ],
     breakIt: (objects) => { delete workloads(objects)[1].spec.template.spec.automountServiceAccountToken; },
   },

@@ -1,5 +1,5 @@
 import { ImportContext, type ImportOptions } from './import-context.js';
-import type { ComponentAnnotation, OfficialKeys } from '../schema/json-schema.js';
+import type { TargetFacts } from './target-facts.js';
 import { mapComponents } from './map/components.js';
 import { mapAnnotatedComponents } from './map/services.js';
 import { mapBlobStorage } from './map/blob-storage.js';
@@ -19,20 +19,7 @@ import { officialFullname } from './official-chart.js';
 
 export { deepEqual, truthy } from './map/helpers.js';
 
-/** What the mapping needs to know about this chart's schema beyond the capabilities. */
-export interface TargetFacts {
-  /** Keys our podSecurityContext / containerSecurityContext accept. */
-  podSecurityContextKeys: readonly string[];
-  containerSecurityContextKeys: readonly string[];
-  /** This chart's default Retool version (used when the official tag names none). */
-  defaultVersion: string;
-  /** Env this chart already sets per component (components.<key> -> NAME -> value): carried only when it differs. */
-  builtInEnv: Record<string, Record<string, string>>;
-  /** Components that have a javaDbConnector switch. */
-  javaDbConnectorComponents: readonly string[];
-  /** This chart's components (schema order): key, the boolean value that switches it on, whether it is Retool's backend. */
-  components: ReadonlyArray<{ key: string; enabledBy?: string; retoolEnv: boolean; official?: OfficialKeys; officialProbes?: ComponentAnnotation['officialProbes'] }>;
-}
+export type { TargetFacts } from './target-facts.js';
 
 /**
  * Maps official-chart values (already merged over OFFICIAL_DEFAULTS, like Helm does) onto this chart's values.

@@ -1,10 +1,11 @@
 import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext } from '../import-context.js';
-import { type TargetFacts } from '../map-values.js';
+import { type TargetFacts } from '../target-facts.js';
 import { OFFICIAL_TUNING } from '../official-chart.js';
 import { mapRetoolDatabase } from './databases.js';
-import { backendComponents, type EnvValue, type SecretValue, arr, bool, int, numStr, ref, str, truthy } from './helpers.js';
+import { backendComponents, type EnvValue, arr, bool, int, numStr, ref, str, truthy } from './helpers.js';
 import { envFromSecretNames } from './secrets.js';
+import { setEnv } from './env-values.js';
 
 /**
  * Runtime tuning env the official chart sets on its own (pool sizes, timeouts, Node options): this chart sets the
@@ -115,18 +116,6 @@ export function envFromOfficial(ctx: ImportContext, value: unknown, from: string
   }
   ctx.drop(from, `env from ${isObject(valueFrom) ? Object.keys(valueFrom).join(', ') : 'this source'} (fieldRef, resourceFieldRef) is not supported by this chart's env`);
   return undefined;
-}
-
-export function setEnv(ctx: ImportContext, path: string, value: EnvValue, from: string) {
-  if (typeof value === 'string') ctx.set(path, value, from);
-  else if ('secretKeyRef' in value) setEnvRef(ctx, path, value, from, from);
-  else if (ctx.can('envConfigMapRefs')) ctx.set(path, value, from);
-  else ctx.drop(from, 'env from a ConfigMap key needs a chart version whose env accepts { configMapKeyRef }');
-}
-
-export function setEnvRef(ctx: ImportContext, path: string, value: SecretValue, from: string, officialPath: string) {
-  if (ctx.can('envSecretRefs')) ctx.set(path, value, from);
-  else ctx.drop(officialPath, 'env from a Secret key needs a chart version whose env accepts { secretKeyRef } (this schema takes strings only)');
 }
 
 /** externalSecrets (legacy and External Secrets Operator) were envFrom Secrets on the backend containers. */

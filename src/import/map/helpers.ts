@@ -1,6 +1,6 @@
 import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext, type ImportOptions } from '../import-context.js';
-import type { TargetFacts } from '../map-values.js';
+import type { TargetFacts } from '../target-facts.js';
 
 export type Obj = Record<string, unknown>;
 export type SecretValue = string | { secretKeyRef: { name: string; key: string } };

@@ -1,6 +1,6 @@
 import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext } from '../import-context.js';
-import { type TargetFacts } from '../map-values.js';
+import { type TargetFacts } from '../target-facts.js';
 import { type Version, compareVersion, parseVersion, str } from './helpers.js';
 
 

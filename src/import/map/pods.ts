@@ -1,6 +1,6 @@
 import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext } from '../import-context.js';
-import { type TargetFacts } from '../map-values.js';
+import { type TargetFacts } from '../target-facts.js';
 import { OFFICIAL_DEFAULTS, officialFullname } from '../official-chart.js';
 import { backendComponents, type Obj, arr, copyKnown, deepEqual, int, kubectl, mergeMaps, str, truthy } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { type ImportContext } from '../import-context.js';
-import type { TargetFacts } from '../map-values.js';
+import type { TargetFacts } from '../target-facts.js';
 import { OFFICIAL_DEFAULTS } from '../official-chart.js';
 import { int, str } from './helpers.js';
 

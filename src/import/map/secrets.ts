@@ -1,7 +1,7 @@
 import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext } from '../import-context.js';
 import { OFFICIAL_SECRET_KEYS } from '../official-chart.js';
-import { setEnvRef } from './env.js';
+import { setEnvRef } from './env-values.js';
 import { type SecretValue, arr, bool, ref, str, truthy } from './helpers.js';
 
 /** Secrets the official chart generated or looked up in its own Secret: they must be copied before switching. */

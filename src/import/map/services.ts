@@ -1,7 +1,8 @@
 import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext } from '../import-context.js';
-import type { TargetFacts } from '../map-values.js';
-import { envFromOfficial, setEnv } from './env.js';
+import type { TargetFacts } from '../target-facts.js';
+import { envFromOfficial } from './env.js';
+import { setEnv } from './env-values.js';
 import { int, mergeMaps, setResources, str, truthy } from './helpers.js';
 import { setRepository } from './images.js';
 
