@@ -36,10 +36,10 @@ Usage: {{- include "retool.pod.scheduling" (dict "root" $ "pod" $pod "component"
 */ -}}
 {{- define "retool.pod.scheduling" -}}
 {{- $pod := .pod -}}
-{{- if .serviceAccount }}
+{{- if .serviceAccount -}}
 serviceAccountName: {{ .serviceAccount | quote }}
 automountServiceAccountToken: true
-{{- else }}
+{{- else -}}
 serviceAccountName: {{ include "retool.serviceAccountName" .root | quote }}
 automountServiceAccountToken: false
 {{- end }}
