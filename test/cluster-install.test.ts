@@ -134,6 +134,8 @@ async function lifecycle(name: string, major: HelmMajor): Promise<Lifecycle> {
   try {
     if (install.status !== 0) return result;
     result.observed = await observe(state(), namespace);
+    // Before the uninstall, or the diagnosis shows an empty namespace.
+    if (result.observed.problems.length) result.diagnosis = await diagnose(state(), namespace);
     const test = await helmOn(state(), major, ['test', RELEASE, '-n', namespace, '--timeout', '2m']);
     record(`helm ${major} test`, test.seconds);
     const pods = JSON.parse(await mustKubectl(state(), ['get', 'pods', '-n', namespace, '-l', 'app.kubernetes.io/component=preflight', '-o', 'json'])).items as K8sObject[];
@@ -147,7 +149,7 @@ async function lifecycle(name: string, major: HelmMajor): Promise<Lifecycle> {
     const preflight = objects.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test').map((o) => `${o.kind}/${o.metadata.name}`);
     result.expectedRemains = [...statefulClaims(objects), ...preflight].sort();
   } finally {
-    if (install.status !== 0 || result.observed?.problems.length || result.test?.status) result.diagnosis = await diagnose(state(), namespace);
+    if (!result.diagnosis && (install.status !== 0 || result.test?.status)) result.diagnosis = await diagnose(state(), namespace);
     await kubectlAsync(state(), ['delete', 'namespace', namespace, '--wait=false']);
   }
   return result;
@@ -156,7 +158,7 @@ async function lifecycle(name: string, major: HelmMajor): Promise<Lifecycle> {
 function check(name: string, r: Lifecycle): void {
   const where = `${name}, Helm ${r.major}, namespace ${r.namespace} (enforce ${r.level})`;
   assert.is(r.install.status, 0, `${where}: helm install --wait failed:\n${r.install.output}\n${r.diagnosis ?? ''}`);
-  assert.equal(r.observed!.problems, [], `${where}: after install --wait:\n${r.diagnosis ?? ''}`);
+  assert.equal(r.observed!.problems, [], `${where}: after install --wait: ${r.observed!.problems.join("; ")}\n${r.diagnosis ?? ''}`);
   const names = r.observed!.pods.filter((p) => !p.hook).map((p) => p.name);
   assert.ok(names.length > 0, `${where}: no pods at all`);
   // Under privileged, the namespace warns at baseline: only the code-executor may exceed it (its sandbox).

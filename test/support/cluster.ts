@@ -200,7 +200,29 @@ function requests(spec: any, resource: 'cpu' | 'memory'): number {
   return Math.max(sum, init);
 }
 
+/**
+ * An autoscaled Deployment has no `replicas` of its own (so an upgrade never resets what the HPA chose): it
+ * starts at one, and the HPA raises it to minReplicas only after `helm install --wait` has returned. Wait for
+ * that, so the observation sees the release as the operator will a minute later, not mid-scale.
+ */
+async function settleAutoscaled(state: ClusterState, namespace: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const list = JSON.parse(await mustKubectl(state, ['get', 'horizontalpodautoscalers,deployments', '-n', namespace, '-o', 'json'])) as { items: K8sObject[] };
+    const deployments = new Map(list.items.filter((o) => o.kind === 'Deployment').map((o) => [o.metadata.name, o]));
+    const pending = list.items.filter((o) => o.kind === 'HorizontalPodAutoscaler').filter((hpa) => {
+      const target = deployments.get(hpa.spec.scaleTargetRef?.name);
+      if (!target) return false;
+      const want = target.spec.replicas ?? 1;
+      return want < (hpa.spec.minReplicas ?? 1) || (target.status?.readyReplicas ?? 0) < want;
+    });
+    if (pending.length === 0 || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 export async function observe(state: ClusterState, namespace: string): Promise<Observed> {
+  await settleAutoscaled(state, namespace);
   const list = JSON.parse(await mustKubectl(state, ['get', 'pods,jobs,pvc,deployments,statefulsets', '-n', namespace, '-o', 'json'])) as { items: K8sObject[] };
   const problems: string[] = [];
   const pods: PodView[] = [];
