@@ -21,8 +21,9 @@ const COMPONENT = 'app.kubernetes.io/component';
 const SECRET_ENV = /(PASSWORD|LICENSE_KEY|ENCRYPTION_KEY|JWT_SECRET|TLS_CRT|TLS_KEY)$/;
 const workloads = (objects: K8sObject[]) => objects.filter((o) => o.spec?.template);
 const componentOf = (o: K8sObject) => o.spec?.template?.metadata?.labels?.[COMPONENT] ?? o.metadata.labels?.[COMPONENT];
-/** The code-executor sandboxed by nsjail: privileged, or the seccomp variant with a Localhost profile. */
-const isSandbox = (c: any) => c.name === 'code-executor' && (c.securityContext?.privileged === true || c.securityContext?.seccompProfile?.type === 'Localhost');
+/** The sandboxed components' containers (x-retool-component sandboxed: nsjail privileged, or under a Localhost seccomp profile), from the model. */
+const SANDBOXED = new Set(components.filter((c) => c.sandboxed).map((c) => c.name));
+const isSandbox = (c: any) => SANDBOXED.has(c.name) && (c.securityContext?.privileged === true || c.securityContext?.seccompProfile?.type === 'Localhost');
 /** Pod Security Standards baseline: the capabilities a container may add. */
 const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
 /** A Retool component's pod under podSecurity: compatible (the image's own user; no runAsNonRoot). */
@@ -33,7 +34,7 @@ type Rule = (objects: K8sObject[]) => string[];
 
 const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) => void; fixture: string }> = [
   {
-    name: 'every pod meets its Pod Security level: restricted for the chart\'s own pods and under podSecurity: restricted, baseline for Retool\'s under compatible (the code-executor sandbox follows its own rule)',
+    name: 'every pod meets its Pod Security level: restricted for the chart\'s own pods and under podSecurity: restricted, baseline for Retool\'s under compatible (a sandboxed component follows its own rule)',
     fixture: 'autoscaling-networkpolicy',
     rule: (objects) => containers(objects).flatMap(({ owner, container }) => {
       if (isSandbox(container)) return [];
@@ -46,6 +47,7 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
       if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation`);
       if ((pod.seccompProfile ?? sc.seccompProfile)?.type !== 'RuntimeDefault') problems.push(`${where}: seccomp RuntimeDefault`);
       if (sc.capabilities?.add?.some((cap: string) => !BASELINE_CAPABILITIES.has(cap))) problems.push(`${where}: capabilities beyond baseline`);
+      if ((sc.appArmorProfile ?? pod.appArmorProfile)?.type === 'Unconfined') problems.push(`${where}: AppArmor unconfined`);
       if (isCompatibleRetool(owner)) return problems;
       // Restricted.
       if (pod.runAsNonRoot !== true && sc.runAsNonRoot !== true) problems.push(`${where}: runAsNonRoot`);

@@ -38,20 +38,26 @@ const codeExecutor = (rule: string, what: string): PolicyException => ({
   reason: `${NSJAIL} (${what}).`,
 });
 
-/** The code-executor sandboxed by nsjail under a Localhost seccomp profile instead of privileged (sandbox: seccomp). */
-function seccompSandboxed(object: K8sObject): boolean {
-  const executor = (object.spec?.template?.spec?.containers ?? []).find((c: any) => c.name === 'code-executor');
-  return executor?.securityContext?.seccompProfile?.type === 'Localhost';
-}
+/**
+ * A sandboxed component (x-retool-component sandboxed: code-executor with sandbox: seccomp, js-executor) runs nsjail
+ * under a Localhost seccomp profile with exactly what Retool's chart grants instead of privileged. From the model,
+ * so a new sandboxed component needs no entry here.
+ */
+type Sandboxed = ReturnType<typeof projectModel>['components'][number];
+const SANDBOXED = projectModel().components.filter((c) => c.sandboxed);
+const seccompSandboxed = (name: string) => (object: K8sObject): boolean =>
+  (object.spec?.template?.spec?.containers ?? []).find((c: any) => c.name === name)?.securityContext?.seccompProfile?.type === 'Localhost';
+/** What a component's Localhost-seccomp sandbox mode grants (its x-retool-sandbox container). */
+const grants = (c: Sandboxed) => Object.values(c.sandboxModes ?? {}).filter((m) => (m.container as any)?.seccompProfile?.type === 'Localhost').map((m) => m.container as any);
 
-const SECCOMP = 'code-executor with sandbox: seccomp runs nsjail with exactly what Retool\'s chart grants instead of privileged';
-const seccompExecutor = (rule: string, what: string): PolicyException => ({
+const SECCOMP = 'runs nsjail under a Localhost seccomp profile with exactly what Retool\'s chart grants instead of privileged';
+const seccompExecutor = (rule: string, what: string, applies: (c: Sandboxed) => boolean): PolicyException[] => SANDBOXED.filter(applies).map(({ name }) => ({
   rule,
-  object: /^Deployment\/.+-code-executor$/,
-  container: 'code-executor',
-  when: seccompSandboxed,
-  reason: `${SECCOMP} (${what}).`,
-});
+  object: new RegExp(`^Deployment/.+-${name}$`),
+  container: name,
+  when: seccompSandboxed(name),
+  reason: `${name} ${SECCOMP} (${what}).`,
+}));
 
 /**
  * A Retool workload under podSecurity: compatible runs the image as built (its own user, writable root filesystem),
@@ -96,8 +102,10 @@ export const POLICY_EXCEPTIONS: PolicyException[] = [
   compatible('KBP103', 'capabilities: only NET_RAW is dropped'),
   compatible('KBP104', 'runAsUser: the image\'s own user'),
   compatible('KBP105', 'runAsGroup: the image\'s own group'),
-  seccompExecutor('PSS104', 'NET_ADMIN for nsjail\'s network isolation and Retool\'s iptables rules'),
-  seccompExecutor('PSS109', 'procMount: Unmasked for nsjail\'s process resource monitoring, inside a user namespace (hostUsers: false)'),
+  ...seccompExecutor('PSS104', 'NET_ADMIN for nsjail\'s network isolation and Retool\'s iptables rules', (c) => grants(c).some((g) => g.capabilities?.add?.length)),
+  ...seccompExecutor('PSS109', 'procMount: Unmasked for nsjail\'s process resource monitoring, inside a user namespace (hostUsers: false)', (c) => grants(c).some((g) => g.procMount === 'Unmasked')),
+  // A component that also has an nsjail mode (code-executor) is already covered by its nsjail exceptions above.
+  ...seccompExecutor('PSS202', 'allowPrivilegeEscalation unset, as Retool\'s chart leaves it: nsjail runs as root and sets up each jail itself', (c) => !c.sandboxModes?.nsjail && grants(c).some((g) => g.allowPrivilegeEscalation !== false)),
   // Not an exception to the security baseline but the baseline itself: Retool reads its secrets from env
   // (LICENSE_KEY, JWT_SECRET, ...), and the chart's rule is that every one arrives through secretKeyRef.
   { rule: 'KBP111', object: /^(Deployment|StatefulSet)\//, reason: 'Retool\'s own variable names contain SECRET (JWT_SECRET); they are read from secretKeyRef, never literal values.' },

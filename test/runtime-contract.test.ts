@@ -22,7 +22,7 @@ interface Role {
   /** Container command (ENTRYPOINT); undefined: the image's. */
   command?: string[];
   /** Health check: an HTTP GET of path, or (tcp) a TCP connect, on port; null: none at all (Retool's manifest has none). */
-  probe: { path?: string; tcp?: true; port: number } | null;
+  probe: { path?: string; readinessPath?: string; tcp?: true; port: number } | null;
   /** Ports declared UDP (every other port is TCP). */
   udp?: number[];
   /** The Kubernetes API rules its own ServiceAccount is bound to (with the token mounted); undefined: no token, no RBAC. */
@@ -105,6 +105,12 @@ const CONTRACT: Record<string, Role> = {
     probe: { path: '/api/checkHealth', port: 3004 }, ports: [3004],
     env: { NODE_ENV: 'production', NODE_OPTIONS: '--max_old_space_size=1024' },
   },
+  // deployment_js_executor.yaml: the image's own start on 3000, liveness /api/health, readiness /api/readiness,
+  // NODE_ENV only (no Retool secrets, no database, no top-level env).
+  'js-executor': {
+    probe: { path: '/api/health', readinessPath: '/api/readiness', port: 3000 }, ports: [3000],
+    env: { NODE_ENV: 'production' },
+  },
   // deployment_telemetry.yaml: command retool-telemetry, statsd on UDP 9125, no probes at all, the RTEL_* and
   // VECTOR_SELF_* env and LICENSE_KEY; telemetry_rbac.yaml: its own ServiceAccount (token mounted) and a ClusterRole.
   telemetry: {
@@ -127,7 +133,7 @@ const CONTRACT: Record<string, Role> = {
 const TELEMETRY_CALLERS: Record<string, string> = {
   api: 'main-backend', 'jobs-runner': 'jobs-runner', 'workflows-worker': 'workflow-worker', 'workflows-backend': 'workflow-backend',
   'code-executor': 'code-executor', 'agent-worker': 'agent-worker', 'agent-eval-worker': 'agent-eval-worker',
-  'r2-agent-worker': 'r2-agent-worker', 'git-server': 'rr-git-server',
+  'r2-agent-worker': 'r2-agent-worker', 'git-server': 'rr-git-server', 'js-executor': 'js-executor',
 };
 const TELEMETRY_ENV = ['RTEL_ENABLED', 'RTEL_SERVICE_NAME', 'K8S_POD_NAME', 'K8S_NODE_NAME', 'STATSD_HOST', 'STATSD_PORT'];
 
@@ -191,7 +197,7 @@ for (const fixture of fixtures) {
         }
         const handler = role.probe.tcp ? c[probe]?.tcpSocket : c[probe]?.httpGet;
         assert.ok(handler, `${name} ${probe} ${role.probe.tcp ? 'tcpSocket' : 'httpGet'}`);
-        if (!role.probe.tcp) assert.is(handler.path, role.probe.path, `${name} ${probe} path`);
+        if (!role.probe.tcp) assert.is(handler.path, probe === 'readinessProbe' ? role.probe.readinessPath ?? role.probe.path : role.probe.path, `${name} ${probe} path`);
         assert.is(probePort(c, handler.port), role.probe.port, `${name} ${probe} port`);
         const tuned = fixture.values.components?.[model.components.find((x) => x.name === name)!.key]?.probes;
         for (const [field, seconds] of Object.entries(role.timings?.[probe as 'readinessProbe'] ?? {})) {
@@ -425,10 +431,27 @@ test('code-executor sandboxes: nsjail privileged, seccomp without privileges, no
   assert.is(seccomp.spec.template.spec.hostUsers, false, 'user namespace');
   assert.equal(mainContainer(seccomp, 'code-executor').securityContext, {
     capabilities: { add: ['NET_ADMIN'] }, procMount: 'Unmasked', seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/retool-nsjail.json' },
+    appArmorProfile: { type: 'Unconfined' },
   });
   const none = envOf(mainContainer(executor('code-executor-unsandboxed'), 'code-executor'));
   assert.is(none.get('CONTAINER_UNPRIVILEGED_MODE').value, 'true');
   assert.is(none.get('DISABLE_IPTABLES_SECURITY_CONFIGURATION').value, 'true');
+});
+
+test('js-executor: NET_ADMIN, the Localhost nsjail profile and AppArmor unconfined, not privileged; every caller told its URL', () => {
+  const objects = fixtures.find((f) => f.name === 'app-builder')!.objects;
+  const js = component(objects, 'js-executor')!;
+  assert.equal(mainContainer(js, 'js-executor').securityContext, {
+    capabilities: { add: ['NET_ADMIN'] }, seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/nsjail-seccomp.json' }, appArmorProfile: { type: 'Unconfined' },
+  });
+  assert.is(js.spec.template.spec.terminationGracePeriodSeconds, 391);
+  const resources = mainContainer(js, 'js-executor').resources;
+  assert.equal(resources.requests, resources.limits, 'requests = limits: js-executor rejects work at 80 % of its memory limit');
+  for (const caller of ['api', 'workflows-backend', 'workflows-worker', 'r2-agent-worker']) {
+    const env = envOf(mainContainer(component(objects, caller)!, caller));
+    assert.match(env.get('JS_EXECUTOR_INGRESS_DOMAIN')?.value ?? '', /^http:\/\/[a-z0-9-]+-js-executor:3000$/, `${caller} JS_EXECUTOR_INGRESS_DOMAIN`);
+  }
+  assert.is(component(fixtures.find((f) => f.name === 'evaluation')!.objects, 'js-executor'), undefined, 'off without appBuilder.enabled');
 });
 
 test('local Temporal: the worker service is not probed on a port it never opens; the Web UI can write its config', () => {

@@ -96,6 +96,10 @@ export interface ComponentAnnotation {
      */
     path?: string;
     /**
+     * Absolute HTTP path of the readiness probe when Retool's manifest gives it one of its own (httpGet; e.g. js-executor's /api/readiness); absent: path. Startup and liveness use path.
+     */
+    readinessPath?: string;
+    /**
      * Name of one of the ports.
      */
     port: string;

@@ -186,6 +186,10 @@ export interface RetoolValues {
      */
     codeExecutor?: Image;
     /**
+     * Retool js-executor image (components.jsExecutor, the app builder's JavaScript runner). An empty tag means <version>-<channel>, as the official chart defaults it to the backend's tag.
+     */
+    jsExecutor?: Image;
+    /**
      * Retool telemetry collector image (components.telemetry). An empty tag means <version>-<channel>, as the official chart defaults it to the backend's tag.
      */
     telemetry?: Image;
@@ -366,7 +370,7 @@ export interface RetoolValues {
    */
   appBuilder?: {
     /**
-     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own) and r2-agent-worker (a Temporal worker: requires workflows.enabled). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: js-executor, the agent sandbox.
+     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own) r2-agent-worker (a Temporal worker: requires workflows.enabled) and js-executor (the JavaScript runner: NET_ADMIN, a Localhost seccomp profile on every node and AppArmor unconfined, so a namespace that allows privileged pods; podSecurity: restricted refuses it). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: the agent sandbox, MCP.
      */
     enabled?: boolean;
     /**
@@ -451,7 +455,7 @@ export interface RetoolValues {
        */
       replicas?: number | null;
       /**
-       * How user code is isolated: nsjail (privileged container), seccomp (nsjail with a Localhost seccomp profile, NET_ADMIN, unmasked /proc and a user namespace instead of privileged; Kubernetes >= 1.33) or none (CONTAINER_UNPRIVILEGED_MODE: no sandbox, no custom JS/Python libraries).
+       * How user code is isolated: nsjail (privileged container), seccomp (nsjail with a Localhost seccomp profile, NET_ADMIN, unmasked /proc, AppArmor unconfined and a user namespace instead of privileged; Kubernetes >= 1.33) or none (CONTAINER_UNPRIVILEGED_MODE: no sandbox, no custom JS/Python libraries).
        */
       sandbox?: 'nsjail' | 'seccomp' | 'none';
       /**
@@ -460,6 +464,28 @@ export interface RetoolValues {
       seccompProfile?: string;
       /**
        * Tuning of the code-executor container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
+      autoscaling?: Autoscaling;
+    };
+    /**
+     * Runs the app builder's JavaScript (appBuilder.enabled), sandboxed with nsjail under a Localhost seccomp profile.
+     */
+    jsExecutor?: PodOptions & {
+      /**
+       * Number of js-executor pods.
+       */
+      replicas?: number | null;
+      /**
+       * How user JavaScript is isolated. seccomp, the only mode Retool's chart gives js-executor: nsjail with NET_ADMIN, the Localhost seccomp profile seccompProfile and AppArmor unconfined. It exceeds Pod Security baseline (NET_ADMIN, unconfined AppArmor): the namespace must allow privileged pods, and podSecurity: restricted refuses the app builder.
+       */
+      sandbox?: 'seccomp';
+      /**
+       * Localhost seccomp profile (path under the kubelet's seccomp directory, /var/lib/kubelet/seccomp, on every node) js-executor runs under. Install it on the nodes first: Retool's chart copies its files/nsjail-seccomp.json there from an init container with a hostPath mount; this chart mounts no host path, so the node image or a DaemonSet of the cluster's own must provide it (the same profile as components.codeExecutor.sandbox: seccomp). Without it the pod fails to start with a seccomp error.
+       */
+      seccompProfile?: string;
+      /**
+       * Tuning of the js-executor container's readiness, liveness and startup probes (timings, host, scheme).
        */
       probes?: ProbeOverrides;
       autoscaling?: Autoscaling;

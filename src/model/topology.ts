@@ -110,6 +110,8 @@ export interface ComponentProbe {
   handler: 'httpGet' | 'tcpSocket';
   /** HTTP path (httpGet only). */
   path?: string;
+  /** The readiness probe's own HTTP path, when Retool's manifest gives it one. */
+  readinessPath?: string;
   port: string;
   timings: NonNullable<NonNullable<ComponentAnnotation['probe']>['timings']>;
 }
@@ -118,7 +120,8 @@ export interface ComponentProbe {
 export function probeLabel(c: Pick<Component, 'probe' | 'ports'>): string {
   if (!c.probe) return 'none';
   const port = c.ports.find((p) => p.name === c.probe!.port)?.port;
-  return c.probe.handler === 'tcpSocket' ? `TCP connect on ${port}` : `\`${c.probe.path}\` on ${port}`;
+  if (c.probe.handler === 'tcpSocket') return `TCP connect on ${port}`;
+  return c.probe.readinessPath ? `\`${c.probe.path}\` (readiness \`${c.probe.readinessPath}\`) on ${port}` : `\`${c.probe.path}\` on ${port}`;
 }
 
 /** A PostgreSQL database of the values API, from its `x-retool-database` annotation. */
@@ -202,7 +205,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
       ingress: (a.routes ?? []).length > 0,
       routes: (a.routes ?? []).map((r) => ({ path: r.path, pathType: r.pathType ?? 'Prefix' })),
       entry: (a.routes ?? []).some((r) => r.path === '/'),
-      probe: a.probe && { handler: a.probe.handler ?? 'httpGet', path: a.probe.path, port: a.probe.port, timings: a.probe.timings ?? {} },
+      probe: a.probe && { handler: a.probe.handler ?? 'httpGet', path: a.probe.path, readinessPath: a.probe.readinessPath, port: a.probe.port, timings: a.probe.timings ?? {} },
       probeNote: a.probeNote,
       env: Object.entries(env).sort(([x], [y]) => x.localeCompare(y)).map(([name, value]) => ({ name, value })),
       writable: (image.writablePaths ?? []).map((path) => ({ name: volumeName(path), path })),

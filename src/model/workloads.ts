@@ -117,8 +117,10 @@ function retoolProbes(probe: ComponentProbe): ProbeData[] {
     liveness: { periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
     startup: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
   };
+  // Readiness may ask a path of its own (js-executor's /api/readiness); liveness and startup ask the health path.
+  const readiness: ProbeData['handler'] = probe.readinessPath ? { httpGet: { path: probe.readinessPath, port: probe.port } } : handler;
   return (['readiness', 'liveness', 'startup'] as const).map((name) => ({
-    kind: `${name}Probe` as ProbeData['kind'], handler, ...defaults[name], ...probe.timings[name], tuning: tuning(name),
+    kind: `${name}Probe` as ProbeData['kind'], handler: name === 'readiness' ? readiness : handler, ...defaults[name], ...probe.timings[name], tuning: tuning(name),
   }));
 }
 

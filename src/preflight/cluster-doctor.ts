@@ -259,6 +259,7 @@ export function podSpecLevel(spec: any): { level: PodSecurityLevel; reason?: str
   const hostPath = (spec.volumes ?? []).find((v: any) => v.hostPath);
   if (hostPath) return { level: 'privileged', reason: `hostPath volume ${hostPath.name}` };
   if (podSc.seccompProfile?.type === 'Unconfined') return { level: 'privileged', reason: 'seccompProfile Unconfined' };
+  if (podSc.appArmorProfile?.type === 'Unconfined') return { level: 'privileged', reason: 'appArmorProfile Unconfined' };
   for (const c of containers) {
     const sc = c.securityContext ?? {};
     const added: string[] = sc.capabilities?.add ?? [];
@@ -267,6 +268,7 @@ export function podSpecLevel(spec: any): { level: PodSecurityLevel; reason?: str
     if (extra) return { level: 'privileged', reason: `container ${c.name} adds ${extra}` };
     if (sc.procMount && sc.procMount !== 'Default') return { level: 'privileged', reason: `container ${c.name} has procMount ${sc.procMount}` };
     if (sc.seccompProfile?.type === 'Unconfined') return { level: 'privileged', reason: `container ${c.name} has seccompProfile Unconfined` };
+    if (sc.appArmorProfile?.type === 'Unconfined') return { level: 'privileged', reason: `container ${c.name} has appArmorProfile Unconfined` };
     if ((c.ports ?? []).some((p: any) => p.hostPort)) return { level: 'privileged', reason: `container ${c.name} uses a hostPort` };
   }
   const volume = (spec.volumes ?? []).find((v: any) => !Object.keys(v).some((k) => k === 'name' || RESTRICTED_VOLUMES.includes(k)));

@@ -10,6 +10,7 @@ import { runHelmAsync, type HelmMajor, type HelmResult } from '../../src/io/helm
 import { alive } from '../cluster/processes.js';
 import { startCluster, stopCluster, type ClusterState, type NodeShape, type Run } from '../cluster/control-plane.js';
 import { helmCached } from './helm-cache.js';
+import { projectModel } from '../../src/project-model.js';
 import { CHART } from './paths.js';
 import type { K8sObject } from './render.js';
 
@@ -119,19 +120,24 @@ export function renderValues(file: string, release: string, namespace: string, e
   return (yaml.loadAll(r.stdout) as K8sObject[]).filter((o) => o && typeof o === 'object');
 }
 
+/** The sandboxed components (x-retool-component sandboxed: code-executor, js-executor), from the model. */
+export const SANDBOXED_CONTAINERS = projectModel().components.filter((c) => c.sandboxed).map((c) => c.name);
+
 /**
  * The Pod Security level a release of these values needs, from its render, and why: `restricted` for the
- * restricted preset; `privileged` when the code-executor keeps its nsjail sandbox (privileged: true, or under
- * sandbox: seccomp the NET_ADMIN capability and an unmasked /proc, which baseline forbids; the chart README's
+ * restricted preset; `privileged` when a sandboxed component runs nsjail (privileged: true, or under a Localhost
+ * seccomp profile NET_ADMIN, an unmasked /proc or AppArmor unconfined, which baseline forbids; the chart README's
  * "Pod security presets"); `baseline` otherwise (the compatible preset).
  */
 export function podSecurityLevel(values: string, objects: K8sObject[]): { level: Level; reason: string } {
   const preset = ((yaml.load(readFileSync(values, 'utf8')) ?? {}) as { podSecurity?: string }).podSecurity ?? 'compatible';
-  const executor = objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'code-executor');
-  const security = executor?.spec.template.spec.containers.find((c: any) => c.name === 'code-executor')?.securityContext ?? {};
-  if (security.privileged === true) return { level: 'privileged', reason: 'code-executor sandbox nsjail runs privileged' };
-  if ((security.capabilities?.add ?? []).includes('NET_ADMIN') || security.procMount === 'Unmasked') {
-    return { level: 'privileged', reason: 'code-executor sandbox seccomp adds NET_ADMIN and an unmasked /proc, which baseline forbids' };
+  for (const name of SANDBOXED_CONTAINERS) {
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === name);
+    const security = deployment?.spec.template.spec.containers.find((c: any) => c.name === name)?.securityContext ?? {};
+    if (security.privileged === true) return { level: 'privileged', reason: `${name} sandbox nsjail runs privileged` };
+    if ((security.capabilities?.add ?? []).includes('NET_ADMIN') || security.procMount === 'Unmasked' || security.appArmorProfile?.type === 'Unconfined') {
+      return { level: 'privileged', reason: `${name}'s seccomp sandbox adds NET_ADMIN (and an unmasked /proc or AppArmor unconfined), which baseline forbids` };
+    }
   }
   return preset === 'restricted' ? { level: 'restricted', reason: 'podSecurity: restricted' } : { level: 'baseline', reason: 'podSecurity: compatible' };
 }

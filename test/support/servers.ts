@@ -50,7 +50,8 @@ export function httpGet(url: string, headers: Record<string, string> = {}): Http
   const script = `fetch(process.argv[1], { headers: JSON.parse(process.argv[2]) }).then(async (r) =>
     process.stdout.write(JSON.stringify({ status: r.status, headers: Object.fromEntries(r.headers), body: await r.text() })),
     () => process.stdout.write(JSON.stringify({ status: 0, headers: {}, body: '' })))`;
-  const r = spawnSync(process.execPath, ['-e', script, url, JSON.stringify(headers)], { encoding: 'utf8' });
+  // The editor schema is over a MiB once JSON-escaped: spawnSync's default maxBuffer would cut it off.
+  const r = spawnSync(process.execPath, ['-e', script, url, JSON.stringify(headers)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`GET ${url}: ${r.stderr}`);
   return JSON.parse(r.stdout) as HttpResponse;
 }
