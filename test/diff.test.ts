@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { runHelm } from '../src/io/helm.js';
 import { releaseFacts } from '../src/schema/releases.js';
 import { projectModel } from '../src/project-model.js';
+import type { Issue } from '../src/issue.js';
 import { diffManifests, type Manifest, type UpgradeReport } from '../src/upgrade/manifest-diff.js';
 import { formatUpgradeReport, formatValueChange } from '../src/upgrade/format-report.js';
 import { loadManifestFile, parseManifestText } from '../src/upgrade/load-manifests.js';
@@ -27,17 +28,21 @@ const renderOurs = (release: string, file: string, ...extra: string[]): Manifest
 };
 const fixture = (name: string, ...sets: string[]) => parseManifestText(renderFixture(name, 4, sets.flatMap((s) => ['--set', s])), name);
 const change = (report: UpgradeReport, id: string) => report.changes.find((c) => c.id === id);
+/** The codes of a list of refusals or risks, each `code pointer` when it points into the object. */
+const codes = (issues: Issue[]) => issues.map((i) => (i.pointer ? `${i.code} ${i.pointer}` : i.code));
 
 test('official chart, in-release PostgreSQL, release "retool": the clashes and the data move are named', () => {
   const report = diffManifests(loadManifestFile(join(MANIFESTS, 'defaults.retool.yaml')), renderOurs('retool', join(IMPORTED, 'defaults.values.yaml')));
   assert.not.ok(report.safe);
   // Same Deployment name, other selector labels: Kubernetes refuses the patch.
-  assert.match(change(report, 'Deployment/retool-jobs-runner')!.refused.join(), 'spec.selector is immutable');
+  assert.equal(codes(change(report, 'Deployment/retool-jobs-runner')!.refused), ['diff.immutable-field /spec/selector']);
   // The official Bitnami StatefulSet is deleted, never patched into ours (ours is named storage-postgresql).
   assert.is(change(report, 'StatefulSet/retool-postgresql')!.change, 'deleted');
-  assert.match(change(report, 'StatefulSet/retool-postgresql')!.risks.join(), 'data-retool-postgresql-0');
+  assert.equal(codes(change(report, 'StatefulSet/retool-postgresql')!.risks), ['diff.deletes-data']);
+  assert.match(change(report, 'StatefulSet/retool-postgresql')!.risks[0].message, 'data-retool-postgresql-0');
   assert.is(change(report, 'StatefulSet/retool-storage-postgresql')!.change, 'created');
-  assert.ok(report.risks.some((r) => r.includes('POSTGRES_HOST retool-postgresql -> retool-storage-postgresql')), report.risks.join('\n'));
+  const moved = report.risks.filter((r) => r.code === 'diff.storage-database');
+  assert.ok(moved.some((r) => r.message.includes('POSTGRES_HOST retool-postgresql -> retool-storage-postgresql')), JSON.stringify(report.risks));
   assert.is(change(report, 'Deployment/retool')!.change, 'deleted');
   assert.is(change(report, 'Deployment/retool-api')!.change, 'created');
   // Same inline encryption key, so the shared Secret name carries no encryption risk.
@@ -71,10 +76,11 @@ test('between our own values: replicas change no pod template; env restarts pods
 test('between our own values: numHistoryShards and the encryption key are data risks', () => {
   const shards = diffManifests(fixture('temporal-local'), fixture('temporal-local', 'temporal.local.numHistoryShards=512'));
   assert.not.ok(shards.safe);
-  assert.ok(shards.risks.some((r) => r.includes('numHistoryShards changes (128 -> 512)')), shards.risks.join('\n'));
+  assert.equal(codes(shards.risks), ['diff.history-shards']);
+  assert.match(shards.risks[0].message, 'numHistoryShards changes (128 -> 512)');
   const key = diffManifests(fixture('evaluation'), fixture('evaluation', 'retool.encryptionKey=another-key'));
   assert.not.ok(key.safe);
-  assert.match(change(key, 'Secret/prod-retool')!.risks.join(), 'encryption-key changes');
+  assert.equal(codes(change(key, 'Secret/prod-retool')!.risks), ['diff.encryption-key']);
 });
 
 test('Retool versions: 3.x -> 4.0 is safe, 3.x (or 4.0-less) -> 4.31+ is the documented blocking migration, named with its step', () => {
@@ -84,8 +90,9 @@ test('Retool versions: 3.x -> 4.0 is safe, 3.x (or 4.0-less) -> 4.31+ is the doc
   for (const [version, channel] of [['4.31.0', 'edge'], ['4.33.0', 'stable']]) {
     const report = diffManifests(old, fixture('evaluation', `retool.version=${version}`, `retool.channel=${channel}`), facts);
     assert.not.ok(report.safe, version);
-    assert.match(report.risks.join('\n'), `Retool 3.334.17 -> ${version} is an upgrade Retool documents as failing`);
-    assert.match(report.risks.join('\n'), 'Upgrade to 4.0 stable');
+    assert.equal(codes(report.risks), ['diff.upgrade-block'], version);
+    assert.match(report.risks[0].message, `Retool 3.334.17 -> ${version} is an upgrade Retool documents as failing`);
+    assert.match(report.risks[0].message, 'Upgrade to 4.0 stable');
   }
   assert.ok(diffManifests(fixture('evaluation'), fixture('evaluation', 'retool.version=4.33.0'), facts).safe, 'from 4.0 the step is done');
   // Pinned by digest: the version label still tells.
@@ -107,15 +114,15 @@ test('Retool versions: 3.x -> 4.0 is safe, 3.x (or 4.0-less) -> 4.31+ is the doc
 test('immutable-field rules: headless Service, PersistentVolumeClaim, Job template; deleted claims', () => {
   const obj = (kind: string, name: string, spec: unknown, annotations?: Record<string, string>): Manifest => ({ apiVersion: 'v1', kind, metadata: { name, annotations }, spec });
   const svc = diffManifests([obj('Service', 's', { clusterIP: 'None', ports: [] })], [obj('Service', 's', { ports: [] })]);
-  assert.match(svc.changes[0].refused.join(), 'clusterIP is immutable');
+  assert.equal(codes(svc.changes[0].refused), ['diff.immutable-field /spec/clusterIP']);
   const grow = diffManifests([obj('PersistentVolumeClaim', 'p', { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } })],
     [obj('PersistentVolumeClaim', 'p', { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } })]);
   assert.ok(grow.safe, 'a larger storage request is allowed');
   const mode = diffManifests([obj('PersistentVolumeClaim', 'p', { accessModes: ['ReadWriteOnce'] })], [obj('PersistentVolumeClaim', 'p', { accessModes: ['ReadWriteMany'] })]);
-  assert.match(mode.changes[0].refused.join(), 'immutable');
+  assert.equal(codes(mode.changes[0].refused), ['diff.immutable-field /spec']);
   const job = diffManifests([obj('Job', 'j', { template: { spec: { containers: [{ name: 'a', image: 'x:1' }] } } })], [obj('Job', 'j', { template: { spec: { containers: [{ name: 'a', image: 'x:2' }] } } })]);
-  assert.match(job.changes[0].refused.join(), "Job's pod template is immutable");
-  assert.match(diffManifests([obj('PersistentVolumeClaim', 'p', {})], []).changes[0].risks.join(), 'deletes this claim');
+  assert.equal(codes(job.changes[0].refused), ['diff.immutable-field /spec/template']);
+  assert.equal(codes(diffManifests([obj('PersistentVolumeClaim', 'p', {})], []).changes[0].risks), ['diff.deletes-data']);
   assert.ok(diffManifests([obj('PersistentVolumeClaim', 'p', {}, { 'helm.sh/resource-policy': 'keep' })], []).safe, 'a kept claim is not at risk');
 });
 

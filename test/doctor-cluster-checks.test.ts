@@ -15,7 +15,8 @@ import {
   checkDryRun, checkIngressClass, checkNetworkPolicy, checkNodes, checkPodSecurity, checkSecrets, checkServerVersion, checkStorage,
   kubeVersionFloor, podDemands, requiredPodSecurity, secretReferences, type K8sObject, type Read,
 } from '../src/preflight/cluster-doctor.js';
-import type { Finding } from '../src/preflight/values-advice.js';
+import type { Issue } from '../src/issue.js';
+import { statusOf, type Status } from '../src/preflight/finding.js';
 import { helmCached } from './support/helm-cache.js';
 import { renderFixture } from './support/render.js';
 import { FIXTURES, ROOT } from './support/paths.js';
@@ -40,8 +41,8 @@ function renderExample(file: string, extra: string[]): string {
 const ok = <T>(value: T): Read<T> => ({ ok: true, value });
 const denied = (message: string): Read<never> => ({ ok: false, reason: 'forbidden', message });
 const absent = (message: string): Read<never> => ({ ok: false, reason: 'notFound', message });
-const statuses = (findings: Finding[]) => findings.map((f) => f.status);
-const only = (findings: Finding[], status: Finding['status']) => findings.filter((f) => f.status === status);
+const statuses = (findings: Issue[]) => findings.map(statusOf);
+const only = (findings: Issue[], status: Status) => findings.filter((f) => statusOf(f) === status);
 
 /** A node as `kubectl get nodes -o json` lists one on EKS (trimmed to what the checks read, values as the kubelet reports them). */
 function node(name: string, arch: string, cpu: string, memory: string, extra: { labels?: Record<string, string>; taints?: any[]; unschedulable?: boolean; ready?: string } = {}) {
@@ -78,7 +79,7 @@ test('server version: the chart floor from Chart.yaml and the seccomp sandbox fl
   assert.equal(statuses(at('v1.33.1-eks-1234')), ['pass', 'pass']);
   const old = at('v1.31.4-eks-aeac579');
   assert.equal(statuses(old), ['pass', 'fail']);
-  assert.is(old[1].scope, 'components.codeExecutor.sandbox');
+  assert.is(old[1].path, 'components.codeExecutor.sandbox');
   assert.match(old[1].message, 'needs Kubernetes 1.33.0');
   const ancient = at('v1.28.15');
   assert.equal(statuses(ancient), ['fail', 'fail']);
@@ -124,7 +125,7 @@ test('nodes: amd64 present among schedulable nodes; totals and the largest pod a
   assert.equal(statuses(pooled), ['pass', 'pass', 'pass'], JSON.stringify(pooled, null, 2));
   assert.match(pooled[0].message, '3 schedulable amd64 node(s) of 4; 1 more');
   const noJobsPool = checkNodes({ nodes: ok({ items: poolNodes.filter((n) => n.metadata.labels['node-pool'] !== 'retool-jobs') }) }, { objects: pools.objects, arch: 'amd64' });
-  const jobs = noJobsPool.filter((f) => f.status === 'fail');
+  const jobs = noJobsPool.filter((f) => statusOf(f) === 'fail');
   assert.is(jobs.length, 1, JSON.stringify(noJobsPool, null, 2));
   assert.match(jobs[0].fix!, 'podDefaults.nodeSelector');
   assert.match(jobs[0].message, /Deployment\/\S+-jobs-runner asks .* and no schedulable node matches its nodeSelector \(kubernetes.io\/arch=amd64,node-pool=retool-jobs\) and tolerations/);
@@ -183,9 +184,9 @@ test('Secrets: every reference the release uses, its Secret and key, RBAC refusa
   };
   const found = checkSecrets({ secrets }, prod);
   const failed = only(found, 'fail');
-  assert.equal(failed.map((f) => f.scope).sort(), ['database.external.password', 'ingress.tls.secretName']);
-  assert.match(failed.find((f) => f.scope === 'database.external.password')!.message, 'Secret retool has no key postgres-password');
-  assert.match(failed.find((f) => f.scope === 'ingress.tls.secretName')!.fix!, 'kubectl create secret tls retool-example-com-tls -n retool');
+  assert.equal(failed.map((f) => f.path).sort(), ['database.external.password', 'ingress.tls.secretName']);
+  assert.match(failed.find((f) => f.path === 'database.external.password')!.message, 'Secret retool has no key postgres-password');
+  assert.match(failed.find((f) => f.path === 'ingress.tls.secretName')!.fix!, 'kubectl create secret tls retool-example-com-tls -n retool');
   assert.is(only(found, 'pass').length, 3);
 
   const forbidden = checkSecrets({ secrets: { retool: denied('secrets "retool" is forbidden: User "system:serviceaccount:ci:doctor" cannot get resource "secrets" in API group "" in the namespace "retool"'), 'retool-example-com-tls': denied('forbidden') } }, prod);

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Finding } from '../src/preflight/values-advice.js';
+import type { Issue } from '../src/issue.js';
+import { statusOf, type Status } from '../src/preflight/finding.js';
+
+/** A doctor finding with the status its text line prints. */
+type Finding = Issue & { status: Status };
 import type { ClusterState } from './cluster/control-plane.js';
 import { createNamespace, mustKubectl, startTestCluster } from './support/cluster.js';
 import { FIXTURES, ROOT } from './support/paths.js';
@@ -49,13 +53,14 @@ function doctor(namespace: string, values: string, extra: string[] = [], kubecon
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), ...args], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '/nonexistent' } });
   assert.ok(r.stdout.trim().startsWith('{'), `doctor ${args.join(' ')}: exit ${r.status}\n${r.stdout}${r.stderr}`);
   const report = JSON.parse(r.stdout);
-  return { status: r.status, ok: report.ok, findings: report.findings, stderr: r.stderr };
+  return { status: r.status, ok: report.ok, findings: (report.findings as Issue[]).map((f) => ({ ...f, status: statusOf(f) })), stderr: r.stderr };
 }
 
-const of = (report: Report, check: string) => report.findings.filter((f) => f.check === check);
-const show = (report: Report) => JSON.stringify(report.findings.filter((f) => f.check), null, 2);
-function one(report: Report, check: string, status: Finding['status'], pattern?: string | RegExp): Finding {
-  const found = of(report, check).filter((f) => f.status === status && (!pattern || (typeof pattern === 'string' ? f.message.includes(pattern) || f.scope === pattern : pattern.test(f.message))));
+/** The findings of one cluster check: its code is doctor.<check>. */
+const of = (report: Report, check: string) => report.findings.filter((f) => f.code === `doctor.${check}`);
+const show = (report: Report) => JSON.stringify(report.findings, null, 2);
+function one(report: Report, check: string, status: Status, pattern?: string | RegExp): Finding {
+  const found = of(report, check).filter((f) => f.status === status && (!pattern || (typeof pattern === 'string' ? f.message.includes(pattern) || f.path === pattern : pattern.test(f.message))));
   assert.ok(found.length, `no ${status} ${check} finding${pattern ? ` matching ${pattern}` : ''} in:\n${show(report)}`);
   return found[0];
 }
@@ -70,10 +75,10 @@ Doctor('production example, nothing prepared: its Secrets and its IngressClass f
   one(r, 'nodes', 'pass', 'offer 24 CPU / 48 GiB allocatable');
   one(r, 'pod-security', 'pass', 'enforces Pod Security "privileged"');
   const secrets = of(r, 'secrets');
-  assert.equal(secrets.map((f) => `${f.status} ${f.scope}`).sort(), [
+  assert.equal(secrets.map((f) => `${f.status} ${f.path}`).sort(), [
     'fail database.external.password', 'fail ingress.tls.secretName', 'fail retool.encryptionKey', 'fail retool.jwtSecret', 'fail retool.licenseKey',
   ]);
-  assert.match(secrets.find((f) => f.scope === 'retool.licenseKey')!.message, 'Secret retool does not exist in namespace dc-prod (key license-key)');
+  assert.match(secrets.find((f) => f.path === 'retool.licenseKey')!.message, 'Secret retool does not exist in namespace dc-prod (key license-key)');
   one(r, 'ingress-class', 'fail', 'IngressClass nginx does not exist');
   one(r, 'network-policy', 'warn', 'whether they are enforced depends on the network plugin');
   one(r, 'dry-run', 'pass', 'the server accepted all');
@@ -90,7 +95,7 @@ Doctor('Secrets: a missing key fails naming the path, the Secret and the key; on
   assert.is(missingKey.status, 1);
   const failed = of(missingKey, 'secrets').filter((f) => f.status === 'fail');
   assert.is(failed.length, 1, show(missingKey));
-  assert.is(failed[0].scope, 'database.external.password');
+  assert.is(failed[0].path, 'database.external.password');
   assert.match(failed[0].message, 'Secret retool has no key postgres-password (its keys: encryption-key, jwt-secret, license-key)');
   assert.is(of(missingKey, 'secrets').filter((f) => f.status === 'pass').length, 4);
   one(missingKey, 'ingress-class', 'pass', 'IngressClass nginx exists');
@@ -153,7 +158,7 @@ Doctor('nodes: the production example fits the three nodes; requests no node has
 Doctor('StorageClass: the default class, a named class missing, then present with no default left', async () => {
   const named = doctor('dc-eval', EVALUATION, ['--set', 'database.embedded.storage.storageClassName=fast-ssd']);
   const storage = of(named, 'storage');
-  assert.equal(storage.map((f) => `${f.status} ${f.scope}`), ['pass StatefulSet/dc-retool-blob-storage claim data', 'fail StatefulSet/dc-retool-storage-postgresql claim data', 'pass StatefulSet/dc-retool-retooldb-postgresql claim data'], show(named));
+  assert.equal(storage.map((f) => `${f.status} ${f.path}`), ['pass StatefulSet/dc-retool-blob-storage claim data', 'fail StatefulSet/dc-retool-storage-postgresql claim data', 'pass StatefulSet/dc-retool-retooldb-postgresql claim data'], show(named));
   assert.match(storage[1].message, "StorageClass fast-ssd does not exist (the cluster's: standard)");
   assert.match(storage[2].message, 'the default StorageClass standard provisions it');
 

@@ -14,6 +14,16 @@ import type { LocalPostgres } from './support/postgres.js';
 import { PASSWORD, PREFLIGHT_CASES, USER, caseConnection, startCaseServer } from './support/preflight-cases.js';
 import { externalValues } from './support/preflight.js';
 import { parseCpu, parseMemoryGiB } from '../src/preflight/values-advice.js';
+import { statusOf } from '../src/preflight/finding.js';
+import type { Issue } from '../src/issue.js';
+import { isIssueCode } from '../src/issue-codes.js';
+
+/** doctor --output json's findings, each with the status its text line prints; every code is a listed one. */
+function findingsOf(stdout: string): Array<Issue & { status: string }> {
+  const findings = JSON.parse(stdout).findings as Issue[];
+  for (const f of findings) assert.ok(isIssueCode(f.code) && f.code.startsWith('doctor.'), `unlisted code ${f.code}`);
+  return findings.map((f) => ({ ...f, status: statusOf(f) }));
+}
 
 let pg: LocalPostgres;
 const dir = mkdtempSync(join(tmpdir(), 'retool-chart-doctor-'));
@@ -62,11 +72,11 @@ test('doctor --output json: findings as data; the verdict matches the exit code'
   assert.is(r.status, 1, r.output);
   const report = JSON.parse(r.stdout);
   assert.is(report.ok, false);
-  const failed = report.findings.filter((f: any) => f.status === 'fail');
+  const failed = findingsOf(r.stdout).filter((f) => f.status === 'fail');
   assert.is(failed.length, 1, r.stdout);
-  assert.equal(failed[0].scope, 'database');
+  assert.equal([failed[0].code, failed[0].severity, failed[0].path, failed[0].pointer], ['doctor.database', 'error', 'database', '/database']);
   assert.match(failed[0].message, 'default_transaction_isolation is serializable');
-  assert.match(failed[0].fix, `ALTER DATABASE "${serializable.database}" SET default_transaction_isolation = 'read committed'`);
+  assert.match(failed[0].fix!, `ALTER DATABASE "${serializable.database}" SET default_transaction_isolation = 'read committed'`);
 });
 
 test('doctor: a secretKeyRef password is not readable, so --database-url supplies the connection', async () => {
@@ -84,10 +94,11 @@ test('doctor: a secretKeyRef password is not readable, so --database-url supplie
   assert.is(same.status, 0, same.output);
   assert.not.match(same.stdout, 'differs from the values');
   const elsewhere = doctor(values, '--database-url', `postgres://other:pw@${pg.host}:${pg.port + 1}/retool_good?sslmode=require`, '--output', 'json');
-  const warning = JSON.parse(elsewhere.stdout).findings.find((f: any) => f.status === 'warn' && f.scope === 'database');
+  const warning = findingsOf(elsewhere.stdout).find((f) => f.status === 'warn' && f.path === 'database');
   assert.ok(warning, elsewhere.stdout);
+  assert.is(warning.code, 'doctor.database-url');
   assert.match(warning.message, `port ${pg.port + 1} (values: ${pg.port}), user other (values: ${USER}), ssl true (values: false)`);
-  assert.match(warning.fix, 'database.external.port, database.external.user, database.external.ssl');
+  assert.match(warning.fix!, 'database.external.port, database.external.user, database.external.ssl');
   const bad = doctor(values, '--database-url', 'mysql://x@y/z');
   assert.is(bad.status, 2, bad.output);
   assert.match(bad.stderr, 'expected a postgres:// URL');
@@ -103,15 +114,18 @@ test('doctor: values-level checks need no database (strings under production, sm
   };
   const r = doctor(values, '--no-database', '--output', 'json');
   assert.is(r.status, 0, r.output);
-  const findings = JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string }>;
-  const at = (scope: string) => findings.find((f) => f.scope === scope);
-  for (const secret of ['retool.licenseKey', 'retool.encryptionKey', 'retool.jwtSecret', 'database.external.password']) assert.is(at(secret)?.status, 'warn', secret);
-  assert.is(at('podDefaults.nodeSelector')?.status, 'warn');
+  const findings = findingsOf(r.stdout);
+  const at = (scope: string) => findings.find((f) => f.path === scope);
+  for (const secret of ['retool.licenseKey', 'retool.encryptionKey', 'retool.jwtSecret', 'database.external.password']) {
+    assert.equal([at(secret)?.code, at(secret)?.severity], ['doctor.secrets-in-values', 'warning'], secret);
+    assert.is(at(secret)?.pointer, `/${secret.replace(/\./g, '/')}`);
+  }
+  assert.equal([at('podDefaults.nodeSelector')?.code, at('podDefaults.nodeSelector')?.status], ['doctor.architecture', 'warn']);
   assert.is(at('ingress.enabled')?.status, 'info');
   const resources = at('components.*.resources')!;
-  assert.is(resources.status, 'warn');
+  assert.equal([resources.code, resources.status, resources.pointer], ['doctor.resources', 'warn', '/components']);
   assert.match(resources.message, /request [0-9.]+ vCPU \/ [0-9.]+ GiB in total, below Retool's recommendation of 8 vCPU \/ 16 GiB/);
-  assert.not.ok(findings.some((f) => f.scope === 'database'), 'no database connection attempted');
+  assert.not.ok(findings.some((f) => f.path === 'database'), 'no database connection attempted');
 });
 
 test('doctor: plain HTTP under production is a warning; TLS at the Ingress, an https baseDomain or an HTTPRoute is not', () => {
@@ -122,22 +136,22 @@ test('doctor: plain HTTP under production is a warning; TLS at the Ingress, an h
   };
   const exposure = (extra: Record<string, unknown>) => {
     const r = doctor({ ...base, ...extra }, '--no-database', '--output', 'json');
-    const findings = JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string }>;
-    return findings.find((f) => f.scope.startsWith('ingress'))!;
+    const findings = findingsOf(r.stdout);
+    return findings.find((f) => f.path.startsWith('ingress'))!;
   };
   const plain = exposure({ ingress: { enabled: true, host: 'retool.example.com' } });
-  assert.equal([plain.status, plain.scope], ['warn', 'ingress.tls.enabled']);
+  assert.equal([plain.code, plain.status, plain.path], ['doctor.reachability', 'warn', 'ingress.tls.enabled']);
   assert.match(plain.message, /plain HTTP at http:\/\/retool\.example\.com\//);
   assert.is(exposure({ ingress: { enabled: true, host: 'retool.example.com', tls: { enabled: true, secretName: 'retool-tls' } } }).status, 'pass');
   assert.is(exposure({ ingress: { enabled: true, host: 'retool.example.com' }, retool: { ...base.retool, baseDomain: 'https://retool.example.com' } }).status, 'pass');
   const evaluation = doctor({ retool: base.retool, ingress: { enabled: true, host: 'retool.example.com' } }, '--no-database', '--output', 'json');
-  assert.is(JSON.parse(evaluation.stdout).findings.find((f: { scope: string }) => f.scope === 'ingress').status, 'pass', 'evaluation over HTTP is fine');
+  assert.is(findingsOf(evaluation.stdout).find((f) => f.path === 'ingress')!.status, 'pass', 'evaluation over HTTP is fine');
 });
 
 test('doctor: the chart\'s own sizing (Retool\'s official defaults) draws no resources warning', () => {
   const r = doctor({ retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' } }, '--no-database', '--output', 'json');
-  const findings = JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string }>;
-  assert.is(findings.find((f) => f.scope === 'components.*.resources')?.status, 'pass', r.stdout);
+  const findings = findingsOf(r.stdout);
+  assert.is(findings.find((f) => f.path === 'components.*.resources')?.status, 'pass', r.stdout);
   assert.not.ok(findings.some((f) => f.status === 'warn' || f.status === 'fail'), r.stdout);
 });
 
@@ -145,7 +159,7 @@ function versionFinding(retool: object, today = TODAY) {
   env = { RETOOL_CHART_TODAY: today };
   try {
     const r = doctor({ retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j', ...retool } }, '--no-database', '--output', 'json');
-    return (JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string; fix?: string }>).find((f) => f.scope === 'retool.version')!;
+    return findingsOf(r.stdout).find((f) => f.path === 'retool.version')!;
   } finally {
     env = {};
   }
@@ -153,7 +167,7 @@ function versionFinding(retool: object, today = TODAY) {
 
 test('doctor: the default version is supported on the day of its newest patch, and out of support after its window', () => {
   const supported = versionFinding({});
-  assert.is(supported.status, 'pass', supported.message);
+  assert.equal([supported.code, supported.status, supported.passed], ['doctor.retool-version', 'pass', true], supported.message);
   assert.match(supported.message, `Retool ${DEFAULT_LINE.line} stable is supported until ${supportEnds(DEFAULT_LINE, FACTS.supportMonths)}`);
   const later = versionFinding({}, '2099-01-01');
   assert.is(later.status, 'warn');
@@ -179,7 +193,7 @@ test('doctor: the app builder on a 3.x edge build is a warning (validate refuses
   env = { RETOOL_CHART_TODAY: TODAY };
   try {
     const r = doctor({ retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j', version: '3.383.0', channel: 'edge' }, appBuilder: { enabled: true }, blobStorage: { mode: 'embedded' } }, '--no-database', '--output', 'json');
-    const finding = (JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string }>).find((f) => f.scope === 'appBuilder.enabled');
+    const finding = findingsOf(r.stdout).find((f) => f.path === 'appBuilder.enabled');
     assert.is(finding?.status, 'warn', r.stdout + r.stderr);
     assert.match(finding!.message, '3.3xx edge builds carry them');
   } finally {

@@ -207,31 +207,32 @@ test('a synthetic component in a scratch copy of the schema: chart, NetworkPolic
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
-// Each house rule, broken on purpose, must be reported by its sentence.
+// Each house rule, broken on purpose, must be reported with its code (and its sentence as the message).
 const BREAKAGES: Array<[string, (s: JsonSchema) => void]> = [
-  ['the schema is draft-07', (s) => { s.$schema = 'https://json-schema.org/draft/2020-12/schema'; }],
-  ['global is declared at the root (Helm injects it)', (s) => { delete s.properties!.global; }],
-  ['every $ref points into #/definitions', (s) => { s.properties!.nameOverride = { description: 'x', $ref: 'https://example.com/s.json' }; }],
-  ['only annotations stand beside $ref (draft-07 ignores the rest)', (s) => { (s.properties!.retool.properties!.licenseKey as any).minLength = 3; }],
-  ['every property has a description', (s) => { delete s.properties!.profile.description; }],
-  ['every pattern says in words what it accepts (patternErrorMessage)', (s) => { delete s.properties!.retool.properties!.version.patternErrorMessage; }],
-  ['every object with properties is closed (additionalProperties: false)', (s) => { delete s.properties!.service.additionalProperties; }],
-  ['every leaf has a default or is required', (s) => { delete s.properties!.profile.default; }],
-  ['annotations match schema/annotations.schema.json', (s) => { (s.properties!.components.properties!.api as any)['x-retool-compnent'] = {}; }],
-  ['component annotations are consistent', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).edges.push('nowhere'); }],
-  ['exactly one component is routed at / and no path is routed twice', (s) => { (s.properties!.components.properties!.jobsRunner['x-retool-component'] as any).routes = [{ path: '/' }]; }],
-  ['edge kinds name values that exist and no component or database', (s) => { (s['x-retool-edge-kinds']!.resources.egress as any).peers = 'networkPolicy.nowhere'; }],
-  ['the default retool.version is the newest stable line\'s newest known patch (x-retool-releases)', (s) => { s.properties!.retool.properties!.version.default = '3.334.17'; }],
-  ['database annotations are complete and unique', (s) => { (s.properties!.retoolDatabase['x-retool-database'] as any).passwordKey = 'postgres-password'; }],
-  ['Temporal services have free ports, pod options and replicas, and exactly one is the frontend', (s) => { (s.properties!.temporal.properties!.local.properties!.history['x-retool-temporal-service'] as any).service = 'frontend'; }],
+  ['lint.draft', (s) => { s.$schema = 'https://json-schema.org/draft/2020-12/schema'; }],
+  ['lint.global', (s) => { delete s.properties!.global; }],
+  ['lint.ref-target', (s) => { s.properties!.nameOverride = { description: 'x', $ref: 'https://example.com/s.json' }; }],
+  ['lint.ref-siblings', (s) => { (s.properties!.retool.properties!.licenseKey as any).minLength = 3; }],
+  ['lint.description', (s) => { delete s.properties!.profile.description; }],
+  ['lint.pattern-words', (s) => { delete s.properties!.retool.properties!.version.patternErrorMessage; }],
+  ['lint.closed-objects', (s) => { delete s.properties!.service.additionalProperties; }],
+  ['lint.defaults', (s) => { delete s.properties!.profile.default; }],
+  ['lint.annotations', (s) => { (s.properties!.components.properties!.api as any)['x-retool-compnent'] = {}; }],
+  ['lint.components', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).edges.push('nowhere'); }],
+  ['lint.routes', (s) => { (s.properties!.components.properties!.jobsRunner['x-retool-component'] as any).routes = [{ path: '/' }]; }],
+  ['lint.edge-kinds', (s) => { (s['x-retool-edge-kinds']!.resources.egress as any).peers = 'networkPolicy.nowhere'; }],
+  ['lint.retool-version', (s) => { s.properties!.retool.properties!.version.default = '3.334.17'; }],
+  ['lint.databases', (s) => { (s.properties!.retoolDatabase['x-retool-database'] as any).passwordKey = 'postgres-password'; }],
+  ['lint.temporal-services', (s) => { (s.properties!.temporal.properties!.local.properties!.history['x-retool-temporal-service'] as any).service = 'frontend'; }],
 ];
 
 test('every schema rule has a breaking case', () => {
-  assert.equal(BREAKAGES.map(([sentence]) => sentence).sort(), [...SCHEMA_RULES.keys()].sort());
+  assert.equal(BREAKAGES.map(([code]) => code).sort(), SCHEMA_RULES.map(([code]) => code).sort());
 });
 
-for (const [sentence, breakIt] of BREAKAGES) {
-  test(`schema lint: ${sentence}`, () => {
+for (const [code, breakIt] of BREAKAGES) {
+  const sentence = SCHEMA_RULES.find(([c]) => c === code)![1];
+  test(`schema lint: ${code} (${sentence})`, () => {
     const schema = source();
     lintSchema(expandPodOptions(schema), 'schema.json');
     breakIt(schema);
@@ -240,7 +241,9 @@ for (const [sentence, breakIt] of BREAKAGES) {
       assert.unreachable('lint accepted a broken schema');
     } catch (error) {
       assert.instance(error, IssuesError);
-      assert.ok((error as IssuesError).issues.some((i) => i.message.startsWith(sentence)), (error as Error).message);
+      const hit = (error as IssuesError).issues.find((i) => i.code === code);
+      assert.ok(hit, (error as Error).message);
+      assert.ok(hit!.message.startsWith(sentence) && hit!.pointer.startsWith('/'), JSON.stringify(hit));
     }
   });
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectModel } from '../src/project-model.js';
-import { POD_RULES } from '../src/validate/pod-rules.js';
+import { isIssueCode } from '../src/issue-codes.js';
+import { jsonPointer } from '../src/issue.js';
 import { validateSources } from '../src/validate/validate-values.js';
 import { helmAll, helmCached } from './support/helm-cache.js';
 import { CHART, INVALID_FIXTURES, fixtureNames } from './support/paths.js';
@@ -13,15 +14,19 @@ const model = projectModel();
 const HELM_SCHEMA_ERROR = "values don't meet the specifications of the schema(s)";
 
 /**
- * Each invalid fixture starts with `# expect: <dotted values path>`: the value that is wrong. Helm must name
- * its last key, or the word after "names the bad key:" where Helm reports the offending text instead.
+ * Each invalid fixture starts with `# expect: <dotted values path> [<issue code>]`: the value that is wrong and
+ * the kind of problem (src/issue-codes.ts). Helm must name its last key, or the word after "names the bad key:"
+ * where Helm reports the offending text instead.
  */
-function expectation(name: string): { file: string; path: string; key: string } {
+function expectation(name: string): { file: string; path: string; code: string; key: string } {
   const file = join(INVALID_FIXTURES, `${name}.values.yaml`);
-  const match = /^# expect: (\S+)(?:.*names the bad key: ([^)\s]+))?/.exec(readFileSync(file, 'utf8'));
-  if (!match) throw new Error(`${file} lacks a "# expect: <path>" first line`);
-  return { file, path: match[1], key: match[2] ?? match[1].split(/[.[\]]/).filter(Boolean).pop()! };
+  const match = /^# expect: (\S+) \[([\w.-]+)\](?:.*names the bad key: ([^)\s]+))?/.exec(readFileSync(file, 'utf8'));
+  if (!match) throw new Error(`${file} lacks a "# expect: <path> [<code>]" first line`);
+  return { file, path: match[1], code: match[2], key: match[3] ?? match[1].split(/[.[\]]/).filter(Boolean).pop()! };
 }
+
+/** A dotted values path with [i] indices as the segments jsonPointer takes. */
+const segmentsOf = (path: string) => path.replace(/\[(\d+)\]/g, '.$1').split('.');
 
 const names = fixtureNames(INVALID_FIXTURES);
 const helmArgs = (name: string) => ['template', 'x', CHART, '-f', join(INVALID_FIXTURES, `${name}.values.yaml`)];
@@ -41,23 +46,25 @@ test('invalid fixtures cover cross-field rules, unknown keys at several depths, 
 });
 
 for (const name of names) {
-  test(`${name}: ajv reports the wrong value with its file and line`, () => {
-    const { file, path } = expectation(name);
+  test(`${name}: validate reports the wrong value with its code, pointer, file and line`, () => {
+    const { file, path, code } = expectation(name);
+    assert.ok(isIssueCode(code), `${code} is not a listed issue code`);
     const { issues } = validateSources({ schema: model.schema, defaults: model.defaults, files: [file], defaultsFile: 'charts/retool/values.yaml' });
     const hit = issues.find((i) => i.path === path);
     assert.ok(hit, `expected an issue at ${path}, got:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
+    assert.equal([hit!.code, hit!.severity, hit!.pointer], [code, 'error', jsonPointer(segmentsOf(path))]);
     assert.ok(hit!.file, 'issue names a file');
     assert.ok((hit!.line ?? 0) >= 1, 'issue names a line');
   });
 
   for (const major of MAJORS) {
     test(`${name}: helm ${major} refuses it with a schema error naming the key, or a pod rule's fail in validate's words`, () => {
-      const { file, path, key } = expectation(name);
+      const { file, path, key, code } = expectation(name);
       const result = helmCached(helmArgs(name), major);
       assert.is.not(result.status, 0, 'helm accepted invalid values');
       const { issues } = validateSources({ schema: model.schema, defaults: model.defaults, files: [file], defaultsFile: 'charts/retool/values.yaml' });
       const hit = issues.find((i) => i.path === path);
-      if (hit && Object.values(POD_RULES).some((reason) => hit.message.endsWith(reason))) {
+      if (hit && code.startsWith('pod.')) {
         // What JSON Schema cannot state: the chart's own fail, with validate's path and message.
         assert.ok(result.stderr.includes(`${path}: ${hit.message}`), `helm's error is not validate's (${path}: ${hit.message}):\n${result.stderr}`);
         return;

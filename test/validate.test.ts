@@ -258,7 +258,7 @@ test('--set wins over files, --set-string after --set; issues point at the assig
   assert.is(get(values, 'retool.version'), '3.80.1');
   assert.is(get(values, 'retool.licenseKey'), 'license', 'keys the --set does not name stay');
   assert.is(issues.length, 1, show(issues));
-  assert.equal({ ...issues[0] }, { path: 'retool.channel', message: 'must be one of: stable, edge; got "beta"', file: '--set', line: 1, column: 3 });
+  assert.equal({ ...issues[0] }, { code: 'schema.enum', severity: 'error', path: 'retool.channel', pointer: '/retool/channel', message: 'must be one of: stable, edge; got "beta"', file: '--set', line: 1, column: 3 });
 
   const typed = run([SECRETS], ['components.api.replicas=two']);
   assert.is(typed.issues[0]?.path, 'components.api.replicas', show(typed.issues));
@@ -319,7 +319,7 @@ test('YAML syntax error: an issue with file, line and column, no crash', () => {
 
 test('loading: missing file, non-mapping document, empty file', () => {
   const missing = validateSources({ schema, defaults, files: [join(dir, 'nope.yaml')] });
-  assert.equal(missing.issues, [{ path: '', message: 'file not found', file: join(dir, 'nope.yaml') }]);
+  assert.equal(missing.issues, [{ code: 'input.unreadable', severity: 'error', path: '', pointer: '', message: 'file not found', file: join(dir, 'nope.yaml') }]);
 
   const list = write('- a\n- b\n');
   try {
@@ -328,6 +328,7 @@ test('loading: missing file, non-mapping document, empty file', () => {
   } catch (error) {
     assert.instance(error, IssuesError);
     assert.is((error as IssuesError).issues[0].file, list);
+    assert.is((error as IssuesError).issues[0].code, 'input.not-a-map');
     assert.match((error as IssuesError).message, new RegExp(`${list.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*mapping`));
   }
 

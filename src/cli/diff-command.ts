@@ -28,7 +28,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const before = manifest ? loadManifestFile(manifest) : await render({ ...args, lists: { ...args.lists, ...noSets, values: fromValues } });
   const after = await render(args);
   const report = diffManifests(before, after, releaseFacts(projectModel().schema));
-  process.stdout.write(formatUpgradeReport(report));
+  // JSON: the report as data; each refusal and risk an Issue with its code (diff.*), for CI gates.
+  process.stdout.write(args.strings.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatUpgradeReport(report));
   return report.safe ? EXIT.ok : EXIT.diffUnsafe;
 }
 

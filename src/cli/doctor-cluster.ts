@@ -6,7 +6,8 @@ import { fetchClusterFacts, findKubectl, serverVersion, type KubectlTarget } fro
 import { ToolError } from '../io/tool-error.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { checkCluster, checkServerVersion, parseKubeVersion, secretReferences, type K8sObject } from '../preflight/cluster-doctor.js';
-import type { Finding } from '../preflight/values-advice.js';
+import type { Issue } from '../issue.js';
+import { finding } from '../preflight/finding.js';
 import { renderChart } from '../render/render.js';
 import type { ParsedArgs } from './args.js';
 import { progress } from './style.js';
@@ -20,7 +21,7 @@ export const CLUSTER_ONLY = ['context', 'kubeconfig', 'kubectl', 'namespace', 'r
  * checks the one against the other; read-only (gets and a server-side dry-run). An unreachable cluster or a
  * missing kubectl is a ToolError (exit 3).
  */
-export function clusterFindings(args: ParsedArgs, values: Record<string, any>, model: ChartModel): Finding[] {
+export function clusterFindings(args: ParsedArgs, values: Record<string, any>, model: ChartModel): Issue[] {
   const target: KubectlTarget = {
     bin: findKubectl(args.strings.kubectl),
     context: args.strings.context,
@@ -43,7 +44,7 @@ export function clusterFindings(args: ParsedArgs, values: Record<string, any>, m
     if (!(error instanceof ToolError)) throw error;
     return [
       ...checkServerVersion({ version }, { values, components: model.components, chartKubeVersion }),
-      { status: 'fail', check: 'render', scope: 'render', message: `the chart does not render for this cluster: ${error.message.split('\n').slice(1).join(' ').trim() || error.message}`, fix: 'fix what Helm names; the checks that need the render did not run' },
+      finding('doctor.render', 'fail', 'render', `the chart does not render for this cluster: ${error.message.split('\n').slice(1).join(' ').trim() || error.message}`, 'fix what Helm names; the checks that need the render did not run'),
     ];
   }
   const objects = (yaml.loadAll(manifests) as K8sObject[]).filter((o) => o && typeof o === 'object' && o.kind);

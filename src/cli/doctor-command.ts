@@ -1,7 +1,8 @@
-import { formatIssue } from '../issue.js';
+import { formatIssue, type Issue } from '../issue.js';
+import { finding, pointValues, statusOf, type Status } from '../preflight/finding.js';
 import { projectModel } from '../project-model.js';
 import { checkDatabase, parseDatabaseUrl, type Connection } from '../preflight/database-doctor.js';
-import { adviseValues, type Finding } from '../preflight/values-advice.js';
+import { adviseValues } from '../preflight/values-advice.js';
 import { adviseVersion } from '../preflight/version-advice.js';
 import { releaseFacts } from '../schema/releases.js';
 import { UsageError } from './args.js';
@@ -52,12 +53,13 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     progress(`connecting to ${db.key} at ${connection.host}:${connection.port}`);
     findings.push(...await checkDatabase(db.key, connection));
   }
-  const ok = !findings.some((f) => f.status === 'fail');
+  const located = pointValues(findings, Object.keys(model.schema.properties ?? {}));
+  const ok = !located.some((f) => f.severity === 'error');
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ok, issues: [], findings }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ok, issues: [], findings: located }, null, 2)}\n`);
   } else {
-    process.stdout.write(formatFindings(findings, styleFor(process.stdout)));
-    const counts = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
+    process.stdout.write(formatFindings(located, styleFor(process.stdout)));
+    const counts = (status: Status) => located.filter((f) => statusOf(f) === status).length;
     const cluster = args.booleans.cluster ? '' : ` \`${selfCommand()} doctor --cluster\` checks the values against your cluster (read-only).`;
     process.stdout.write(`\n${counts('fail')} failed, ${counts('warn')} warning(s), ${counts('pass')} passed. After installing, \`helm test <release>\` runs the database and Temporal checks from inside the cluster.${cluster}\n`);
   }
@@ -69,10 +71,10 @@ export async function doctorCommand(argv: string[]): Promise<number> {
  * (host, port, user, database, ssl) is a warning, so a check that passed on another server is not taken for
  * this one.
  */
-export function urlAgainstValues(key: string, settings: Record<string, any>, url: Connection): Finding[] {
+export function urlAgainstValues(key: string, settings: Record<string, any>, url: Connection): Issue[] {
   const option = `--${URL_OPTION[key]}`;
   if (settings.mode === 'embedded') {
-    return [{ status: 'warn', scope: key, message: `${option} checks ${url.host}:${url.port}, but the values run this database inside the release`, fix: `set ${key}.mode: external with that server, or drop ${option} and run \`helm test\` after install` }];
+    return [finding('doctor.database-url', 'warn', key, `${option} checks ${url.host}:${url.port}, but the values run this database inside the release`, `set ${key}.mode: external with that server, or drop ${option} and run \`helm test\` after install`)];
   }
   const e = settings.external ?? {};
   const fields: Array<[string, unknown, unknown]> = [
@@ -81,37 +83,34 @@ export function urlAgainstValues(key: string, settings: Record<string, any>, url
   const differ = fields.filter(([, given, values]) => given !== values);
   if (!differ.length) return [];
   const keyOf: Record<string, string> = { database: 'name' };
-  return [{
-    status: 'warn', scope: key,
-    message: `${option} differs from the values: ${differ.map(([field, given, values]) => `${field} ${String(given)} (values: ${String(values)})`).join(', ')}; the chart will connect where the values say, not to the server checked here`,
-    fix: `make ${differ.map(([field]) => `${key}.external.${keyOf[field] ?? field}`).join(', ')} match the server, or pass the URL of the database the values name`,
-  }];
+  return [finding('doctor.database-url', 'warn', key,
+    `${option} differs from the values: ${differ.map(([field, given, values]) => `${field} ${String(given)} (values: ${String(values)})`).join(', ')}; the chart will connect where the values say, not to the server checked here`,
+    `make ${differ.map(([field]) => `${key}.external.${keyOf[field] ?? field}`).join(', ')} match the server, or pass the URL of the database the values name`)];
 }
 
 /** The external connection the values describe, if its password is readable here; otherwise says why not. */
-function connectionFromValues(key: string, settings: Record<string, any>, findings: Finding[]): Connection | undefined {
+function connectionFromValues(key: string, settings: Record<string, any>, findings: Issue[]): Connection | undefined {
   if (settings.mode === 'embedded') {
-    findings.push({ status: 'info', scope: key, message: 'runs inside the release; `helm test` checks it after install', fix: `or pass --${URL_OPTION[key]} to check a server from here` });
+    findings.push(finding('doctor.database', 'info', key, 'runs inside the release; `helm test` checks it after install', `or pass --${URL_OPTION[key]} to check a server from here`));
     return undefined;
   }
   const e = settings.external ?? {};
   if (typeof e.password !== 'string') {
     const ref = e.password?.secretKeyRef;
-    findings.push({
-      status: 'info', scope: key,
-      message: `the password is in Secret ${ref?.name ?? '?'} (key ${ref?.key ?? '?'}), not readable from the values; database not checked`,
-      fix: `pass --${URL_OPTION[key]} postgres://${e.user}:<password>@${e.host}:${e.port}/${e.name}, or run \`helm test\` after install`,
-    });
+    findings.push(finding('doctor.database', 'info', key,
+      `the password is in Secret ${ref?.name ?? '?'} (key ${ref?.key ?? '?'}), not readable from the values; database not checked`,
+      `pass --${URL_OPTION[key]} postgres://${e.user}:<password>@${e.host}:${e.port}/${e.name}, or run \`helm test\` after install`));
     return undefined;
   }
   return { host: e.host, port: Number(e.port), database: e.name, user: e.user, password: e.password, ssl: e.ssl === true };
 }
 
-export function formatFindings(findings: Finding[], style = styleFor(process.stdout)): string {
+export function formatFindings(findings: Issue[], style = styleFor(process.stdout)): string {
   const paint = { pass: style.green, fail: style.red, warn: style.yellow, info: style.dim };
   return findings.map((f) => {
-    const head = `${paint[f.status](f.status.toUpperCase().padEnd(4))}  ${f.scope}: ${f.message}`;
-    return f.fix && f.status !== 'pass' ? `${head}\n      fix: ${f.fix}\n` : `${head}\n`;
+    const status = statusOf(f);
+    const head = `${paint[status](status.toUpperCase().padEnd(4))}  ${f.path}: ${f.message}  ${style.dim(`[${f.code}]`)}`;
+    return f.fix && status !== 'pass' ? `${head}\n      fix: ${f.fix}\n` : `${head}\n`;
   }).join('');
 }
 

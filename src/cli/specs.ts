@@ -182,7 +182,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
   {
     name: 'diff',
     summary: 'what `helm upgrade` to the next values would create, delete, restart, refuse or risk (exit 6 when unsafe)',
-    usage: 'retool-chart diff (--from-manifest current.yaml | --from-values current.yaml) -f next.yaml [--from-chart official]',
+    usage: 'retool-chart diff (--from-manifest current.yaml | --from-values current.yaml) -f next.yaml [--from-chart official] [--output json]',
     options: [
       ...VALUES_OPTIONS,
       { name: 'from-manifest', value: 'FILE', description: 'the release as deployed: helm get manifest RELEASE > FILE' },
@@ -190,6 +190,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
       { name: 'from-chart', value: 'CHART', choices: ['official', 'retool-chart'], description: 'official (Retool\'s chart; needs --from-manifest) or retool-chart (default)' },
       { name: 'helm', value: 'MAJOR', choices: ['3', '4'], description: 'bundled Helm major to render with (default 4)' },
       ...RENDER_TARGET_OPTIONS,
+      OUTPUT_JSON,
     ],
     examples: ['helm get manifest retool > current.yaml', 'retool-chart diff --from-chart official --from-manifest current.yaml -f retool.values.yaml --release retool'],
   },

@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import { IssuesError } from '../issue.js';
+import { inputIssue, issueAt, IssuesError } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
 import type { ChartModel } from '../model/chart-model.js';
 import type { ProjectInfo } from '../io/project.js';
@@ -21,7 +21,7 @@ const CHANGE_KINDS = ['added', 'changed', 'deprecated', 'removed', 'fixed', 'sec
 export function chartMetadata(model: ChartModel, project: ProjectInfo): ChartMetadata {
   const dump = (value: unknown) => yaml.dump(value, { lineWidth: -1, quotingType: '"' });
   if (!/^\d+\.\d+\.\d+$/.test(project.minKubernetes ?? '')) {
-    throw new IssuesError([{ file: 'package.json', path: 'retoolChart.minKubernetes', message: `must be a Kubernetes version X.Y.Z, got ${JSON.stringify(project.minKubernetes)}` }], 'package.json: retoolChart.minKubernetes is not a version');
+    throw new IssuesError([issueAt('project.package-json', { path: 'retoolChart.minKubernetes', pointer: '/retoolChart/minKubernetes' }, `must be a Kubernetes version X.Y.Z, got ${JSON.stringify(project.minKubernetes)}`, { file: 'package.json' })], 'package.json: retoolChart.minKubernetes is not a version');
   }
   return {
     home: project.homepage,
@@ -72,7 +72,7 @@ export function changelogSection(changelog: string, version: string): Array<{ ki
   const lines = changelog.split('\n');
   const heading = new RegExp(`^## \\[?${version.replace(/\./g, '\\.')}\\]?(\\s|$)`);
   const start = lines.findIndex((line) => heading.test(line));
-  if (start < 0) throw new IssuesError([{ path: 'CHANGELOG.md', message: `no "## [${version}]" section for the chart version`, file: 'CHANGELOG.md' }], 'CHANGELOG.md has no notes for this version');
+  if (start < 0) throw new IssuesError([inputIssue('project.changelog', `no "## [${version}]" section for the chart version`, { file: 'CHANGELOG.md' })], 'CHANGELOG.md has no notes for this version');
   const changes: Array<{ kind: string; description: string }> = [];
   let kind: string | undefined;
   for (let i = start + 1; i < lines.length && !/^## /.test(lines[i]); i++) {
@@ -81,7 +81,7 @@ export function changelogSection(changelog: string, version: string): Array<{ ki
     if (sub) {
       kind = sub[1].toLowerCase();
       if (!(CHANGE_KINDS as readonly string[]).includes(kind)) {
-        throw new IssuesError([{ path: 'CHANGELOG.md', message: `"### ${sub[1]}" is not one of ${CHANGE_KINDS.join(', ')}`, file: 'CHANGELOG.md', line: i + 1 }], 'CHANGELOG.md');
+        throw new IssuesError([inputIssue('project.changelog', `"### ${sub[1]}" is not one of ${CHANGE_KINDS.join(', ')}`, { file: 'CHANGELOG.md', line: i + 1 })], 'CHANGELOG.md');
       }
       continue;
     }

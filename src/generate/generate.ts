@@ -4,7 +4,7 @@ import type { ChartModel } from '../model/chart-model.js';
 import { buildProjectModel } from '../project-model.js';
 import { readProjectFiles } from '../io/project.js';
 import { chartTemplatesDir, generateFiles } from './chart-files.js';
-import { withCliReference, withComponentTable } from './project-readme.js';
+import { withCliReference, withComponentTable, withIssueCodeTable } from './project-readme.js';
 import { VALUES_VALIDATOR_FILE, VALUES_VALIDATOR_TYPES_FILE } from '../io/layout.js';
 import { emitValuesValidator } from './values-validator.js';
 
@@ -25,7 +25,7 @@ export async function generate(options: GenerateOptions): Promise<{ model: Chart
   files.set(VALUES_VALIDATOR_FILE, validator.code).set(VALUES_VALIDATOR_TYPES_FILE, validator.types);
   // Only a source checkout has the README whose CLI reference is generated (not the npm package, not a copy).
   const readme = join(options.projectRoot, PROJECT_README);
-  if (existsSync(readme)) files.set(PROJECT_README, withComponentTable(withCliReference(readFileSync(readme, 'utf8'), options.cliReference), model));
+  if (existsSync(readme)) files.set(PROJECT_README, withIssueCodeTable(withComponentTable(withCliReference(readFileSync(readme, 'utf8'), options.cliReference), model)));
   return { model, files };
 }
 

@@ -1,15 +1,21 @@
+import { ISSUE_CODES } from '../issue-codes.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { probeLabel } from '../model/topology.js';
+
+/** `readme` with the text between the markers `start` and `end` replaced by `body`. */
+function withSection(readme: string, start: string, end: string, body: string, what: string): string {
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from === -1 || to < from) throw new Error(`README.md lacks the ${what} markers ${start} ... ${end}`);
+  return `${readme.slice(0, from + start.length)}\n${body}\n${readme.slice(to)}`;
+}
 
 export const CLI_REFERENCE_START = '<!-- cli-reference:start (generated from src/cli/specs.ts by npm run generate; do not edit) -->';
 export const CLI_REFERENCE_END = '<!-- cli-reference:end -->';
 
 /** The project README with its CLI reference section regenerated from the same option specs as `--help`. */
 export function withCliReference(readme: string, reference: string): string {
-  const start = readme.indexOf(CLI_REFERENCE_START);
-  const end = readme.indexOf(CLI_REFERENCE_END);
-  if (start === -1 || end < start) throw new Error(`README.md lacks the CLI reference markers ${CLI_REFERENCE_START} ... ${CLI_REFERENCE_END}`);
-  return `${readme.slice(0, start + CLI_REFERENCE_START.length)}\n${reference}\n${readme.slice(end)}`;
+  return withSection(readme, CLI_REFERENCE_START, CLI_REFERENCE_END, reference, 'CLI reference');
 }
 
 export const COMPONENTS_START = '<!-- components:start (generated from schema/retool.schema.json by npm run generate; do not edit) -->';
@@ -17,9 +23,6 @@ export const COMPONENTS_END = '<!-- components:end -->';
 
 /** The project README with its component table regenerated from the chart model (one row per x-retool-component). */
 export function withComponentTable(readme: string, model: ChartModel): string {
-  const start = readme.indexOf(COMPONENTS_START);
-  const end = readme.indexOf(COMPONENTS_END);
-  if (start === -1 || end < start) throw new Error(`README.md lacks the component table markers ${COMPONENTS_START} ... ${COMPONENTS_END}`);
   const code = (text: string) => `\`${text}\``;
   const rows = model.components.map((c) => [
     code(c.name),
@@ -36,5 +39,15 @@ export function withComponentTable(readme: string, model: ChartModel): string {
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
   ].join('\n');
-  return `${readme.slice(0, start + COMPONENTS_START.length)}\n${table}\n${readme.slice(end)}`;
+  return withSection(readme, COMPONENTS_START, COMPONENTS_END, table, 'component table');
+}
+
+export const ISSUE_CODES_START = '<!-- issue-codes:start (generated from src/issue-codes.ts by npm run generate; do not edit) -->';
+export const ISSUE_CODES_END = '<!-- issue-codes:end -->';
+
+/** The project README with its table of issue codes regenerated from src/issue-codes.ts. */
+export function withIssueCodeTable(readme: string): string {
+  const rows = Object.entries(ISSUE_CODES).map(([code, { severity, summary }]) => `| \`${code}\` | ${severity} | ${summary.replace(/\|/g, '\\|')} |`);
+  const table = ['| code | severity (at most) | meaning |', '|---|---|---|', ...rows].join('\n');
+  return withSection(readme, ISSUE_CODES_START, ISSUE_CODES_END, table, 'issue code table');
 }

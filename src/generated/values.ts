@@ -370,7 +370,7 @@ export interface RetoolValues {
    */
   appBuilder?: {
     /**
-     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own) r2-agent-worker (a Temporal worker: requires workflows.enabled) and js-executor (the JavaScript runner: NET_ADMIN, a Localhost seccomp profile on every node and AppArmor unconfined, so a namespace that allows privileged pods; podSecurity: restricted refuses it). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: the agent sandbox, MCP.
+     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own), r2-agent-worker (a Temporal worker: requires workflows.enabled) and js-executor (the JavaScript runner: NET_ADMIN, a Localhost seccomp profile on every node and AppArmor unconfined, so a namespace that allows privileged pods; podSecurity: restricted refuses it). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: the agent sandbox, MCP.
      */
     enabled?: boolean;
     /**

@@ -1,9 +1,10 @@
 import { relative } from 'node:path';
-import type { Issue } from '../issue.js';
+import { inputIssue, type Issue } from '../issue.js';
 import { mergeValues } from '../model/defaults.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { checkValues } from '../validate/validate-values.js';
 import { loadSources, type MergedValues } from '../validate/values-sources.js';
+import { placed } from '../validate/values-issue.js';
 import { detectCapabilities } from './capabilities.js';
 import { emitValuesYaml } from './emit-values.js';
 import { joinPath, type Action, type Dropped, type ImportContext } from './import-context.js';
@@ -90,13 +91,13 @@ function pruneInvalid(ctx: ImportContext, model: ChartModel): Issue[] {
       }
     }
     if (!pruned) {
-      return issues.map(({ segments: _s, locateSegments: _l, triggers: _t, ...issue }) => ({
-        ...issue,
+      return issues.map((issue) => ({
+        ...placed(issue),
         message: `${issue.message} — the official values do not give it; add it to the official values or to the imported file`,
       }));
     }
   }
-  return [{ path: '', message: 'the imported values could not be made valid' }];
+  return [inputIssue('import.invalid', 'the imported values could not be made valid')];
 }
 
 /** Appends file:line to a comment whose first word is an official key the user set. */

@@ -1,4 +1,4 @@
-import type { Issue } from '../issue.js';
+import { issueAt, jsonPointer, type Issue } from '../issue.js';
 import type { MergedValues } from '../validate/values-sources.js';
 
 /**
@@ -23,11 +23,9 @@ const MOVES: ReadonlyArray<[old: string[], now: string]> = [
 export function legacyKeyIssues(userValues: Record<string, unknown>, merged: MergedValues): Issue[] {
   return MOVES.filter(([old]) => has(userValues, old)).map(([old, now]) => {
     const where = merged.origin(old);
-    return {
-      path: old.join('.'),
-      message: `the official chart no longer reads this key and refuses to render while it is set: move it to ${now} (the RR stack is nested under rr since chart 6.11), then import again`,
-      ...(where ? { file: where.file, line: where.line, column: where.column } : {}),
-    };
+    return issueAt('import.legacy-key', { path: old.join('.'), pointer: jsonPointer(old) },
+      `the official chart no longer reads this key and refuses to render while it is set: move it to ${now} (the RR stack is nested under rr since chart 6.11), then import again`,
+      where ? { file: where.file, line: where.line, column: where.column } : {});
   });
 }
 

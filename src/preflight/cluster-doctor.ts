@@ -1,6 +1,8 @@
 import type { Component } from '../model/topology.js';
 import { isObject } from '../schema/json-schema.js';
-import { parseCpu, parseMemoryGiB, type Finding } from './values-advice.js';
+import type { Issue } from '../issue.js';
+import { finding as doctorFinding, type Status } from './finding.js';
+import { parseCpu, parseMemoryGiB } from './values-advice.js';
 
 /**
  * `doctor --cluster`: the checks of a render against what a live cluster answered. Pure: every function takes
@@ -63,8 +65,11 @@ export interface ClusterInputs {
   arch: string;
 }
 
-const finding = (check: string, status: Finding['status'], scope: string, message: string, fix?: string): Finding =>
-  ({ status, check, scope, message, ...(fix ? { fix } : {}) });
+/** The cluster checks, each its own issue code doctor.<check>. */
+type Check = 'version' | 'nodes' | 'pod-security' | 'secrets' | 'storage' | 'ingress-class' | 'network-policy' | 'dry-run';
+
+const finding = (check: Check, status: Status, scope: string, message: string, fix?: string): Issue =>
+  doctorFinding(`doctor.${check}`, status, scope, message, fix);
 
 // ─── 1. server version ────────────────────────────────────────────────────────────────────────────────────
 
@@ -85,11 +90,11 @@ export function kubeVersionFloor(constraint: string): [number, number, number] |
   return m ? parseKubeVersion(m[1]) : undefined;
 }
 
-export function checkServerVersion(facts: Pick<ClusterFacts, 'version'>, inputs: Pick<ClusterInputs, 'values' | 'components' | 'chartKubeVersion'>): Finding[] {
+export function checkServerVersion(facts: Pick<ClusterFacts, 'version'>, inputs: Pick<ClusterInputs, 'values' | 'components' | 'chartKubeVersion'>): Issue[] {
   const server = parseKubeVersion(facts.version.gitVersion);
   const shown = facts.version.gitVersion;
   if (!server) return [finding('version', 'warn', 'cluster version', `the server reports version "${shown}", which doctor cannot read`, 'check `kubectl version` by hand against the chart\'s kubeVersion')];
-  const out: Finding[] = [];
+  const out: Issue[] = [];
   const floor = kubeVersionFloor(inputs.chartKubeVersion);
   if (floor) {
     const need = floor.join('.');
@@ -186,7 +191,7 @@ const admits = (n: NodeView, d: Pick<PodDemand, 'nodeSelector' | 'tolerations'>)
 const size = (cpu: number, memoryGiB: number) => `${round(cpu)} CPU / ${round(memoryGiB)} GiB`;
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<ClusterInputs, 'objects' | 'arch'>): Finding[] {
+export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<ClusterInputs, 'objects' | 'arch'>): Issue[] {
   if (!facts.nodes.ok) {
     return [finding('nodes', 'warn', 'nodes', `cannot list the nodes (${facts.nodes.message}); architecture and capacity not checked`, 'run doctor with a user that may `list nodes`, or check `kubectl get nodes -o wide` by hand')];
   }
@@ -197,7 +202,7 @@ export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<Clus
   const matching = all.filter((n) => n.labels[archLabel] === inputs.arch);
   // For the total: the nodes at least one of the release's pods may land on (nodeSelector, taints).
   const usable = matching.filter((n) => !n.unavailable && (!steady.length || steady.some((d) => admits(n, d))));
-  const out: Finding[] = [];
+  const out: Issue[] = [];
   const archScope = `nodes (${archLabel}=${inputs.arch})`;
   if (!matching.length) {
     const seen = [...new Set(all.map((n) => n.labels[archLabel] ?? '?'))].join(', ') || 'none';
@@ -300,7 +305,7 @@ export function requiredPodSecurity(objects: K8sObject[]): { level: PodSecurityL
 
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 
-export function checkPodSecurity(facts: Pick<ClusterFacts, 'namespace'>, inputs: Pick<ClusterInputs, 'namespace' | 'objects' | 'values'>): Finding[] {
+export function checkPodSecurity(facts: Pick<ClusterFacts, 'namespace'>, inputs: Pick<ClusterInputs, 'namespace' | 'objects' | 'values'>): Issue[] {
   const ns = inputs.namespace;
   const scope = `namespace ${ns}`;
   const required = requiredPodSecurity(inputs.objects);
@@ -393,10 +398,10 @@ export function secretReferences(values: Values, objects: K8sObject[]): SecretRe
   return out;
 }
 
-export function checkSecrets(facts: Pick<ClusterFacts, 'secrets'>, inputs: Pick<ClusterInputs, 'namespace' | 'values' | 'objects'>, refs = secretReferences(inputs.values, inputs.objects)): Finding[] {
+export function checkSecrets(facts: Pick<ClusterFacts, 'secrets'>, inputs: Pick<ClusterInputs, 'namespace' | 'values' | 'objects'>, refs = secretReferences(inputs.values, inputs.objects)): Issue[] {
   const ns = inputs.namespace;
   const forbidden = Object.entries(facts.secrets).filter(([, r]) => !r.ok && r.reason === 'forbidden');
-  const out: Finding[] = [];
+  const out: Issue[] = [];
   if (forbidden.length) {
     out.push(finding('secrets', 'warn', `Secrets in ${ns}`, `not allowed to read Secrets here (${(forbidden[0][1] as { message: string }).message}): ${forbidden.map(([name]) => name).join(', ')} not checked`, `run doctor with a user that may \`get secrets\` in ${ns}, or check them with \`kubectl get secret -n ${ns}\``));
   }
@@ -435,7 +440,7 @@ export function storageClaims(objects: K8sObject[]): Array<{ claim: string; stor
   });
 }
 
-export function checkStorage(facts: Pick<ClusterFacts, 'storageClasses'>, inputs: Pick<ClusterInputs, 'objects'>): Finding[] {
+export function checkStorage(facts: Pick<ClusterFacts, 'storageClasses'>, inputs: Pick<ClusterInputs, 'objects'>): Issue[] {
   const claims = storageClaims(inputs.objects);
   if (!claims.length) return [];
   if (!facts.storageClasses.ok) return [finding('storage', 'warn', 'StorageClass', `cannot list StorageClasses (${facts.storageClasses.message}); ${claims.length} claim(s) not checked`)];
@@ -457,7 +462,7 @@ export function checkStorage(facts: Pick<ClusterFacts, 'storageClasses'>, inputs
 
 // ─── 6. IngressClass ──────────────────────────────────────────────────────────────────────────────────────
 
-export function checkIngressClass(facts: Pick<ClusterFacts, 'ingressClasses'>, inputs: Pick<ClusterInputs, 'objects'>): Finding[] {
+export function checkIngressClass(facts: Pick<ClusterFacts, 'ingressClasses'>, inputs: Pick<ClusterInputs, 'objects'>): Issue[] {
   const ingresses = inputs.objects.filter((o) => o.kind === 'Ingress');
   if (!ingresses.length) return [];
   if (!facts.ingressClasses.ok) return [finding('ingress-class', 'warn', 'ingress.className', `cannot list IngressClasses (${facts.ingressClasses.message}); not checked`)];
@@ -479,7 +484,7 @@ export function checkIngressClass(facts: Pick<ClusterFacts, 'ingressClasses'>, i
 
 // ─── 7. NetworkPolicy ─────────────────────────────────────────────────────────────────────────────────────
 
-export function checkNetworkPolicy(facts: Pick<ClusterFacts, 'networking'>, inputs: Pick<ClusterInputs, 'objects'>): Finding[] {
+export function checkNetworkPolicy(facts: Pick<ClusterFacts, 'networking'>, inputs: Pick<ClusterInputs, 'objects'>): Issue[] {
   const policies = inputs.objects.filter((o) => o.kind === 'NetworkPolicy').length;
   if (!policies) return [];
   const scope = 'networkPolicy.enabled';
@@ -501,7 +506,7 @@ export function checkNetworkPolicy(facts: Pick<ClusterFacts, 'networking'>, inpu
 const RBAC_DENIED = /User "[^"]*" cannot [a-z]+ resource/;
 const PSA_WARNING = /would violate PodSecurity "([a-z]+):[^"]*"/;
 
-export function checkDryRun(facts: Pick<ClusterFacts, 'dryRun' | 'namespace'>, inputs: Pick<ClusterInputs, 'namespace' | 'objects'>): Finding[] {
+export function checkDryRun(facts: Pick<ClusterFacts, 'dryRun' | 'namespace'>, inputs: Pick<ClusterInputs, 'namespace' | 'objects'>): Issue[] {
   const ns = inputs.namespace;
   const scope = `dry-run in ${ns}`;
   if (!facts.dryRun) {
@@ -510,7 +515,7 @@ export function checkDryRun(facts: Pick<ClusterFacts, 'dryRun' | 'namespace'>, i
   const { accepted, errors, warnings } = facts.dryRun;
   const enforce = facts.namespace.ok ? facts.namespace.value.metadata?.labels?.[ENFORCE] : undefined;
   // RBAC refusing doctor's own user (a dry run needs the create/patch permission of a real one) says nothing of the release.
-  const out: Finding[] = errors.map((e) => (RBAC_DENIED.test(e)
+  const out: Issue[] = errors.map((e) => (RBAC_DENIED.test(e)
     ? finding('dry-run', 'warn', scope, `not allowed to dry-run: ${e}`, 'run doctor as a user that may create the release\'s objects in the namespace (as helm install will)')
     : finding('dry-run', 'fail', scope, `refused: ${e}`, 'fix what the server names (the values, or the namespace: labels, quotas, admission policies)')));
   for (const w of warnings) {
@@ -518,13 +523,13 @@ export function checkDryRun(facts: Pick<ClusterFacts, 'dryRun' | 'namespace'>, i
     if (level && level === enforce) out.push(finding('dry-run', 'fail', scope, `${w}: the namespace enforces "${enforce}", so these pods would be refused when created`, `kubectl label namespace ${ns} ${ENFORCE}=${requiredPodSecurity(inputs.objects).level} --overwrite`));
     else out.push(finding('dry-run', 'warn', scope, w));
   }
-  if (!out.some((f) => f.status === 'fail') && !errors.length) out.push(finding('dry-run', 'pass', scope, `the server accepted all ${accepted.length} objects of the render (dry run, nothing created)`));
+  if (!out.some((f) => f.severity === 'error') && !errors.length) out.push(finding('dry-run', 'pass', scope, `the server accepted all ${accepted.length} objects of the render (dry run, nothing created)`));
   return out;
 }
 
 // ─── all of them ──────────────────────────────────────────────────────────────────────────────────────────
 
-export function checkCluster(facts: ClusterFacts, inputs: ClusterInputs): Finding[] {
+export function checkCluster(facts: ClusterFacts, inputs: ClusterInputs): Issue[] {
   return [
     ...checkServerVersion(facts, inputs),
     ...checkNodes(facts, inputs),

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { connectionFix, DATABASE_CHECKS, namedFix } from './checks.js';
-import type { Finding } from './values-advice.js';
+import type { Issue } from '../issue.js';
+import { finding } from './finding.js';
 
 export interface Connection {
   host: string;
@@ -35,7 +36,7 @@ export function parseDatabaseUrl(url: string): Connection {
  * The database checks of the `helm test` Pod (src/preflight/checks.ts), run with node-postgres from the
  * operator's machine. Connects once; each check's transaction is rolled back.
  */
-export async function checkDatabase(label: string, connection: Connection): Promise<Finding[]> {
+export async function checkDatabase(label: string, connection: Connection): Promise<Issue[]> {
   const where = `${connection.user}@${connection.host}:${connection.port}/${connection.database}`;
   const client = new pg.Client({
     host: connection.host,
@@ -53,18 +54,18 @@ export async function checkDatabase(label: string, connection: Connection): Prom
   } catch (error) {
     const message = errorMessage(error);
     await client.end().catch(() => undefined);
-    return [{ status: 'fail', scope: label, message: `cannot connect to ${where}: ${message}`, fix: connectionFix(message) }];
+    return [finding('doctor.database', 'fail', label, `cannot connect to ${where}: ${message}`, connectionFix(message))];
   }
-  const findings: Finding[] = [{ status: 'pass', scope: label, message: `connected to ${where}` }];
+  const findings = [finding('doctor.database', 'pass', label, `connected to ${where}`)];
   try {
     for (const check of DATABASE_CHECKS) {
       try {
         const answer = lastValue(await client.query(check.sql));
         findings.push(answer === 'ok'
-          ? { status: 'pass', scope: label, message: check.title }
-          : { status: 'fail', scope: label, message: answer ?? 'no answer', fix: namedFix(check.fix, connection.database) });
+          ? finding('doctor.database', 'pass', label, check.title)
+          : finding('doctor.database', 'fail', label, answer ?? 'no answer', namedFix(check.fix, connection.database)));
       } catch (error) {
-        findings.push({ status: 'fail', scope: label, message: errorMessage(error), fix: namedFix(check.fix, connection.database) });
+        findings.push(finding('doctor.database', 'fail', label, errorMessage(error), namedFix(check.fix, connection.database)));
         await client.query('ROLLBACK').catch(() => undefined);
       }
     }

@@ -1,13 +1,13 @@
+import type { Issue, IssueCode } from '../issue.js';
 import type { Component } from '../model/topology.js';
 import { isObject } from '../schema/json-schema.js';
+import { finding, type Status } from './finding.js';
 
-/** One line of a preflight report: `helm test`-style status, what, and what to do. */
-export interface Finding {
-  status: 'pass' | 'fail' | 'warn' | 'info';
-  /** What was checked: a values path or a database label. */
+/** What a values rule found, before it becomes an Issue with the rule's code. */
+interface Advice {
+  status: Status;
+  /** The values path looked at. */
   scope: string;
-  /** `doctor --cluster`: which cluster check (version, nodes, pod-security, secrets, storage, ingress-class, network-policy, dry-run). */
-  check?: string;
   message: string;
   fix?: string;
 }
@@ -20,13 +20,15 @@ export const RECOMMENDED = { cpu: 8, memoryGiB: 16 };
 const RETOOL_MANAGED_TEMPORAL_SINCE = [3, 6, 14];
 
 interface Rule {
+  code: IssueCode;
   sentence: string;
-  check(values: Values, components: Component[]): Finding[];
+  check(values: Values, components: Component[]): Advice[];
 }
 
 /** Values-level checks that need no cluster; each rule's sentence names what it looks at. */
 export const VALUES_RULES: Rule[] = [
   {
+    code: 'doctor.secrets-in-values',
     sentence: 'under the production profile, secrets come from existing Secrets, not strings in values',
     check(values) {
       if (values.profile !== 'production') return [];
@@ -38,9 +40,10 @@ export const VALUES_RULES: Rule[] = [
     },
   },
   {
+    code: 'doctor.image-pinning',
     sentence: 'images are pinned (no latest, digests under production)',
     check(values) {
-      const out: Finding[] = [];
+      const out: Advice[] = [];
       for (const [key, image] of Object.entries(values.images ?? {})) {
         if (!isObject(image) || typeof image.repository !== 'string') continue;
         const tag = String(image.tag ?? '');
@@ -57,6 +60,7 @@ export const VALUES_RULES: Rule[] = [
     },
   },
   {
+    code: 'doctor.resources',
     sentence: 'resource requests add up to Retool\'s recommended node size',
     check(values, components) {
       let cpu = 0;
@@ -80,6 +84,7 @@ export const VALUES_RULES: Rule[] = [
     },
   },
   {
+    code: 'doctor.architecture',
     sentence: 'pods land on x86-64 nodes',
     check(values) {
       const arch = values.podDefaults?.nodeSelector?.['kubernetes.io/arch'];
@@ -88,6 +93,7 @@ export const VALUES_RULES: Rule[] = [
     },
   },
   {
+    code: 'doctor.temporal',
     sentence: 'Temporal settings fit the Retool version',
     check(values) {
       const t = values.temporal ?? {};
@@ -101,9 +107,10 @@ export const VALUES_RULES: Rule[] = [
     },
   },
   {
+    code: 'doctor.databases',
     sentence: 'the databases fit the profile',
     check(values) {
-      const out: Finding[] = [];
+      const out: Advice[] = [];
       for (const key of ['database', 'retoolDatabase']) {
         if (values[key]?.mode === 'embedded') {
           out.push({ status: 'info', scope: `${key}.mode`, message: 'runs inside the release: evaluation only, no backups or high availability', fix: 'use an external PostgreSQL before real use' });
@@ -113,6 +120,7 @@ export const VALUES_RULES: Rule[] = [
     },
   },
   {
+    code: 'doctor.reachability',
     sentence: 'Retool is reachable',
     check(values) {
       const ingress = values.ingress ?? {};
@@ -132,8 +140,8 @@ export const VALUES_RULES: Rule[] = [
   },
 ];
 
-export function adviseValues(values: Values, components: Component[]): Finding[] {
-  return VALUES_RULES.flatMap((rule) => rule.check(values, components));
+export function adviseValues(values: Values, components: Component[]): Issue[] {
+  return VALUES_RULES.flatMap((rule) => rule.check(values, components).map((a) => finding(rule.code, a.status, a.scope, a.message, a.fix)));
 }
 
 function enabled(values: Values, components: Component[]): Component[] {

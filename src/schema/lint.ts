@@ -1,4 +1,4 @@
-import { IssuesError, type Issue } from '../issue.js';
+import { issueAt, IssuesError, type Issue, type IssueCode } from '../issue.js';
 import { annotationProblems } from './annotations.js';
 import { newestStable, recommendedPatch, type ReleaseFacts } from './releases.js';
 import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type JsonSchema } from './json-schema.js';
@@ -8,16 +8,16 @@ import { valueAtPath, valuesTree, type ValueNode } from './values-tree.js';
 type Rule = (schema: JsonSchema) => Array<{ path: string; detail?: string }>;
 
 /**
- * The house rules of the source schema, each named by the sentence that states it; the sentence is the
- * error text. Run on the expanded schema (pod options already copied in).
+ * The house rules of the source schema, each with its issue code and the sentence that states it (the
+ * sentence is the error text). Run on the expanded schema (pod options already copied in).
  */
-export const SCHEMA_RULES = new Map<string, Rule>([
-  ['the schema is draft-07', (schema) => (schema.$schema === SCHEMA_DRAFT ? [] : [{ path: '#/$schema' }])],
+export const SCHEMA_RULES: ReadonlyArray<readonly [IssueCode, string, Rule]> = [
+  ['lint.draft', 'the schema is draft-07', (schema) => (schema.$schema === SCHEMA_DRAFT ? [] : [{ path: '#/$schema' }])],
 
-  ['global is declared at the root (Helm injects it)', (schema) =>
+  ['lint.global', 'global is declared at the root (Helm injects it)', (schema) =>
     (schema.properties?.global ? [] : [{ path: '#/properties' }])],
 
-  ['every $ref points into #/definitions', (schema) => {
+  ['lint.ref-target', 'every $ref points into #/definitions', (schema) => {
     const bad: Array<{ path: string; detail: string }> = [];
     visit(schema, (node, path) => {
       if (node.$ref !== undefined && !/^#\/definitions\/[^/]+(\/properties\/[^/]+)*$/.test(node.$ref)) bad.push({ path, detail: node.$ref });
@@ -25,7 +25,7 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     return bad;
   }],
 
-  ['only annotations stand beside $ref (draft-07 ignores the rest)', (schema) => {
+  ['lint.ref-siblings', 'only annotations stand beside $ref (draft-07 ignores the rest)', (schema) => {
     const bad: Array<{ path: string; detail: string }> = [];
     visit(schema, (node, path) => {
       if (node.$ref === undefined) return;
@@ -35,20 +35,20 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     return bad;
   }],
 
-  ['every property has a description', (schema) =>
+  ['lint.description', 'every property has a description', (schema) =>
     valueProperties(schema).filter((node) => !node.schema.description).map(({ pointer }) => ({ path: pointer }))],
 
-  ['every object with properties is closed (additionalProperties: false)', (schema) =>
+  ['lint.closed-objects', 'every object with properties is closed (additionalProperties: false)', (schema) =>
     valueObjects(schema).filter((node) => node.schema.additionalProperties !== false).map(({ pointer }) => ({ path: pointer }))],
 
-  ['every leaf has a default or is required', (schema) => valueObjects(schema)
+  ['lint.defaults', 'every leaf has a default or is required', (schema) => valueObjects(schema)
     .filter((parent) => !parent.sparse)
     .flatMap((parent) => parent.children)
     .filter((child) => !(child.schema.properties && child.schema.default === undefined) && child.schema.default === undefined && !child.required)
     .map(({ pointer }) => ({ path: pointer }))],
 
   // validate, Helm's users and the editor read the words; a raw regular expression explains nothing.
-  ['every pattern says in words what it accepts (patternErrorMessage)', (schema) => {
+  ['lint.pattern-words', 'every pattern says in words what it accepts (patternErrorMessage)', (schema) => {
     const bad: Array<{ path: string }> = [];
     visit(schema, (node, path) => {
       if (typeof node.pattern === 'string' && typeof node.patternErrorMessage !== 'string') bad.push({ path });
@@ -56,11 +56,11 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     return bad;
   }],
 
-  ['annotations match schema/annotations.schema.json', (schema) => annotationProblems(schema)],
+  ['lint.annotations', 'annotations match schema/annotations.schema.json', (schema) => annotationProblems(schema)],
 
-  ['component annotations are consistent', (schema) => componentProblems(schema)],
+  ['lint.components', 'component annotations are consistent', (schema) => componentProblems(schema)],
 
-  ['exactly one component is routed at / and no path is routed twice', (schema) => {
+  ['lint.routes', 'exactly one component is routed at / and no path is routed twice', (schema) => {
     const routes = Object.entries(schema.properties?.components?.properties ?? {})
       .flatMap(([key, node]) => ((node['x-retool-component'] as ComponentAnnotation | undefined)?.routes ?? []).map((r) => ({ key, path: `${r.pathType ?? 'Prefix'} ${r.path}` })));
     const bad: Array<{ path: string; detail?: string }> = [];
@@ -73,10 +73,10 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     return bad;
   }],
 
-  ['edge kinds name values that exist and no component or database', (schema) => edgeKindProblems(schema)],
+  ['lint.edge-kinds', 'edge kinds name values that exist and no component or database', (schema) => edgeKindProblems(schema)],
 
   // The default follows the release table, so bumping Retool is one edit there (and this rule says which).
-  ['the default retool.version is the newest stable line\'s newest known patch (x-retool-releases)', (schema) => {
+  ['lint.retool-version', 'the default retool.version is the newest stable line\'s newest known patch (x-retool-releases)', (schema) => {
     const facts = schema['x-retool-releases'] as ReleaseFacts | undefined;
     if (!facts) return [{ path: '#', detail: 'x-retool-releases is missing' }];
     const want = recommendedPatch(newestStable(facts));
@@ -84,7 +84,7 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     return got === want ? [] : [{ path: '#/properties/retool/properties/version/default', detail: `is ${JSON.stringify(got)}, the newest stable line's newest patch is ${want}` }];
   }],
 
-  ['database annotations are complete and unique', (schema) => {
+  ['lint.databases', 'database annotations are complete and unique', (schema) => {
     const bad: Array<{ path: string; detail?: string }> = [];
     const seen = new Set<string>();
     for (const [key, node] of Object.entries(schema.properties ?? {})) {
@@ -101,7 +101,7 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     return bad;
   }],
 
-  ['Temporal services have free ports, pod options and replicas, and exactly one is the frontend', (schema) => {
+  ['lint.temporal-services', 'Temporal services have free ports, pod options and replicas, and exactly one is the frontend', (schema) => {
     const local = schema.properties?.temporal?.properties?.local?.properties ?? {};
     const annotated = Object.entries(local).filter(([, node]) => node['x-retool-temporal-service']);
     const bad: Array<{ path: string; detail?: string }> = [];
@@ -119,12 +119,12 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     if (annotated.length && annotated.filter(([, n]) => n['x-retool-temporal-service']!.service === 'frontend').length !== 1) bad.push({ path: '#/properties/temporal/properties/local', detail: 'exactly one frontend' });
     return bad;
   }],
-]);
+];
 
 /** Fails with every broken rule; the generator calls it before emitting anything. */
 export function lintSchema(schema: JsonSchema, file: string): void {
   const issues: Issue[] = [];
-  for (const [sentence, rule] of SCHEMA_RULES) {
+  for (const [code, sentence, rule] of SCHEMA_RULES) {
     let broken: ReturnType<Rule>;
     try {
       broken = rule(schema);
@@ -132,7 +132,7 @@ export function lintSchema(schema: JsonSchema, file: string): void {
       // A rule that cannot even walk the schema (e.g. an unresolvable $ref) is broken too.
       broken = [{ path: '#', detail: (error as Error).message }];
     }
-    for (const { path, detail } of broken) issues.push({ file, path, message: detail ? `${sentence}: ${detail}` : sentence });
+    for (const { path, detail } of broken) issues.push(issueAt(code, { path, pointer: path.replace(/^#/, '') }, detail ? `${sentence}: ${detail}` : sentence, { file }));
   }
   if (issues.length) throw new IssuesError(issues, `${file}: the schema breaks ${issues.length} rule(s)`);
 }

@@ -11,10 +11,10 @@ export function formatUpgradeReport(report: UpgradeReport): string {
     lines.push(`${c.change.padEnd(8)} ${c.id}${detail}`);
     for (const v of c.values.slice(0, SHOWN_VALUES)) lines.push(`    ${formatValueChange(v)}`);
     if (c.values.length > SHOWN_VALUES) lines.push(`    … ${c.values.length - SHOWN_VALUES} more changed value(s)`);
-    for (const r of c.refused) lines.push(`  REFUSED  ${r}`);
-    for (const r of c.risks) lines.push(`  DATA     ${r}`);
+    for (const r of c.refused) lines.push(`  REFUSED  ${r.message}  [${r.code}]`);
+    for (const r of c.risks) lines.push(`  DATA     ${r.message}  [${r.code}]`);
   }
-  for (const r of report.risks) lines.push(`DATA     ${r}`);
+  for (const r of report.risks) lines.push(`DATA     ${r.message}  [${r.code}]`);
   const count = (kind: string) => report.changes.filter((c) => c.change === kind).length;
   const restarts = report.changes.filter((c) => c.restartsPods).map((c) => c.id);
   const refused = report.changes.reduce((n, c) => n + c.refused.length, 0);

@@ -1,3 +1,4 @@
+import { issueAt, jsonPointer, type Issue, type IssueCode } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
 import { valueAt } from '../validate/values-paths.js';
 import { upgradeBlockFor, type ReleaseFacts } from '../schema/releases.js';
@@ -22,10 +23,10 @@ export interface ObjectChange {
   values: ValueChange[];
   /** The pod template changed: every pod of the workload is replaced. */
   restartsPods: boolean;
-  /** Why Kubernetes (or Helm) refuses this change on `helm upgrade`. */
-  refused: string[];
-  /** What could lose or orphan data. */
-  risks: string[];
+  /** Why Kubernetes (or Helm) refuses this change on `helm upgrade` (code diff.immutable-field; pointer: the field in the object). */
+  refused: Issue[];
+  /** What could lose or orphan data (path: this object). */
+  risks: Issue[];
 }
 
 export interface ValueChange {
@@ -39,8 +40,8 @@ export interface ValueChange {
 
 export interface UpgradeReport {
   changes: ObjectChange[];
-  /** Data risks that concern the release as a whole (not one object). */
-  risks: string[];
+  /** Data risks that concern the release as a whole (not one object; path and pointer empty). */
+  risks: Issue[];
   /** True when nothing is refused and nothing risks data. */
   safe: boolean;
 }
@@ -87,81 +88,88 @@ export function diffManifests(before: Manifest[], after: Manifest[], releases?: 
       const a = valueAt(previous, rule.path);
       const b = valueAt(object, rule.path);
       return rule.when ? rule.when(a, b) : !equal(a, b);
-    }).map((rule) => rule.message);
+    }).map((rule) => issueAt('diff.immutable-field', { path: id, pointer: jsonPointer(rule.path) }, rule.message));
     const values = changedValues(previous, object).map((v) => (object.kind === 'Secret' && /^(data|stringData)\./.test(v.path) ? { path: v.path, hidden: true } : v));
-    changes.push({ id, change: 'changed', fields, values, restartsPods, refused, risks: objectRisks(previous, object) });
+    changes.push({ id, change: 'changed', fields, values, restartsPods, refused, risks: objectRisks(previous, object).map(([code, text]) => risk(code, text, id)) });
   }
   for (const [id, object] of old) {
     if (next.has(id)) continue;
-    changes.push({ id, change: 'deleted', fields: [], values: [], restartsPods: false, refused: [], risks: deletionRisks(object) });
+    changes.push({ id, change: 'deleted', fields: [], values: [], restartsPods: false, refused: [], risks: deletionRisks(object).map(([code, text]) => risk(code, text, id)) });
   }
   changes.sort((a, b) => a.id.localeCompare(b.id));
-  const risks = [...releaseRisks(before, after), ...versionRisks(before, after, releases)];
+  const risks = [...releaseRisks(before, after), ...versionRisks(before, after, releases)].map(([code, text]) => risk(code, text));
   const safe = changes.every((c) => !c.refused.length && !c.risks.length) && !risks.length;
   return { changes, risks, safe };
 }
 
-function deletionRisks(object: Manifest): string[] {
+/** A risk found as [code, sentence]; the checks below return those, so each states its kind where it says it. */
+type Risk = [IssueCode, string];
+
+function risk(code: IssueCode, message: string, id = ''): Issue {
+  return issueAt(code, { path: id, pointer: '' }, message);
+}
+
+function deletionRisks(object: Manifest): Risk[] {
   const annotations = object.metadata.annotations ?? {};
   if (annotations['helm.sh/resource-policy'] === 'keep') return [];
-  if (object.kind === 'PersistentVolumeClaim') return [`Helm deletes this claim and its volume's data (annotate it helm.sh/resource-policy=keep first to keep it)`];
+  if (object.kind === 'PersistentVolumeClaim') return [['diff.deletes-data', `Helm deletes this claim and its volume's data (annotate it helm.sh/resource-policy=keep first to keep it)`]];
   if (object.kind === 'StatefulSet') {
     const templates = valueAt(object, ['spec', 'volumeClaimTemplates']);
     if (Array.isArray(templates) && templates.length) {
       const claims = templates.map((t) => `${String(valueAt(t, ['metadata', 'name']))}-${object.metadata.name}-0`);
-      return [`its volumes (${claims.join(', ')}) are kept by Kubernetes but nothing uses them any more: move the data before the upgrade`];
+      return [['diff.deletes-data', `its volumes (${claims.join(', ')}) are kept by Kubernetes but nothing uses them any more: move the data before the upgrade`]];
     }
   }
   if (object.kind === 'Secret' && isObject((object as Record<string, unknown>).data) && 'encryption-key' in ((object as Record<string, unknown>).data as object)) {
-    return ['the Secret holding the encryption key is deleted: keep a copy, credentials stored in the database need it'];
+    return [['diff.deletes-data', 'the Secret holding the encryption key is deleted: keep a copy, credentials stored in the database need it']];
   }
   return [];
 }
 
-function objectRisks(before: Manifest, after: Manifest): string[] {
-  const risks: string[] = [];
+function objectRisks(before: Manifest, after: Manifest): Risk[] {
+  const risks: Risk[] = [];
   if (before.kind === 'Secret') {
     const a = (before as Record<string, unknown>).data as Record<string, string> | undefined;
     const b = (after as Record<string, unknown>).data as Record<string, string> | undefined;
     if (a?.['encryption-key'] && b?.['encryption-key'] !== a['encryption-key']) {
-      risks.push(b?.['encryption-key'] ? 'encryption-key changes: credentials stored in the database can no longer be decrypted' : 'encryption-key leaves this Secret: make sure its new source holds the same value');
+      risks.push(['diff.encryption-key', b?.['encryption-key'] ? 'encryption-key changes: credentials stored in the database can no longer be decrypted' : 'encryption-key leaves this Secret: make sure its new source holds the same value']);
     }
   }
   if (before.kind === 'StatefulSet' && !equal(valueAt(before, ['spec', 'volumeClaimTemplates']), valueAt(after, ['spec', 'volumeClaimTemplates']))) {
-    risks.push('the volumes of this StatefulSet would change: its data stays on the old claims');
+    risks.push(['diff.volume-templates', 'the volumes of this StatefulSet would change: its data stays on the old claims']);
   }
   return risks;
 }
 
 /** Release-wide risks: where Retool's data lives and how Temporal was sharded. */
-function releaseRisks(before: Manifest[], after: Manifest[]): string[] {
-  const risks: string[] = [];
+function releaseRisks(before: Manifest[], after: Manifest[]): Risk[] {
+  const risks: Risk[] = [];
   const a = retoolEnv(before);
   const b = retoolEnv(after);
   for (const name of ['POSTGRES_HOST', 'POSTGRES_DB']) {
     if (a.get(name) !== undefined && b.get(name) !== undefined && a.get(name) !== b.get(name)) {
-      risks.push(`the storage database changes (${name} ${a.get(name)} -> ${b.get(name)}): Retool starts on a database without your apps unless the data is moved`);
+      risks.push(['diff.storage-database', `the storage database changes (${name} ${a.get(name)} -> ${b.get(name)}): Retool starts on a database without your apps unless the data is moved`]);
     }
   }
   if (a.has('ENCRYPTION_KEY') && b.has('ENCRYPTION_KEY') && a.get('ENCRYPTION_KEY') !== b.get('ENCRYPTION_KEY')) {
-    risks.push(`ENCRYPTION_KEY is read from another place (${a.get('ENCRYPTION_KEY')} -> ${b.get('ENCRYPTION_KEY')}): it must hold the same value, or stored credentials cannot be decrypted`);
+    risks.push(['diff.encryption-key', `ENCRYPTION_KEY is read from another place (${a.get('ENCRYPTION_KEY')} -> ${b.get('ENCRYPTION_KEY')}): it must hold the same value, or stored credentials cannot be decrypted`]);
   }
   const shardsBefore = historyShards(before);
   const shardsAfter = historyShards(after);
   if (shardsBefore !== undefined && shardsAfter !== undefined && shardsBefore !== shardsAfter) {
-    risks.push(`Temporal numHistoryShards changes (${shardsBefore} -> ${shardsAfter}): Temporal cannot start on its existing databases`);
+    risks.push(['diff.history-shards', `Temporal numHistoryShards changes (${shardsBefore} -> ${shardsAfter}): Temporal cannot start on its existing databases`]);
   }
   return risks;
 }
 
 /** Upgrades Retool documents as failing (x-retool-releases upgradeBlocks), read from the backend image tags. */
-function versionRisks(before: Manifest[], after: Manifest[], releases?: ReleaseFacts): string[] {
+function versionRisks(before: Manifest[], after: Manifest[], releases?: ReleaseFacts): Risk[] {
   const from = retoolVersion(before);
   const to = retoolVersion(after);
   if (!releases || !from || !to) return [];
   const block = upgradeBlockFor(from, to, releases);
   if (!block) return [];
-  return [`Retool ${from} -> ${to} is an upgrade Retool documents as failing: ${block.reason}. Upgrade to ${block.via} first, then to ${to} (${block.source})`];
+  return [['diff.upgrade-block', `Retool ${from} -> ${to} is an upgrade Retool documents as failing: ${block.reason}. Upgrade to ${block.via} first, then to ${to} (${block.source})`]];
 }
 
 /** Retool's version from the tryretool/backend image tag (X.Y.Z or X.Y.Z-channel) of any workload, else its version label. */

@@ -1,20 +1,14 @@
 import type { ErrorObject } from 'ajv';
-import type { Issue } from '../issue.js';
+import { schemaCode } from '../issue-codes.js';
 import { DEFAULTS_KEPT_DESCRIPTION } from '../schema/helm-safety.js';
 import { isObject, type JsonSchema } from '../schema/json-schema.js';
 import { reachable, reachableFromAll, type CompiledSchema } from './compiled-schema.js';
 import { derefAll, describeError, describeSchema, describeValue, jsonType } from './issue-messages.js';
 import { ruleReason, ruleTriggers } from '../schema/rules.js';
 import { compareSegments, formatPath, instanceSegments, type PathSegment } from './values-paths.js';
+import { valuesIssue, type ValuesIssue } from './values-issue.js';
 
-/** An issue before it is placed in a file: its path as segments, and which node to point at. */
-export interface ValuesIssue extends Issue {
-  segments: PathSegment[];
-  /** The node whose position best shows the problem (e.g. the bad key itself); defaults to `segments`. */
-  locateSegments?: PathSegment[];
-  /** For a cross-field rule's error: the values its `if` tests (e.g. `profile`), to point at when the bad value is a default. */
-  triggers?: string[][];
-}
+export type { ValuesIssue } from './values-issue.js';
 
 /**
  * Turns ajv's errors for `values` into one readable issue per problem, sorted by path: a failed oneOf becomes one
@@ -47,7 +41,7 @@ export function describeErrors(entry: CompiledSchema, errors: ErrorObject[], val
         if (last && within(last.instancePath, error.instancePath) && reachableFromAll(entry, branches).has(last.parentSchema as object)) continue;
         const segments = at(error);
         const { message } = describeError(error);
-        kept.push({ error, issue: { path: formatPath(segments), segments, message: withRule(error, message) } });
+        kept.push({ error, issue: valuesIssue('schema.anyOf', segments, withRule(error, message)) });
         continue;
       }
       case 'oneOf': {
@@ -65,7 +59,7 @@ export function describeErrors(entry: CompiledSchema, errors: ErrorObject[], val
         }
         const reasons = subs.map((s) => s.issue.message).join('; ') || 'not allowed';
         const segments = at(error);
-        kept.push({ error, issue: { path: formatPath(segments), segments, locateSegments: [...segments, name], message: withRule(error, `invalid key "${name}": ${reasons}`) } });
+        kept.push({ error, issue: { ...valuesIssue('schema.propertyNames', segments, withRule(error, `invalid key "${name}": ${reasons}`)), locateSegments: [...segments, name] } });
         continue;
       }
       default: {
@@ -73,7 +67,7 @@ export function describeErrors(entry: CompiledSchema, errors: ErrorObject[], val
         const { extra, message: described } = describeError(error);
         const message = error.keyword === 'required' ? `${described}${acceptedForms(entry.root, error)}` : described;
         const full = extra === undefined ? segments : [...segments, extra];
-        kept.push({ error, issue: { path: formatPath(full), segments: full, message: withRule(error, message) } });
+        kept.push({ error, issue: valuesIssue(schemaCode(error.keyword), full, withRule(error, message)) });
       }
     }
   }
@@ -156,9 +150,8 @@ function oneOfIssues(entry: CompiledSchema, error: ErrorObject, subs: Array<{ er
   const branches = branchesOf(error);
   const forms = branches.map((branch) => describeSchema(entry.root, branch)).join(' or ');
   const data = error.data;
-  const path = formatPath(segments);
   if (Array.isArray(error.params.passingSchemas)) {
-    return [{ path, segments, message: `must match exactly one of: ${forms}` }];
+    return [valuesIssue('schema.oneOf', segments, `must match exactly one of: ${forms}`)];
   }
   let matching = branches.filter((branch) => typeMatches(entry.root, branch, data));
   if (matching.length > 1 && isObject(data)) {
@@ -181,7 +174,7 @@ function oneOfIssues(entry: CompiledSchema, error: ErrorObject, subs: Array<{ er
   }
   const quotable = (typeof data === 'number' || typeof data === 'boolean') && branches.some((branch) => typeMatches(entry.root, branch, 'text'));
   const got = details.length ? `: ${details.join('; ')}` : `, got ${describeValue(data)}${quotable ? '; quote it in YAML to make it a string' : ''}`;
-  out.unshift({ path, segments, message: `must be ${forms}${got}` });
+  out.unshift(valuesIssue('schema.oneOf', segments, `must be ${forms}${got}`));
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { isObject } from '../schema/json-schema.js';
 import type { PodCheckSites, PodSite } from '../model/pod-checks.js';
-import type { ValuesIssue } from './ajv-issues.js';
+import type { IssueCode } from '../issue-codes.js';
+import { valuesIssue, type ValuesIssue } from './values-issue.js';
 import { formatPath, valueAt, type PathSegment } from './values-paths.js';
 
 /**
@@ -19,6 +20,14 @@ export const POD_RULES = {
   mountPaths: 'mount paths must be unique in a container (Kubernetes refuses the pod).',
   requestsLimits: "a container's requests must not exceed its limits (Kubernetes refuses the pod).",
 } as const;
+
+/** Each pod rule's issue code. */
+export const POD_RULE_CODES: Record<keyof typeof POD_RULES, IssueCode> = {
+  volumeNames: 'pod.volume-names',
+  mountVolumes: 'pod.mount-volumes',
+  mountPaths: 'pod.mount-paths',
+  requestsLimits: 'pod.requests-limits',
+};
 
 type Values = Record<string, unknown>;
 type Item = Record<string, unknown>;
@@ -80,13 +89,13 @@ function requestsOverLimits(resources: unknown, path: PathSegment[], out: Values
     const r = quantityValue(request);
     const l = quantityValue(limits[name]);
     if (r !== undefined && l !== undefined && r > l) {
-      out.push(issue([...path, 'requests', name], `is more than limits.${name}: ${POD_RULES.requestsLimits}`));
+      out.push(issue('requestsLimits', [...path, 'requests', name], `is more than limits.${name}`));
     }
   }
 }
 
-function issue(segments: PathSegment[], message: string): ValuesIssue {
-  return { path: formatPath(segments), message, segments };
+function issue(rule: keyof typeof POD_RULES, segments: PathSegment[], message: string): ValuesIssue {
+  return valuesIssue(POD_RULE_CODES[rule], segments, `${message}: ${POD_RULES[rule]}`);
 }
 
 /** Volume names, mounts and mount paths of one component's pod. */
@@ -100,7 +109,7 @@ function podVolumes(values: Values, pod: PodSite, out: ValuesIssue[]): void {
     if (typeof volume.name !== 'string') return;
     const at = [...volumes.path, i, 'name'];
     const holder = names.get(volume.name);
-    if (holder) out.push(issue(at, `is the name of ${holder} too: ${POD_RULES.volumeNames}`));
+    if (holder) out.push(issue('volumeNames', at, `is the name of ${holder} too`));
     else names.set(volume.name, formatPath([...volumes.path, i]));
   });
   const extra = new Set(volumes.items.map((v) => v.name));
@@ -108,10 +117,10 @@ function podVolumes(values: Values, pod: PodSite, out: ValuesIssue[]): void {
   const mounts = (list: Item[], path: PathSegment[], reserved: string[]) => {
     const paths = new Map<string, string>(reserved.map((p) => [p, `a mount of the chart's own in this container (${reserved.join(', ')})`]));
     list.forEach((mount, j) => {
-      if (typeof mount.name === 'string' && !extra.has(mount.name)) out.push(issue([...path, j, 'name'], `names no volume in ${where}: ${POD_RULES.mountVolumes}`));
+      if (typeof mount.name === 'string' && !extra.has(mount.name)) out.push(issue('mountVolumes', [...path, j, 'name'], `names no volume in ${where}`));
       if (typeof mount.mountPath !== 'string') return;
       const holder = paths.get(mount.mountPath);
-      if (holder) out.push(issue([...path, j, 'mountPath'], `is the mount path of ${holder} too: ${POD_RULES.mountPaths}`));
+      if (holder) out.push(issue('mountPaths', [...path, j, 'mountPath'], `is the mount path of ${holder} too`));
       else paths.set(mount.mountPath, formatPath([...path, j]));
     });
   };

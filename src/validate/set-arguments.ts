@@ -1,4 +1,4 @@
-import { IssuesError } from '../issue.js';
+import { inputIssue, IssuesError } from '../issue.js';
 import { applySetArgument, SetSyntaxError, type SetFlag } from './strvals.js';
 
 export type { SetFlag } from './strvals.js';
@@ -17,7 +17,7 @@ export const SET_FLAGS: readonly SetFlag[] = ['--set-json', '--set', '--set-stri
 
 export function setError(flag: SetFlag, arg: string, reason: string, column = 1): IssuesError {
   const message = `cannot parse ${flag} ${JSON.stringify(arg)}: ${reason}`;
-  return new IssuesError([{ path: '', message, file: flag, line: 1, column }], message);
+  return new IssuesError([inputIssue('input.set', message, { file: flag, line: 1, column })], message);
 }
 
 /**

@@ -2,7 +2,8 @@ import type { Issue } from '../issue.js';
 import { isObject, type JsonSchema } from '../schema/json-schema.js';
 import { podCheckSites } from '../model/pod-checks.js';
 import { podRuleIssues } from './pod-rules.js';
-import { describeErrors, type ValuesIssue } from './ajv-issues.js';
+import { describeErrors } from './ajv-issues.js';
+import { placed, type ValuesIssue } from './values-issue.js';
 import { compileSchema } from './compiled-schema.js';
 import { loadSources, type SourceArguments } from './values-sources.js';
 
@@ -10,7 +11,7 @@ type MergedValues = ReturnType<typeof loadSources>['merged'];
 
 /** Validates merged values against the (pod-options-expanded) values schema. Issues carry no file yet. */
 export function validateValues(schema: JsonSchema, values: unknown): Issue[] {
-  return checkValues(schema, values).map(({ segments: _segments, locateSegments: _locate, triggers: _triggers, ...issue }) => issue);
+  return checkValues(schema, values).map(placed);
 }
 
 /** validateValues, keeping each issue's path as segments (for locating it in the sources). */
@@ -44,7 +45,9 @@ export function validateSources(options: ValidateSourcesOptions): { values: Reco
 
 /** The schema's problems with merged values, each at the file, line and column it came from. */
 export function explainValues(schema: JsonSchema, merged: MergedValues, defaultsFile: string): Issue[] {
-  return checkValues(schema, merged.values).map(({ segments, locateSegments, triggers, ...issue }): Issue => {
+  return checkValues(schema, merged.values).map((found): Issue => {
+    const { segments, locateSegments, triggers } = found;
+    const issue = placed(found);
     let where = merged.origin((locateSegments ?? segments).map(String), { preferUserSources: true });
     // A default broke a cross-field rule: point at the value the user set that switched the rule on.
     if (where?.file === defaultsFile && triggers) {

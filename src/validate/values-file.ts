@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import yaml from 'js-yaml';
-import { IssuesError, type Issue } from '../issue.js';
+import { inputIssue, issueAt, IssuesError, jsonPointer } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
 import { GoNull, HELM_YAML_SCHEMA, aliasingProblem, unbox, type UnboxProblem } from './helm-yaml.js';
 import { lineStarts, offsetToPosition, recordYamlNodes, type Position } from '../yaml-positions.js';
@@ -25,7 +25,7 @@ export function loadValuesFile(file: string): ValuesFile {
     if (error instanceof IssuesError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a values file' : `cannot read: ${(error as Error).message}`;
-    throw new IssuesError([{ path: '', message, file }], `${file}: ${message}`);
+    throw new IssuesError([inputIssue('input.unreadable', message, { file })], `${file}: ${message}`);
   }
   return parseValuesYaml(decodeValuesBytes(bytes, file), file);
 }
@@ -52,7 +52,7 @@ export function readBounded(file: string): Buffer {
       total += read;
       if (total > MAX_VALUES_BYTES) {
         const message = `the file is larger than ${MAX_VALUES_BYTES / 1024 / 1024} MiB; values that big cannot be stored in Helm's release Secret (1 MiB) and are refused unread: move data into ConfigMaps or Secrets of your own and reference them`;
-        throw new IssuesError([{ path: '', message, file }], `${file}: too large`);
+        throw new IssuesError([inputIssue('input.too-large', message, { file })], `${file}: too large`);
       }
     }
     return Buffer.concat(chunks, total);
@@ -71,7 +71,7 @@ export function decodeValuesBytes(bytes: Uint8Array, file: string): string {
     // Helm 3 reads it; Helm 4 refuses it ("yaml: incomplete UTF-16 character": it splits documents on bytes).
     // One verdict means refusing: Helm 4 would.
     const message = 'the file is UTF-16 little-endian (it starts with the byte order mark FF FE); Helm 4 refuses it ("incomplete UTF-16 character") while Helm 3 reads it: save it as UTF-8';
-    throw new IssuesError([{ path: '', message, file, line: 1, column: 1 }], `${file}: UTF-16LE`);
+    throw new IssuesError([inputIssue('input.encoding', message, { file, line: 1, column: 1 })], `${file}: UTF-16LE`);
   }
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   const bad = firstInvalidUtf8(bytes);
@@ -79,7 +79,7 @@ export function decodeValuesBytes(bytes: Uint8Array, file: string): string {
   const text = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
   const position = offsetToPosition(lineStarts(text), text.length);
   const message = `the file is not valid UTF-8 (byte 0x${bytes[bad].toString(16).padStart(2, '0')} at byte offset ${bad}); Helm refuses it too ("invalid leading UTF-8 octet"): save it as UTF-8`;
-  throw new IssuesError([{ path: '', message, file, ...position }], `${file}: not UTF-8`);
+  throw new IssuesError([inputIssue('input.encoding', message, { file, ...position })], `${file}: not UTF-8`);
 }
 
 /** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no surrogates, at most U+10FFFF), or -1. */
@@ -111,7 +111,7 @@ const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF
 
 function fail(file: string, text: string, offset: number, message: string): never {
   const position = offsetToPosition(lineStarts(text), offset);
-  throw new IssuesError([{ path: '', message, file, ...position }], `${file}: ${message}`);
+  throw new IssuesError([inputIssue('input.helm-yaml', message, { file, ...position })], `${file}: ${message}`);
 }
 
 /**
@@ -149,13 +149,11 @@ export function parseValuesYaml(source: string, file: string): ValuesFile {
     if (error instanceof RangeError) fail(file, text, 0, 'the document nests more deeply than retool-chart can read (about 1,000 levels; Helm stops at 10,000)');
     if (!(error instanceof yaml.YAMLException)) throw error;
     const mark = error.mark as yaml.Mark | undefined;
-    const issue: Issue = {
-      path: '',
-      message: `invalid YAML: ${error.reason}`,
+    const issue = inputIssue('input.yaml', `invalid YAML: ${error.reason}`, {
       file,
       line: mark ? mark.line + 1 : undefined,
       column: mark ? mark.column + 1 : undefined,
-    };
+    });
     throw new IssuesError([issue], `${file}: invalid YAML`);
   }
   const extra = documents.findIndex((document, i) => i > 0 && document !== null && document !== undefined);
@@ -173,13 +171,13 @@ export function parseValuesYaml(source: string, file: string): ValuesFile {
   if (!isObject(loaded)) {
     const got = Array.isArray(loaded) ? 'a list' : `a ${typeof loaded === 'object' ? 'scalar' : typeof loaded}`;
     const message = `the document must be a mapping of values (key: value), got ${got}`;
-    throw new IssuesError([{ path: '', message, file, line: 1, column: 1 }], `${file}: ${message}`);
+    throw new IssuesError([inputIssue('input.not-a-map', message, { file, line: 1, column: 1 })], `${file}: ${message}`);
   }
   const locate = nodes.locator(text);
   const problems: UnboxProblem[] = [];
   const values = unbox(loaded, problems) as Record<string, unknown>;
   if (problems.length) {
-    const issues = problems.map((problem): Issue => ({ path: problem.path.join('.'), message: problem.message, file, ...locate(problem.path) }));
+    const issues = problems.map((problem) => issueAt('input.value', { path: problem.path.join('.'), pointer: jsonPointer(problem.path) }, problem.message, { file, ...locate(problem.path) }));
     throw new IssuesError(issues, `${file}: values Helm cannot read`);
   }
   return { file, values, locate };

@@ -1,4 +1,4 @@
-import { IssuesError, type Issue } from '../issue.js';
+import { inputIssue, IssuesError, type Issue } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
 import { coalesceValues, mergeUserValues } from '../model/coalesce.js';
 import { SET_FLAGS, setError, type SetAssignment, type SetFlag } from './set-arguments.js';
@@ -86,7 +86,7 @@ export function loadSources(options: SourceArguments): { merged: MergedValues; i
       files.push(loadValuesFile(file));
     } catch (error) {
       if (error instanceof IssuesError) loadIssues.push(...error.issues);
-      else loadIssues.push({ path: '', file, message: `cannot load: ${(error as Error).message}` });
+      else loadIssues.push(inputIssue('input.unreadable', `cannot load: ${(error as Error).message}`, { file }));
     }
   }
   const merged = mergeSources(options.defaults, files, setArgumentsOf(options), { defaultsFile: options.defaultsFile }, loadIssues);

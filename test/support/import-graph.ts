@@ -12,7 +12,7 @@ export type ImportGraph = Map<string, Set<string>>;
  * segment under src/ (a folder, or a file's name) decides a module's layer.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['issue', 'edit-distance', 'yaml-positions', 'generated'],
+  ['issue', 'issue-codes', 'edit-distance', 'yaml-positions', 'generated'],
   ['schema'],
   ['model'],
   ['validate', 'preflight', 'upgrade'],
