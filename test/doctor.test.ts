@@ -110,13 +110,17 @@ test('doctor: values-level checks need no database (strings under production, sm
     retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' },
     database: { mode: 'external', external: { host: 'db.example.com', port: 5432, name: 'retool', user: 'retool', password: 'p', ssl: true } },
     podDefaults: { nodeSelector: { 'kubernetes.io/arch': null } },   // null deletes the chart default, as in Helm
-    components: { api: { resources: { requests: { cpu: '500m', memory: '1Gi' } } } }, // below Retool's sizing
+    components: {
+      api: { resources: { requests: { cpu: '500m', memory: '1Gi' } } }, // below Retool's sizing
+      mcp: { enabled: true, oauthIntrospectionAuthToken: 'token' }, // a component's own secret, given as a string
+    },
   };
+  (values.retool as Record<string, string>).baseDomain = 'https://retool.example.com';
   const r = doctor(values, '--no-database', '--output', 'json');
   assert.is(r.status, 0, r.output);
   const findings = findingsOf(r.stdout);
   const at = (scope: string) => findings.find((f) => f.path === scope);
-  for (const secret of ['retool.licenseKey', 'retool.encryptionKey', 'retool.jwtSecret', 'database.external.password']) {
+  for (const secret of ['retool.licenseKey', 'retool.encryptionKey', 'retool.jwtSecret', 'database.external.password', 'components.mcp.oauthIntrospectionAuthToken']) {
     assert.equal([at(secret)?.code, at(secret)?.severity], ['doctor.secrets-in-values', 'warning'], secret);
     assert.is(at(secret)?.pointer, `/${secret.replace(/\./g, '/')}`);
   }

@@ -626,6 +626,37 @@ test('Retool 4.x: rr.gitServer.separate carries to the git-server component, onl
   }
 });
 
+test('MCP: mcp.* carries to components.mcp (token reference, config keys as env, resources, labels); the official MCP routes are not needed', () => {
+  const outcome = importFixture('mcp');
+  assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));
+  const mcp = (outcome.values as any).components.mcp;
+  assert.is(mcp.enabled, true);
+  assert.equal(mcp.oauthIntrospectionAuthToken, { secretKeyRef: { name: 'retool-mcp-oauth', key: 'token' } });
+  assert.equal(mcp.env, { RETOOL_TOOLSETS: 'apps,resources', MCP_MAX_TRANSPORT_SESSIONS: '500' });
+  assert.equal(mcp.resources, { requests: { cpu: '300m', memory: '512Mi' }, limits: { memory: '2Gi' } });
+  assert.equal(mcp.podLabels, { team: 'ai' });
+  assert.equal(outcome.dropped, [], 'nothing of mcp is lost');
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-mcp-'));
+  try {
+    writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
+    const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
+    assert.is(result.status, 0, result.stderr);
+    const deployment = parseManifests(result.stdout).find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-mcp`)!;
+    const env = deployment.spec.template.spec.containers[0].env as Array<{ name: string; value?: string; valueFrom?: any }>;
+    assert.is(env.find((e) => e.name === 'OAUTH_MAIN_DOMAIN')?.value, 'retool.example.com', 'BASE_DOMAIN without its scheme, as the official chart');
+    assert.equal(env.find((e) => e.name === 'OAUTH_INTROSPECTION_AUTH_TOKEN')?.valueFrom, { secretKeyRef: { name: 'retool-mcp-oauth', key: 'token' } });
+    // No token given: the official chart generated one into its Secret; the import points at a copy and says how to make it.
+    const generated = join(dir, 'generated.yaml');
+    writeFileSync(generated, 'config:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\nimage:\n  tag: 4.0.7-stable\nenv:\n  BASE_DOMAIN: https://retool.example.com\nmcp:\n  enabled: true\n  replicaCount: 2\n');
+    const copied = importOfficial({ files: [generated], release: RELEASE, cwd: dir }, model);
+    assert.equal((copied.values as any).components.mcp.oauthIntrospectionAuthToken, { secretKeyRef: { name: `${RELEASE}-retool-imported`, key: 'oauthIntrospectionAuthToken' } });
+    assert.ok(copied.actions.some((a) => a.title.includes('oauthIntrospectionAuthToken')), JSON.stringify(copied.actions));
+    assert.equal(copied.dropped.filter((d) => d.path.startsWith('mcp.')).map((d) => [d.path, d.changesBehaviour]), [['mcp.replicaCount', true]], 'one pod only: said, not hidden');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('Retool 4.x: the pre-rename rr keys are refused as the official chart refuses them, each with its new place, file and line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-legacy-'));
   try {

@@ -111,6 +111,14 @@ const CONTRACT: Record<string, Role> = {
     probe: { path: '/api/health', readinessPath: '/api/readiness', port: 3000 }, ports: [3000],
     env: { NODE_ENV: 'production' },
   },
+  // deployment_mcp.yaml: the backend image started without waiting for the storage database, SERVICE_TYPE
+  // MCP_SERVER on 4010, /healthcheck (readiness every 10 s; liveness 30/20/10/10), OAuth env, api's URL; none of
+  // Retool's secrets and no database env (h:1249-1260 does not apply to it).
+  mcp: {
+    args: ['bash', '-c', './docker_scripts/start_api.sh'], probe: { path: '/healthcheck', port: 4010 }, ports: [4010], serviceTypeStartsWith: 'MCP_SERVER',
+    timings: { readinessProbe: { periodSeconds: 10 }, livenessProbe: { initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 10 } },
+    env: { NODE_ENV: 'production', MCP_PORT: '4010', RETOOL_BACKEND_URL: null, OAUTH_MAIN_DOMAIN: null, OAUTH_INTROSPECTION_AUTH_TOKEN: null },
+  },
   // deployment_telemetry.yaml: command retool-telemetry, statsd on UDP 9125, no probes at all, the RTEL_* and
   // VECTOR_SELF_* env and LICENSE_KEY; telemetry_rbac.yaml: its own ServiceAccount (token mounted) and a ClusterRole.
   telemetry: {
@@ -452,6 +460,25 @@ test('js-executor: NET_ADMIN, the Localhost nsjail profile and AppArmor unconfin
     assert.match(env.get('JS_EXECUTOR_INGRESS_DOMAIN')?.value ?? '', /^http:\/\/[a-z0-9-]+-js-executor:3000$/, `${caller} JS_EXECUTOR_INGRESS_DOMAIN`);
   }
   assert.is(component(fixtures.find((f) => f.name === 'evaluation')!.objects, 'js-executor'), undefined, 'off without appBuilder.enabled');
+});
+
+test('mcp: no Retool secrets or database env; api and MCP read one introspection token; each is told the other\'s URL', () => {
+  const objects = fixtures.find((f) => f.name === 'mcp')!.objects;
+  const mcp = envOf(mainContainer(component(objects, 'mcp')!, 'mcp'));
+  for (const absent of [...Object.keys(SECRETS), ...Object.keys(STORAGE), 'BASE_DOMAIN', 'COOKIE_INSECURE']) assert.not.ok(mcp.has(absent), `mcp gets no ${absent}`);
+  assert.is(mcp.get('OAUTH_MAIN_DOMAIN').value, 'retool.example.com', 'the ingress host, without a scheme');
+  assert.match(mcp.get('RETOOL_BACKEND_URL').value, /^http:\/\/[a-z0-9-]+-api:3000$/);
+  const api = envOf(mainContainer(component(objects, 'api')!, 'api'));
+  assert.match(api.get('MCP_SERVICE_INGRESS_DOMAIN')?.value ?? '', /^http:\/\/[a-z0-9-]+-mcp:4010$/);
+  assert.equal(api.get('OAUTH_INTROSPECTION_AUTH_TOKEN').valueFrom, mcp.get('OAUTH_INTROSPECTION_AUTH_TOKEN').valueFrom, 'the same Secret key');
+  const secret = objects.find((o) => o.kind === 'Secret' && o.data?.[mcp.get('OAUTH_INTROSPECTION_AUTH_TOKEN').valueFrom.secretKeyRef.key]);
+  assert.ok(secret, 'the token is stored in the chart\'s Secret');
+  assert.is(component(objects, 'mcp')!.spec.replicas, 1, 'one pod: it does not scale horizontally yet');
+  const evaluation = fixtures.find((f) => f.name === 'evaluation')!.objects;
+  assert.is(component(evaluation, 'mcp'), undefined, 'off by default');
+  const plain = envOf(mainContainer(component(evaluation, 'api')!, 'api'));
+  assert.not.ok(plain.has('OAUTH_INTROSPECTION_AUTH_TOKEN') || plain.has('MCP_SERVICE_INGRESS_DOMAIN'), 'api is told nothing of an MCP that is off');
+  assert.not.ok(evaluation.some((o) => o.kind === 'Secret' && Object.keys(o.data ?? {}).some((k) => k.startsWith('mcp-'))), 'no token stored while MCP is off');
 });
 
 test('local Temporal: the worker service is not probed on a port it never opens; the Web UI can write its config', () => {

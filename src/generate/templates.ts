@@ -65,6 +65,7 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     storageDatabase: model.databases[0],
     databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge), workload: workloadData(postgresWorkload(db)) })),
     blobStore: { ...model.blobStore, clients: clientsOf(model.components, 'blobStorage'), workload: workloadData(blobStoreWorkload(model.blobStore)) },
+    componentSecrets: componentSecrets(model.components),
     temporalWeb: workloadData(temporalWebWorkload(model.temporal)),
     temporalSetup: workloadData(temporalSetupWorkload(model.temporal)),
     preflightPod: workloadData(preflightWorkload(PREFLIGHT_NAME)),
@@ -139,4 +140,20 @@ function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((entry) => (entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)]))
     .sort();
+}
+
+/**
+ * The values the chart's Secret stores for components (their secretEnv and the secretEnv they hand their
+ * callers), each while its component is on; Retool's own secrets (retool.*) are stored always, elsewhere.
+ */
+function componentSecrets(components: ChartModel['components']): Array<{ key: string; value: string; enabledBy?: string }> {
+  const seen = new Map<string, { key: string; value: string; enabledBy?: string }>();
+  for (const c of components) {
+    const callers = components.flatMap((other) => other.told.filter((t) => t.key === c.key).flatMap((t) => t.secretEnv));
+    for (const s of [...c.secretEnv, ...callers]) {
+      if (s.value.startsWith('retool.') || seen.has(s.key)) continue;
+      seen.set(s.key, { key: s.key, value: s.value, enabledBy: c.enabledBy });
+    }
+  }
+  return [...seen.values()];
 }

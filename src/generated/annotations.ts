@@ -64,6 +64,10 @@ export interface ComponentAnnotation {
    */
   image: string;
   /**
+   * false: a container of a retoolEnv image (Retool's backend) that takes none of Retool's secrets, database env, BASE_DOMAIN, COOKIE_INSECURE, retool.env or the edges its image implies (Retool's MCP server). It still gets its SERVICE_TYPE (serviceType) and the URLs of the components it has edges to. Absent: the image's retoolEnv.
+   */
+  retoolEnv?: false;
+  /**
    * SERVICE_TYPE roles; absent for containers that are not the backend image.
    */
   serviceType?: string[];
@@ -137,20 +141,12 @@ export interface ComponentAnnotation {
    */
   fieldEnv?: FieldEnv;
   /**
-   * Env naming the release the component runs in: name -> releaseName, namespace, fullname (the chart's resource-name prefix) or instanceSelector (the label selector of every pod of the release, app.kubernetes.io/instance=<release>).
+   * Env naming the release the component runs in: name -> releaseName, namespace, fullname (the chart's resource-name prefix), instanceSelector (the label selector of every pod of the release, app.kubernetes.io/instance=<release>) or publicHost (the host users reach Retool at: retool.baseDomain without its scheme, else ingress.host; empty when neither is set).
    */
   releaseEnv?: {
-    [k: string]: 'releaseName' | 'namespace' | 'fullname' | 'instanceSelector';
+    [k: string]: 'releaseName' | 'namespace' | 'fullname' | 'instanceSelector' | 'publicHost';
   };
-  /**
-   * Secrets of the values API a container not of the backend image reads (the backend gets Retool's secrets through retoolEnv): name -> the value's dotted path and its key in the chart's Secret. Always through secretKeyRef.
-   */
-  secretEnv?: {
-    [k: string]: {
-      value: string;
-      key: string;
-    };
-  };
+  secretEnv?: SecretEnv;
   /**
    * Labels Retool's own manifests put on the component's pods (e.g. the service name a collector reads through the downward API); the operator's podLabels win.
    */
@@ -243,17 +239,27 @@ export interface FieldEnv {
   [k: string]: string;
 }
 /**
- * Env every component with an edge to this one gets while it is on (as Retool's chart includes a helper into its callers): host (<Service>.<namespace>, no scheme) and port of a named port, literal env and downward-API env.
+ * Secrets of the values API the container reads besides those retoolEnv gives a backend container (Retool's license key, encryption key and JWT secret): name -> the value's dotted path and its key in the chart's Secret, where a string value is stored while the component is on. Always through secretKeyRef.
+ */
+export interface SecretEnv {
+  [k: string]: {
+    value: string;
+    key: string;
+  };
+}
+/**
+ * Env every component with an edge to this one gets while it is on (as Retool's chart includes a helper into its callers): host (<Service>.<namespace>, no scheme) and port of a named port (host, port and via go together), literal env, downward-API env and secrets (secretEnv, read like a component's own: e.g. a token both sides must share).
  */
 export interface CallerEnv {
-  host: EnvName;
-  port: EnvName;
+  host?: EnvName;
+  port?: EnvName;
   /**
    * Name of the port.
    */
-  via: string;
+  via?: string;
   env?: EnvMap;
   fieldEnv?: FieldEnv;
+  secretEnv?: SecretEnv;
   source: Source;
 }
 /**

@@ -370,7 +370,7 @@ export interface RetoolValues {
    */
   appBuilder?: {
     /**
-     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own), r2-agent-worker (a Temporal worker: requires workflows.enabled) and js-executor (the JavaScript runner: NET_ADMIN, a Localhost seccomp profile on every node and AppArmor unconfined, so a namespace that allows privileged pods; podSecurity: restricted refuses it). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: the agent sandbox, MCP.
+     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own), r2-agent-worker (a Temporal worker: requires workflows.enabled) and js-executor (the JavaScript runner: NET_ADMIN, a Localhost seccomp profile on every node and AppArmor unconfined, so a namespace that allows privileged pods; podSecurity: restricted refuses it). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: the agent sandbox (Retool's MCP server is components.mcp, switched on by itself).
      */
     enabled?: boolean;
     /**
@@ -594,6 +594,23 @@ export interface RetoolValues {
        * Render the telemetry collector and tell Retool's pods (api, jobs-runner, workflows-backend, the Temporal workers, code-executor, the git server) to send it statsd metrics.
        */
       enabled?: boolean;
+    };
+    /**
+     * Retool's MCP server (Model Context Protocol), for AI clients that use Retool apps and resources as tools. From Retool 4.0.7 users reach it through Retool's own URL: api relays /mcp and the OAuth metadata to it, so it needs no route of its own. It is told Retool's public host (OAUTH_MAIN_DOMAIN: retool.baseDomain or ingress.host) and shares an introspection token with api.
+     */
+    mcp?: PodOptions & {
+      /**
+       * Render Retool's MCP server and tell api where it listens (MCP_SERVICE_INGRESS_DOMAIN). Needs Retool 4.0.7 or later and a public host (retool.baseDomain or ingress.host).
+       */
+      enabled?: boolean;
+      /**
+       * OAUTH_INTROSPECTION_AUTH_TOKEN, the token MCP presents to api's OAuth introspection; api and MCP get the same value. Required with enabled: a long random string (e.g. openssl rand -hex 32) or a secretKeyRef. Retool's chart generates one at install; this chart never invents secrets (a render must give the same bytes twice).
+       */
+      oauthIntrospectionAuthToken?: OptionalSecretValue;
+      /**
+       * Tuning of the mcp container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
     };
   };
   /**

@@ -7,6 +7,7 @@ import { mapDatabase } from './map/databases.js';
 import { mapEnv, mapEnvFrom, mapTuningEnv } from './map/env.js';
 import { kubectl, type Obj } from './map/helpers.js';
 import { mapImages } from './map/images.js';
+import { mapMcp } from './map/mcp.js';
 import { mapIngress, mapServiceAndAccount } from './map/network.js';
 import { mapPodOptions, mapSecurity, mapVolumes } from './map/pods.js';
 import { mapProbes } from './map/probes.js';
@@ -32,6 +33,7 @@ export function mapOfficialValues(official: Obj, options: ImportOptions, target:
   mapSecrets(ctx, carried);
   mapDatabase(ctx, carried);
   mapBlobStorage(ctx);
+  mapMcp(ctx, carried);
   const workflows = mapWorkflows(ctx, version);
   mapTemporal(ctx, workflows);
   mapComponents(ctx, workflows);

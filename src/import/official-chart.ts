@@ -114,7 +114,33 @@ export const OFFICIAL_DEFAULTS: Record<string, unknown> = {
     httpRoute: { enabled: true, rules: [{ path: '/api/multiplayer', port: 80 }] },
     service: { externalPort: 80, internalPort: 3001, annotations: {}, labels: {} },
   },
-  mcp: { enabled: false },
+  mcp: {
+    enabled: false,
+    replicaCount: 1,
+    annotations: {},
+    labels: {},
+    environmentVariables: [],
+    config: {},
+    resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '4096Mi' } },
+    backendMetadata: { service: { enabled: true, portName: 'http-api', externalPort: 3001, internalPort: 3001, annotations: {}, labels: {} } },
+    ingress: {
+      enabled: true,
+      paths: [
+        { path: '/.well-known/oauth-authorization-server', pathType: 'Exact', target: 'backendInternal' },
+        { path: '/.well-known/oauth-protected-resource', pathType: 'Exact' },
+        { path: '/mcp', pathType: 'Prefix' },
+      ],
+    },
+    httpRoute: {
+      enabled: true,
+      rules: [
+        { path: '/.well-known/oauth-authorization-server', pathType: 'Exact', target: 'backendInternal' },
+        { path: '/.well-known/oauth-protected-resource', pathType: 'Exact' },
+        { path: '/mcp' },
+      ],
+    },
+    service: { externalPort: 4010, internalPort: 4010, annotations: {}, labels: {} },
+  },
   codeExecutor: {
     image: { repository: 'tryretool/code-executor-service', tag: null },
     replicaCount: 1,

@@ -46,7 +46,7 @@ export interface Component {
   /** Env from the pod itself (downward API): its own fieldEnv, sorted. */
   fieldEnv: Array<{ name: string; fieldPath: string }>;
   /** Env naming the release (x-retool-component releaseEnv), sorted. */
-  releaseEnv: Array<{ name: string; fact: 'releaseName' | 'namespace' | 'fullname' | 'instanceSelector' }>;
+  releaseEnv: Array<{ name: string; fact: 'releaseName' | 'namespace' | 'fullname' | 'instanceSelector' | 'publicHost' }>;
   /** Secrets of the values API it reads (x-retool-component secretEnv), sorted: value path and key in the chart's Secret. */
   secretEnv: Array<{ name: string; value: string; key: string }>;
   /** Labels Retool's manifests put on its pods (x-retool-component labels), sorted by key. */
@@ -56,10 +56,11 @@ export interface Component {
   /** Components it has an edge to that hand their callers env (x-retool-component callerEnv) while they are on. */
   told: Array<{
     key: string; name: string; condition: string;
-    /** host: <Service>.<namespace>; port: the number of the named port. */
-    host: string; port: string; number: number;
+    /** host: <Service>.<namespace>; port: the number of the named port (absent when it names no port). */
+    host?: string; port?: string; number?: number;
     env: Array<{ name: string; value: string }>;
     fieldEnv: Array<{ name: string; fieldPath: string }>;
+    secretEnv: Array<{ name: string; value: string; key: string }>;
   }>;
   urlEnv?: string;
   /** Components it has an edge to that publish a URL: it is told each URL (their urlEnv). */
@@ -174,10 +175,14 @@ export function buildTopology(schema: JsonSchema): Component[] {
   const kinds = buildEdgeKinds(schema);
   return annotations.map(({ key, a }) => {
     const image: Partial<ImageAnnotation> = images[a.image]?.['x-retool-image'] ?? {};
-    const retoolEnv = image.retoolEnv === true;
+    // A backend-image container reads the URLs of what it calls; retoolEnv (Retool's secrets and env) it may decline.
+    const backendImage = image.retoolEnv === true;
+    const retoolEnv = backendImage && a.retoolEnv !== false;
     const edges = [...a.edges, ...kinds.filter((k) => k.impliedByRetoolEnv && retoolEnv && !a.edges.includes(k.name)).map((k) => k.name)];
     const env = {
       ...image.env,
+      // Without retoolEnv, SERVICE_TYPE is a plain env entry (retool.env.backend composes it otherwise).
+      ...(!retoolEnv && a.serviceType?.length ? { SERVICE_TYPE: a.serviceType.join(',') } : {}),
       ...a.env,
       ...Object.fromEntries(a.ports.filter((p) => p.env).map((p) => [p.env!, String(p.port)])),
     };
@@ -221,14 +226,15 @@ export function buildTopology(schema: JsonSchema): Component[] {
         const e = t.callerEnv!;
         return {
           key: edge, name: t.name, condition: goCondition(t.enabledBy)!, host: e.host, port: e.port,
-          number: t.ports.find((p) => p.name === e.via)!.port,
+          number: e.via === undefined ? undefined : t.ports.find((p) => p.name === e.via)!.port,
           env: sortedEntries(e.env).map(([name, value]) => ({ name, value })),
           fieldEnv: sortedEntries(e.fieldEnv).map(([name, fieldPath]) => ({ name, fieldPath })),
+          secretEnv: sortedEntries(e.secretEnv).map(([name, v]) => ({ name, value: v.value, key: v.key })),
         };
       }),
       urlEnv: a.urlEnv,
       // Only Retool's backend containers read these URLs (Retool's manifests give code-executor none).
-      discovers: a.edges.filter((edge) => retoolEnv && byKey.get(edge)?.urlEnv).map((target) => {
+      discovers: a.edges.filter((edge) => backendImage && byKey.get(edge)?.urlEnv).map((target) => {
         const t = byKey.get(target)!;
         // A target switched on by the same value as this component needs no condition of its own.
         const enabledBy = t.enabledBy === a.enabledBy ? undefined : t.enabledBy;

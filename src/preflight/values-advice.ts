@@ -30,9 +30,9 @@ export const VALUES_RULES: Rule[] = [
   {
     code: 'doctor.secrets-in-values',
     sentence: 'under the production profile, secrets come from existing Secrets, not strings in values',
-    check(values) {
+    check(values, components) {
       if (values.profile !== 'production') return [];
-      return secretPaths(values).filter(([, value]) => typeof value === 'string' && value !== '').map(([path]) => ({
+      return secretPaths(values, components).filter(([, value]) => typeof value === 'string' && value !== '').map(([path]) => ({
         status: 'warn' as const, scope: path,
         message: 'given as a string: it lands in the values file, the Helm release history and the chart\'s Secret',
         fix: `create a Secret and use ${path}: { secretKeyRef: { name: <secret>, key: <key> } }`,
@@ -148,9 +148,11 @@ function enabled(values: Values, components: Component[]): Component[] {
   return components.filter((c) => !c.enabledBy || c.enabledBy.split('.').reduce<any>((v, k) => v?.[k], values) === true);
 }
 
-/** Every SecretValue in use, as [values path, value]. */
-function secretPaths(values: Values): Array<[string, unknown]> {
+/** Every SecretValue in use, as [values path, value]: Retool's, the databases', Temporal's and those of the components switched on. */
+function secretPaths(values: Values, components: Component[]): Array<[string, unknown]> {
+  const own = enabled(values, components).flatMap((c) => c.secretEnv.filter((s) => !s.value.startsWith('retool.')).map((s) => s.value));
   const out: Array<[string, unknown]> = [
+    ...[...new Set(own)].map((path): [string, unknown] => [path, path.split('.').reduce<any>((v, k) => v?.[k], values)]),
     ['retool.licenseKey', values.retool?.licenseKey], ['retool.encryptionKey', values.retool?.encryptionKey], ['retool.jwtSecret', values.retool?.jwtSecret],
   ];
   for (const key of ['database', 'retoolDatabase']) {

@@ -177,7 +177,11 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
     const portNames = (a.ports ?? []).map((p) => p.name);
     if (new Set(portNames).size !== portNames.length) problem(`port names must be unique, got ${portNames.join(', ')}`);
     if (a.probe && !portNames.includes(a.probe.port)) problem(`probe.port ${a.probe.port} must name one of the ports`);
-    if (a.callerEnv && !portNames.includes(a.callerEnv.via)) problem(`callerEnv via ${a.callerEnv.via} must name one of the ports`);
+    if (a.callerEnv?.via !== undefined && !portNames.includes(a.callerEnv.via)) problem(`callerEnv via ${a.callerEnv.via} must name one of the ports`);
+    for (const [name, secret] of [...Object.entries(a.secretEnv ?? {}), ...Object.entries(a.callerEnv?.secretEnv ?? {})]) {
+      if (!valueAtPath(valuesTree(schema), secret.value.split('.'))) problem(`secretEnv ${name}: ${secret.value} is not a values path`);
+    }
+    if (a.retoolEnv === false && images[a.image]?.['x-retool-image']?.retoolEnv !== true) problem('retoolEnv: false declines what a retoolEnv image gives; this image gives nothing to decline');
     if (a.callerEnv && !a.enabledBy) problem('a component that hands env to its callers is switched on by a value (enabledBy)');
     if (a.kubernetesApi && !(a.edges ?? []).includes('kubernetesApi')) problem('a component with kubernetesApi rules has the kubernetesApi edge');
     if (a.replicable !== ('replicas' in (node.properties ?? {}))) problem('a replicas property exists exactly when replicable is true');

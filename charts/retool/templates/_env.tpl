@@ -41,13 +41,32 @@ Usage: {{- include "retool.env.backend" (dict "root" $ "env" $env "serviceType" 
 {{- $cookieInsecure := and $ingress.enabled (not $https) -}}
 {{- if kindIs "bool" $r.cookieInsecure }}{{ $cookieInsecure = $r.cookieInsecure }}{{ end -}}
 {{- $_ := set $env "COOKIE_INSECURE" (dict "value" (toString $cookieInsecure)) -}}
-{{- $baseDomain := $r.baseDomain | default "" -}}
-{{- if and (not $baseDomain) $ingress.enabled -}}
-{{- $baseDomain = printf "%s://%s" (ternary "https" "http" $https) $ingress.host -}}
-{{- end -}}
+{{- $baseDomain := include "retool.baseDomain" .root -}}
 {{- if $baseDomain -}}
 {{- $_ := set $env "BASE_DOMAIN" (dict "value" $baseDomain) -}}
 {{- end -}}
+{{- end -}}
+
+{{- /*
+retool.baseDomain: the URL users reach Retool at: retool.baseDomain, else http(s)://<ingress.host> while the
+Ingress (or HTTPRoute: TLS at the Gateway) is on; empty otherwise.
+*/ -}}
+{{- define "retool.baseDomain" -}}
+{{- $ingress := .Values.ingress -}}
+{{- $https := or $ingress.tls.enabled (eq $ingress.kind "HTTPRoute") -}}
+{{- $baseDomain := .Values.retool.baseDomain | default "" -}}
+{{- if and (not $baseDomain) $ingress.enabled -}}
+{{- $baseDomain = printf "%s://%s" (ternary "https" "http" $https) $ingress.host -}}
+{{- end -}}
+{{- $baseDomain -}}
+{{- end -}}
+
+{{- /*
+retool.publicHost: the host of retool.baseDomain (its scheme and a trailing / removed), as Retool's MCP server
+takes OAUTH_MAIN_DOMAIN (tryretool/retool-helm 6.11.21 _helpers.tpl retool.mcp.oauthMainDomain).
+*/ -}}
+{{- define "retool.publicHost" -}}
+{{- trimSuffix "/" (trimPrefix "http://" (trimPrefix "https://" (include "retool.baseDomain" .))) -}}
 {{- end -}}
 
 {{- /*
