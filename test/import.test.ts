@@ -626,6 +626,30 @@ test('Retool 4.x: rr.gitServer.separate carries to the git-server component, onl
   }
 });
 
+test('Retool 4.x: rr.jsExecutor.enabled / rr.agent.enabled false leave that service out of the app builder here too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-off-'));
+  try {
+    const file = join(dir, 'off.yaml');
+    writeFileSync(file, 'config:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\n  postgresql: { host: db.internal, port: 5432, db: retool, user: retool, password: p }\nimage:\n  tag: 4.0.7-stable\npostgresql:\n  enabled: false\nworkflows:\n  enabled: true\nrr:\n  enabled: true\n  jsExecutor:\n    enabled: false\n  agent:\n    enabled: false\n  blobStorage:\n    s3: { bucket: retool-rr, region: eu-west-1 }\n');
+    const outcome = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+    const values = outcome.values as any;
+    assert.is(values.appBuilder.enabled, true);
+    assert.equal([values.components.jsExecutor.enabled, values.components.r2AgentWorker.enabled], [false, false]);
+    assert.equal(outcome.dropped.filter((d) => d.path.startsWith('rr.')), [], JSON.stringify(outcome.dropped));
+    writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
+    const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
+    assert.is(result.status, 0, result.stderr);
+    const names = parseManifests(result.stdout).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+    assert.not.ok(names.some((n) => n.endsWith('-js-executor') || n.endsWith('-r2-agent-worker')), names.join(', '));
+    const api = parseManifests(result.stdout).find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-api`)!;
+    const env = api.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
+    assert.not.ok(env.some((e) => e.name === 'JS_EXECUTOR_INGRESS_DOMAIN'), 'api is not told of a js-executor that is off');
+    assert.match(String(env.find((e) => e.name === 'SERVICE_TYPE')?.value), /RR_GIT_SERVER/, 'the rest of the app builder runs');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('MCP: mcp.* carries to components.mcp (token reference, config keys as env, resources, labels); the official MCP routes are not needed', () => {
   const outcome = importFixture('mcp');
   assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));

@@ -27,7 +27,7 @@ export function withComponentTable(readme: string, model: ChartModel): string {
   const rows = model.components.map((c) => [
     code(c.name),
     code(`components.${c.key}`),
-    c.enabledBy ? code(c.enabledBy) : 'always',
+    c.enabledBy ? `${code(c.enabledBy)}${c.enabledOverride ? ` (off with ${code(`${c.enabledOverride}: false`)})` : ''}` : 'always',
     code(c.image),
     c.serviceType.length ? code(c.serviceType.join(',')) : '—',
     c.ports.map((p) => `${p.port} (${p.name})`).join(', '),

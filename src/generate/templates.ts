@@ -146,13 +146,14 @@ function listFiles(dir: string): string[] {
  * The values the chart's Secret stores for components (their secretEnv and the secretEnv they hand their
  * callers), each while its component is on; Retool's own secrets (retool.*) are stored always, elsewhere.
  */
-function componentSecrets(components: ChartModel['components']): Array<{ key: string; value: string; enabledBy?: string }> {
-  const seen = new Map<string, { key: string; value: string; enabledBy?: string }>();
+function componentSecrets(components: ChartModel['components']): Array<{ key: string; value: string; condition?: string }> {
+  const seen = new Map<string, { key: string; value: string; condition?: string }>();
   for (const c of components) {
     const callers = components.flatMap((other) => other.told.filter((t) => t.key === c.key).flatMap((t) => t.secretEnv));
     for (const s of [...c.secretEnv, ...callers]) {
       if (s.value.startsWith('retool.') || seen.has(s.key)) continue;
-      seen.set(s.key, { key: s.key, value: s.value, enabledBy: c.enabledBy });
+      // Inside retool.secrets.inUse the chart's values are .root.Values.
+      seen.set(s.key, { key: s.key, value: s.value, condition: c.condition?.replace(/\.Values\./g, '.root.Values.') });
     }
   }
   return [...seen.values()];

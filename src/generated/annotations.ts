@@ -129,6 +129,10 @@ export interface ComponentAnnotation {
    */
   enabledBy?: string;
   /**
+   * Dotted values path of the component's own switch under enabledBy's (Retool's rr.<service>.enabled): null follows enabledBy, false keeps the component off while enabledBy is on. Its value takes null or false only.
+   */
+  enabledOverride?: string;
+  /**
    * Paths it serves to clients through the Ingress or HTTPRoute (ingress.*), on its first port; the Ingress lists them most specific first. The component routed at / is the entry: its Service is the service.* one.
    */
   routes?: Route[];
@@ -328,6 +332,10 @@ export interface OfficialKeys {
    * The official switch that renders the service; when it is on, this component's enabledBy is set.
    */
   enabled: OfficialPath;
+  /**
+   * The official per-service switch under enabled (tri-state, null inherits): false is carried onto enabledOverride; true while enabled is off (the service alone) cannot be carried and is reported.
+   */
+  override?: OfficialPath;
   /**
    * An official switch enabled needs, tri-state as the official rr.<service>.enabled (null inherits): the first of these keys holding a boolean decides; while it is off the official chart renders nothing and the import carries nothing.
    */

@@ -370,7 +370,7 @@ export interface RetoolValues {
    */
   appBuilder?: {
     /**
-     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own), r2-agent-worker (a Temporal worker: requires workflows.enabled) and js-executor (the JavaScript runner: NET_ADMIN, a Localhost seccomp profile on every node and AppArmor unconfined, so a namespace that allows privileged pods; podSecurity: restricted refuses it). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: the agent sandbox (Retool's MCP server is components.mcp, switched on by itself).
+     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own), r2-agent-worker (a Temporal worker: requires workflows.enabled) and js-executor (the JavaScript runner: NET_ADMIN, a Localhost seccomp profile on every node and AppArmor unconfined, so a namespace that allows privileged pods; podSecurity: restricted refuses it unless components.jsExecutor.enabled is false; components.r2AgentWorker.enabled: false leaves r2-agent-worker out). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: the agent sandbox (Retool's MCP server is components.mcp, switched on by itself).
      */
     enabled?: boolean;
     /**
@@ -473,6 +473,10 @@ export interface RetoolValues {
      */
     jsExecutor?: PodOptions & {
       /**
+       * null: runs with the app builder (appBuilder.enabled); false: the app builder without js-executor (it needs NET_ADMIN, a Localhost seccomp profile on every node and AppArmor unconfined; without it the app builder runs under podSecurity: restricted). Retool's rr.jsExecutor.enabled, except that true alone (the service without the app builder) is not offered.
+       */
+      enabled?: null | false;
+      /**
        * Number of js-executor pods.
        */
       replicas?: number | null;
@@ -522,6 +526,10 @@ export interface RetoolValues {
      * Runs the 4.x app builder's agent loop: a Temporal worker on task queue r2-agent (appBuilder.enabled).
      */
     r2AgentWorker?: PodOptions & {
+      /**
+       * null: runs with the app builder (appBuilder.enabled); false: the app builder without r2-agent-worker (without it the app builder needs no workflows). Retool's rr.agent.enabled, except that true alone (the service without the app builder) is not offered.
+       */
+      enabled?: null | false;
       /**
        * Number of r2-agent-worker pods.
        */

@@ -57,7 +57,7 @@ export function importOfficial(request: ImportRequest, model: ChartModel): Impor
     defaultVersion: model.appVersion,
     builtInEnv: Object.fromEntries(model.components.map((c) => [c.key, Object.fromEntries(c.env.map((e) => [e.name, e.value]))])),
     javaDbConnectorComponents: model.components.filter((c) => c.javaDbConnector).map((c) => c.key),
-    components: model.components.map((c) => ({ key: c.key, enabledBy: c.enabledBy, retoolEnv: c.retoolEnv, official: c.official, officialProbes: c.officialProbes })),
+    components: model.components.map((c) => ({ key: c.key, enabledBy: c.enabledBy, enabledOverride: c.enabledOverride, retoolEnv: c.retoolEnv, official: c.official, officialProbes: c.officialProbes })),
   });
   reportLeftovers(ctx, userOnly);
 

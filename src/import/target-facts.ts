@@ -14,5 +14,5 @@ export interface TargetFacts {
   /** Components that have a javaDbConnector switch. */
   javaDbConnectorComponents: readonly string[];
   /** This chart's components (schema order): key, the boolean value that switches it on, whether it is Retool's backend. */
-  components: ReadonlyArray<{ key: string; enabledBy?: string; retoolEnv: boolean; official?: OfficialKeys; officialProbes?: ComponentAnnotation['officialProbes'] }>;
+  components: ReadonlyArray<{ key: string; enabledBy?: string; enabledOverride?: string; retoolEnv: boolean; official?: OfficialKeys; officialProbes?: ComponentAnnotation['officialProbes'] }>;
 }

@@ -1,5 +1,5 @@
 import type { ChartModel } from './chart-model.js';
-import type { Component } from './topology.js';
+import { componentOn, type Component } from './topology.js';
 
 /**
  * The deployment a set of (merged, valid) values describes, built from the same chart model the chart is
@@ -38,7 +38,7 @@ export const TEMPORAL_CLOUD = 'Retool-managed Temporal (cloud)';
 type Values = Record<string, any>;
 
 export function describeDeployment(model: ChartModel, values: Values): Deployment {
-  const isOn = (c: Component) => !c.enabledBy || get(values, c.enabledBy) === true;
+  const isOn = (c: Component) => componentOn(c, (path) => get(values, path));
   const on = model.components.filter(isOn);
   const components = model.components.map((c) => ({
     key: c.key, name: c.name, enabled: isOn(c), image: imageRef(values, c.image), ...replicasOf(values, c), port: c.port,

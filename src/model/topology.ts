@@ -26,7 +26,9 @@ export interface Component {
   command: string[];
   replicable: boolean;
   enabledBy?: string;
-  /** The Go condition that renders it (`.Values.<enabledBy>`); absent: always rendered. */
+  /** Its own switch under enabledBy's (x-retool-component enabledOverride): null follows enabledBy, false keeps it off. */
+  enabledOverride?: string;
+  /** The Go condition that renders it (`.Values.<enabledBy>`, and its override not false); absent: always rendered. */
   condition?: string;
   /** Serves client paths through the Ingress/HTTPRoute (its routes), on its first port. */
   ingress: boolean;
@@ -64,7 +66,7 @@ export interface Component {
   }>;
   urlEnv?: string;
   /** Components it has an edge to that publish a URL: it is told each URL (their urlEnv). */
-  discovers: Array<{ key: string; name: string; urlEnv: string; port: number; enabledBy?: string; condition?: string }>;
+  discovers: Array<{ key: string; name: string; urlEnv: string; port: number; condition?: string }>;
   /** Its SERVICE_TYPE includes DB_CONNECTOR, so the Java database connector applies (javaDbConnector value). */
   javaDbConnector?: NonNullable<ImageAnnotation['javaDbConnector']>;
   /** Sandbox modes of a sandboxed component (its `sandbox` value). */
@@ -151,10 +153,28 @@ export function buildBlobStore(schema: JsonSchema): BlobStore {
   return store;
 }
 
-/** The Go condition under which something switched on by the boolean value at `enabledBy` is rendered. */
-export function goCondition(enabledBy: string | undefined): string | undefined {
-  return enabledBy === undefined ? undefined : `.Values.${enabledBy}`;
+/**
+ * The Go condition under which something switched on by the boolean value at `enabledBy` is rendered; with
+ * `override` (a value taking null or false), only while that is not false.
+ */
+export function goCondition(enabledBy: string | undefined, override?: string): string | undefined {
+  if (enabledBy === undefined) return undefined;
+  return override === undefined ? `.Values.${enabledBy}` : `(and .Values.${enabledBy} (not (kindIs "bool" .Values.${override})))`;
 }
+
+/** Whether values switch a component on, as its Go condition decides (`get` reads a dotted path). */
+export function componentOn(c: Pick<Component, 'enabledBy' | 'enabledOverride'>, get: (path: string) => unknown): boolean {
+  if (!c.enabledBy) return true;
+  return get(c.enabledBy) === true && (c.enabledOverride === undefined || typeof get(c.enabledOverride) !== 'boolean');
+}
+
+/** Two annotations switched on and off by the same values (no condition of one is needed inside the other). */
+function sameSwitch(a: ComponentAnnotation, b: ComponentAnnotation): boolean {
+  return a.enabledBy === b.enabledBy && a.enabledOverride === b.enabledOverride;
+}
+
+/** The Go condition of an annotated component. */
+const conditionOf = (a: ComponentAnnotation) => goCondition(a.enabledBy, a.enabledOverride);
 
 /** An edge kind of the schema's x-retool-edge-kinds table, with its name. */
 export interface NamedEdgeKind extends EdgeKind {
@@ -188,7 +208,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
     };
     // A caller switched on by another value than this component is admitted only while it is on.
     const calledBy = annotations.filter((other) => other.a.edges.includes(key)).map((other) => ({
-      key: other.key, name: other.a.name, condition: other.a.enabledBy && other.a.enabledBy !== a.enabledBy ? goCondition(other.a.enabledBy) : undefined,
+      key: other.key, name: other.a.name, condition: other.a.enabledBy && !sameSwitch(other.a, a) ? conditionOf(other.a) : undefined,
       ports: portRules(a),
     }));
     return {
@@ -206,7 +226,8 @@ export function buildTopology(schema: JsonSchema): Component[] {
       command: a.command ?? [],
       replicable: a.replicable,
       enabledBy: a.enabledBy,
-      condition: goCondition(a.enabledBy),
+      enabledOverride: a.enabledOverride,
+      condition: conditionOf(a),
       ingress: (a.routes ?? []).length > 0,
       routes: (a.routes ?? []).map((r) => ({ path: r.path, pathType: r.pathType ?? 'Prefix' })),
       entry: (a.routes ?? []).some((r) => r.path === '/'),
@@ -225,7 +246,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
         const t = byKey.get(edge)!;
         const e = t.callerEnv!;
         return {
-          key: edge, name: t.name, condition: goCondition(t.enabledBy)!, host: e.host, port: e.port,
+          key: edge, name: t.name, condition: conditionOf(t)!, host: e.host, port: e.port,
           number: e.via === undefined ? undefined : t.ports.find((p) => p.name === e.via)!.port,
           env: sortedEntries(e.env).map(([name, value]) => ({ name, value })),
           fieldEnv: sortedEntries(e.fieldEnv).map(([name, fieldPath]) => ({ name, fieldPath })),
@@ -236,9 +257,9 @@ export function buildTopology(schema: JsonSchema): Component[] {
       // Only Retool's backend containers read these URLs (Retool's manifests give code-executor none).
       discovers: a.edges.filter((edge) => backendImage && byKey.get(edge)?.urlEnv).map((target) => {
         const t = byKey.get(target)!;
-        // A target switched on by the same value as this component needs no condition of its own.
-        const enabledBy = t.enabledBy === a.enabledBy ? undefined : t.enabledBy;
-        return { key: target, name: t.name, urlEnv: t.urlEnv!, port: t.ports[0].port, enabledBy, condition: goCondition(enabledBy) };
+        // A target switched on by the same values as this component needs no condition of its own.
+        const condition = sameSwitch(t, a) ? undefined : conditionOf(t);
+        return { key: target, name: t.name, urlEnv: t.urlEnv!, port: t.ports[0].port, condition };
       }),
       javaDbConnector: image.javaDbConnector && (a.serviceType ?? []).includes(image.javaDbConnector.before) ? image.javaDbConnector : undefined,
       sandboxModes: a.sandboxed ? schema.properties?.components?.properties?.[key]?.properties?.sandbox?.['x-retool-sandbox'] ?? {} : undefined,
@@ -248,7 +269,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
       external: kinds.filter((k) => edges.includes(k.name)),
       calls: a.edges.filter((edge) => byKey.has(edge)).map((edge) => {
         const t = byKey.get(edge)!;
-        return { key: edge, name: t.name, port: t.ports[0].port, ports: portRules(t), condition: t.enabledBy && t.enabledBy !== a.enabledBy ? goCondition(t.enabledBy) : undefined };
+        return { key: edge, name: t.name, port: t.ports[0].port, ports: portRules(t), condition: t.enabledBy && !sameSwitch(t, a) ? conditionOf(t) : undefined };
       }),
       addsRoles: (a.addsRoles ?? []).map((r) => ({ roles: r.roles, condition: goCondition(r.enabledBy)! })),
       delegates: a.edges.filter((edge) => byKey.get(edge)?.takesOver).map((edge) => {
@@ -259,7 +280,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
         return {
           key: edge,
           name: t.name,
-          condition: goCondition(t.enabledBy) ?? 'true',
+          condition: conditionOf(t) ?? 'true',
           roles,
           dropsJava: image.javaDbConnector !== undefined && roles.includes(image.javaDbConnector.before),
           env: t.takesOver!.env.filter((e) => !e.role || held.includes(e.role)).map((e) => ({

@@ -191,6 +191,11 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
     for (const e of a.takesOver?.env ?? []) if (!portNames.includes(e.via)) problem(`takesOver env ${e.host} via ${e.via} must name one of the ports`);
     if (a.takesOver?.env.some((e) => e.javaOnly) && !node.properties?.javaDbConnector) problem('takesOver env javaOnly needs a javaDbConnector value');
     if (a.takesOver && !a.enabledBy) problem('a component that takes roles over is switched on by a value (enabledBy)');
+    if (a.enabledOverride !== undefined) {
+      const override = valueAtPath(valuesTree(schema), a.enabledOverride.split('.'))?.schema;
+      if (!a.enabledBy) problem('enabledOverride overrides enabledBy, which is missing');
+      else if (JSON.stringify(override?.enum) !== '[null,false]') problem(`enabledOverride ${a.enabledOverride} must be a value that takes null or false only (enum [null, false])`);
+    }
     for (const edge of a.edges ?? []) if (!targets.has(edge)) problem(`unknown edge target ${edge} (not a component, a database edge or an x-retool-edge-kinds key)`);
   }
   return bad;

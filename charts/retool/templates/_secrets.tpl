@@ -31,7 +31,7 @@ Usage: {{- $inUse := dict }}{{- include "retool.secrets.inUse" (dict "root" $ "o
 {{- else if eq $v.retoolDatabase.mode "external" -}}
 {{- $_ = set $s "retooldb-password" $v.retoolDatabase.external.password -}}
 {{- end -}}
-{{- if $v.components.mcp.enabled -}}
+{{- if .root.Values.components.mcp.enabled -}}
 {{- $_ = set $s "mcp-oauth-introspection-token" $v.components.mcp.oauthIntrospectionAuthToken -}}
 {{- end -}}
 {{- $blob := $v.blobStorage -}}

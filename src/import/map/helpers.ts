@@ -1,6 +1,7 @@
 import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext, type ImportOptions } from '../import-context.js';
 import type { TargetFacts } from '../target-facts.js';
+import { componentOn } from '../../model/topology.js';
 
 export type Obj = Record<string, unknown>;
 export type SecretValue = string | { secretKeyRef: { name: string; key: string } };
@@ -11,7 +12,7 @@ export type EnvValue = SecretValue | { configMapKeyRef: { name: string; key: str
  * jobs, workflow and other backend pods, which share its top-level pod settings.
  */
 export function backendComponents(ctx: ImportContext, target: Pick<TargetFacts, 'components'>): string[] {
-  return target.components.filter((c) => c.retoolEnv && (!c.enabledBy || ctx.get(c.enabledBy) === true)).map((c) => c.key);
+  return target.components.filter((c) => c.retoolEnv && componentOn(c, (path) => ctx.get(path))).map((c) => c.key);
 }
 export const RETOOLDB_ENV: Record<string, string> = {
   RETOOLDB_POSTGRES_HOST: 'host',

@@ -1,5 +1,6 @@
 import { type ImportContext } from '../import-context.js';
 import type { TargetFacts } from '../target-facts.js';
+import { componentOn } from '../../model/topology.js';
 import { OFFICIAL_DEFAULTS } from '../official-chart.js';
 import { int, str } from './helpers.js';
 
@@ -33,7 +34,7 @@ const TIMINGS: Record<Level, Partial<Record<OfficialProbe, readonly string[]>>> 
  * for pods without a startup probe, and this chart starts every container behind one.
  */
 export function mapProbes(ctx: ImportContext, target: Pick<TargetFacts, 'components'>) {
-  const running = target.components.filter((c) => c.officialProbes && (!c.enabledBy || ctx.get(c.enabledBy) === true));
+  const running = target.components.filter((c) => c.officialProbes && componentOn(c, (path) => ctx.get(path)));
   for (const block of Object.keys(OURS) as OfficialProbe[]) {
     const defaults = OFFICIAL_DEFAULTS[block] as Record<string, unknown>;
     const enabled = ctx.read(`${block}.enabled`);

@@ -20,6 +20,8 @@ export function mapAnnotatedComponents(ctx: ImportContext, target: TargetFacts) 
     const decides = o.requires?.find((path) => typeof ctx.peek(path) === 'boolean');
     if (o.requires && (decides === undefined || ctx.peek(decides) !== true)) continue;
     if (c.enabledBy) ctx.set(c.enabledBy, true, o.enabled);
+    // The official per-service switch (rr.<service>.enabled: null inherits): false leaves the service out here too.
+    if (o.override && c.enabledOverride && ctx.read(o.override) === false) ctx.set(c.enabledOverride, false, o.override);
     const replicas = (o.replicas ?? []).map((path) => ({ path, count: int(ctx.read(path)) })).find((r) => r.count !== undefined);
     if (replicas) ctx.set(`components.${c.key}.replicas`, Math.max(1, replicas.count!), replicas.path);
     const resources = (o.resources ?? []).map((path) => ({ path, value: ctx.read(path) })).find((r) => isObject(r.value) && Object.keys(r.value).length);
