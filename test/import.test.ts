@@ -656,7 +656,11 @@ test('MCP: mcp.* carries to components.mcp (token reference, config keys as env,
   const mcp = (outcome.values as any).components.mcp;
   assert.is(mcp.enabled, true);
   assert.equal(mcp.oauthIntrospectionAuthToken, { secretKeyRef: { name: 'retool-mcp-oauth', key: 'token' } });
-  assert.equal(mcp.env, { RETOOL_TOOLSETS: 'apps,resources', MCP_MAX_TRANSPORT_SESSIONS: '500' });
+  assert.equal(mcp.env, {
+    RETOOL_TOOLSETS: 'apps,resources', MCP_MAX_TRANSPORT_SESSIONS: '500',
+    // mcp.environmentVariables: a Kubernetes env list, each entry carried (a secretKeyRef as one)
+    MCP_SESSION_IDLE_TIMEOUT_MS: '900000', RETOOL_TOOLSETS_EXTRA: { secretKeyRef: { name: 'retool-mcp-extra', key: 'toolsets' } },
+  });
   assert.equal(mcp.resources, { requests: { cpu: '300m', memory: '512Mi' }, limits: { memory: '2Gi' } });
   assert.equal(mcp.podLabels, { team: 'ai' });
   assert.equal(outcome.dropped, [], 'nothing of mcp is lost');

@@ -357,7 +357,7 @@ export interface OfficialKeys {
    */
   podLabels?: OfficialPath[];
   /**
-   * Env maps (NAME: value).
+   * Env maps (NAME: value) or Kubernetes env lists ({ name, value | valueFrom }).
    */
   env?: OfficialPath[];
   /**

@@ -1,7 +1,7 @@
 import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext } from '../import-context.js';
 import type { TargetFacts } from '../target-facts.js';
-import { envFromOfficial } from './env.js';
+import { collectEnvList, envFromOfficial } from './env.js';
 import { setEnv } from './env-values.js';
 import { int, mergeMaps, setResources, str, truthy } from './helpers.js';
 import { setRepository } from './images.js';
@@ -37,7 +37,13 @@ export function mapAnnotatedComponents(ctx: ImportContext, target: TargetFacts) 
     }
     if (o.image) carryImage(ctx, o.image, o.enabled.split('.')[0]);
     for (const path of o.env ?? []) {
-      const env = ctx.read(path);
+      const env = ctx.peek(path);
+      // A Kubernetes env list ({ name, value | valueFrom }, e.g. mcp.environmentVariables) or a NAME: value map.
+      if (Array.isArray(env)) {
+        for (const [name, { value, from }] of collectEnvList(ctx, path)) setEnv(ctx, `components.${c.key}.env.${name}`, value, from);
+        continue;
+      }
+      ctx.read(path);
       if (!isObject(env)) continue;
       for (const [name, value] of Object.entries(env)) {
         const entry = envFromOfficial(ctx, value, `${path}.${name}`);
