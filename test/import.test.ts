@@ -650,6 +650,15 @@ test('Retool 4.x: rr.jsExecutor.enabled / rr.agent.enabled false leave that serv
   }
 });
 
+test('Retool 4.x: rr.jsExecutor.* carries to js-executor: image, seccomp profile path, grace period, env list', () => {
+  const outcome = importFixture('rr-js-executor');
+  assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));
+  assert.equal(outcome.dropped, [], JSON.stringify(outcome.dropped));
+  const values = outcome.values as any;
+  assert.equal(values.components.jsExecutor, { seccompProfile: 'profiles/custom-nsjail.json', terminationGracePeriodSeconds: 120, env: { JSE_LOG_LEVEL: 'debug' } });
+  assert.equal(values.images.jsExecutor, { repository: 'registry.example.com/tryretool/js-executor-service', tag: '4.0.7-stable-custom' });
+});
+
 test('MCP: mcp.* carries to components.mcp (token reference, config keys as env, resources, labels); the official MCP routes are not needed', () => {
   const outcome = importFixture('mcp');
   assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));

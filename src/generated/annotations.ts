@@ -367,7 +367,13 @@ export interface OfficialKeys {
     [k: string]: OfficialPath;
   };
   /**
-   * The key under images of this component's image, carried from the official <prefix>.image.repository and <prefix>.image.tag (a missing tag follows image.tag, as the official chart defaults it): the official prefix is the enabled key's first segment.
+   * Values of this component carried as they are from an official key: <key under components.<name>> -> official key (carried where it differs from the official default; what this chart's schema refuses is dropped with the reason).
+   */
+  values?: {
+    [k: string]: OfficialPath;
+  };
+  /**
+   * The key under images of this component's image, carried from the official <prefix>.image.repository and <prefix>.image.tag (a missing tag follows image.tag, as the official chart defaults it): the prefix is the block of override (rr.jsExecutor), else of enabled (telemetry).
    */
   image?: string;
 }

@@ -3,7 +3,9 @@ import { type ImportContext } from '../import-context.js';
 import type { TargetFacts } from '../target-facts.js';
 import { collectEnvList, envFromOfficial } from './env.js';
 import { setEnv } from './env-values.js';
-import { int, mergeMaps, setResources, str, truthy } from './helpers.js';
+import { deepEqual, int, mergeMaps, setResources, str, truthy } from './helpers.js';
+import { OFFICIAL_DEFAULTS } from '../official-chart.js';
+import { valueAt } from '../../validate/values-paths.js';
 import { setRepository } from './images.js';
 
 /**
@@ -35,7 +37,14 @@ export function mapAnnotatedComponents(ctx: ImportContext, target: TargetFacts) 
       const text = Array.isArray(value) ? value.map(String).join(',') : String(value);
       if (target.builtInEnv[c.key]?.[name] !== text) ctx.set(`components.${c.key}.env.${name}`, text, path);
     }
-    if (o.image) carryImage(ctx, o.image, o.enabled.split('.')[0]);
+    // Plain values (e.g. rr.jsExecutor.seccompLocalhostProfile): carried where they differ from the official default.
+    for (const [ours, path] of Object.entries(o.values ?? {})) {
+      const value = ctx.read(path);
+      if (value === undefined || value === null || deepEqual(value, valueAt(OFFICIAL_DEFAULTS, path.split('.')))) continue;
+      ctx.set(`components.${c.key}.${ours}`, value, path);
+    }
+    // The block the service's settings live in: the per-service switch's (rr.jsExecutor), else the switch's (telemetry).
+    if (o.image) carryImage(ctx, o.image, (o.override ?? o.enabled).split('.').slice(0, -1).join('.'));
     for (const path of o.env ?? []) {
       const env = ctx.peek(path);
       // A Kubernetes env list ({ name, value | valueFrom }, e.g. mcp.environmentVariables) or a NAME: value map.
