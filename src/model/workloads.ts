@@ -57,6 +57,8 @@ export interface ContainerData {
   ports: Array<{ name: string; port: number; protocol?: 'TCP' | 'UDP' }>;
   /** Go variable holding the env map (NAME -> {value | valueFrom}). */
   env: string;
+  /** Go variable holding the operator's env of the workload (retool.env.user), which wins over `env`. */
+  userEnv?: string;
   /** $pod.extraEnvFrom as envFrom. */
   envFrom?: boolean;
   probes: ProbeData[];
@@ -142,6 +144,7 @@ export function componentWorkload(c: Component): WorkloadData {
       command: c.command.length ? c.command : undefined,
       ports: c.ports.map((p) => ({ name: p.name, port: p.port, protocol: c.protocols[p.name] })),
       env: '$env',
+      userEnv: '$userEnv',
       envFrom: true,
       probes: c.probe ? retoolProbes(c.probe) : [],
       probeNote: c.probeNote,
@@ -173,6 +176,7 @@ export function temporalServiceWorkload(s: TemporalService): WorkloadData {
       command: ['temporal-server', '--root', '/', '--config', '/etc/temporal/config', '--env', 'docker', 'start', '--service', s.service],
       ports: [...(s.servesGrpc ? [{ name: 'grpc', port: s.grpcPort }] : []), { name: 'membership', port: s.membershipPort }],
       env: '$env',
+      userEnv: '$userEnv',
       probes: s.servesGrpc ? tcp : [],
       probeNote: s.servesGrpc ? undefined : `The ${s.service} service opens no gRPC listener of its own, so there is nothing to probe (${s.source}).`,
       resources: '$pod.resources',

@@ -2,7 +2,8 @@
 {{- /*
 Env is built as a map NAME -> {value | valueFrom} so that a name can exist only once; later groups win.
 The retool.env.* helpers set entries in the map they are given (no text round trip).
-retool.env.list turns the map into the container's env list, sorted by name (stable output).
+retool.env.list turns the map into the container's env list, sorted by name (stable output); the operator's env
+(retool.env, podDefaults.env, components.<key>.env) comes through retool.env.user, its YAML made once per release.
 Secrets always arrive through valueFrom.secretKeyRef, never as literal values.
 */ -}}
 
@@ -175,13 +176,130 @@ Usage: {{- include "retool.env.literal" (dict "env" $env "values" .Values.retool
 {{- end -}}
 
 {{- /*
-retool.env.list: the env map as a container env list, sorted by name.
-Usage: env: {{- include "retool.env.list" $env | nindent 12 }}
+retool.env.user: fills .out with the operator's env of a workload (.sources: env maps of values.yaml, later
+ones winning, set as retool.env.literal sets them) ready for retool.env.list: the map (env) and its YAML
+(retool.env.blocks). Computed once per release for each .key (names the values the sources come from, e.g.
+retool.env+podDefaults.env) and kept in the root context, so the components that share an env share its
+YAML: a render costs one toYaml of the operator's env, not one per component.
+Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key" "podDefaults.env" "sources" (list $pod.env) "out" $userEnv) }}
+*/ -}}
+{{- define "retool.env.user" -}}
+{{- if not (hasKey .root "retoolEnvUser") }}{{ $_ := set .root "retoolEnvUser" dict }}{{ end -}}
+{{- $cache := .root.retoolEnvUser -}}
+{{- if not (hasKey $cache .key) -}}
+{{- $env := dict -}}
+{{- range .sources }}{{ include "retool.env.literal" (dict "env" $env "values" .) }}{{ end -}}
+{{- $entry := dict "env" $env -}}
+{{- include "retool.env.blocks" (dict "env" $env "out" $entry) -}}
+{{- $_ := set $cache .key $entry -}}
+{{- end -}}
+{{- range $key, $value := index $cache .key }}{{ $_ := set $.out $key $value }}{{ end -}}
+{{- end -}}
+
+{{- /*
+retool.env.blocks: fills .out with the YAML of the env map .env as container env entries sorted by name, in
+blocks of 64 entries: blocks (first name -> {last, names, text}), firsts (the blocks' first names, sorted),
+texts (name -> that entry's YAML) and ok (false if a block's text did not split into its entries; never seen,
+retool.env.list then prints the list whole). A list is printed in blocks because building it whole with
+append copies it at every step (quadratic in the number of variables) and a toYaml per entry costs a
+marshaller setup each; toYaml of consecutive slices, joined by newlines, is byte for byte the toYaml of the
+whole list, and an entry's YAML starts the only line that starts with "- ".
+*/ -}}
+{{- define "retool.env.blocks" -}}
+{{- $env := .env -}}
+{{- $names := keys $env | sortAlpha -}}
+{{- $blocks := dict -}}
+{{- $texts := dict -}}
+{{- $ok := true -}}
+{{- $chunk := list -}}
+{{- $chunkNames := list -}}
+{{- range $i, $name := $names -}}
+{{- $chunk = append $chunk (merge (dict "name" $name) (index $env $name)) -}}
+{{- $chunkNames = append $chunkNames $name -}}
+{{- if or (eq (len $chunk) 64) (eq (add1 $i) (len $names)) -}}
+{{- $text := toYaml $chunk -}}
+{{- $pieces := splitList "\n- " $text -}}
+{{- if eq (len $pieces) (len $chunk) -}}
+{{- range $j, $piece := $pieces -}}
+{{- $_ := set $texts (index $chunkNames $j) (ternary $piece (print "- " $piece) (eq $j 0)) -}}
+{{- end -}}
+{{- else -}}
+{{- $ok = false -}}
+{{- end -}}
+{{- $_ := set $blocks (first $chunkNames) (dict "last" (last $chunkNames) "names" $chunkNames "text" $text) -}}
+{{- $chunk = list -}}
+{{- $chunkNames = list -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set .out "blocks" $blocks -}}
+{{- $_ = set .out "firsts" (keys $blocks | sortAlpha) -}}
+{{- $_ = set .out "texts" $texts -}}
+{{- $_ = set .out "ok" $ok -}}
+{{- end -}}
+
+{{- /*
+retool.env.list: a container's env list, sorted by name: the chart's env map .env and the operator's .user
+(from retool.env.user, optional; its entries win). The operator's YAML is reused block by block; only a block
+that one of the chart's names falls inside is printed entry by entry. Linear in the number of variables.
+Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv) | nindent 12 }}
 */ -}}
 {{- define "retool.env.list" -}}
-{{- /* Printed in chunks of 64 entries: building the whole list with append copies it at every step (quadratic
-in the number of variables), and a toYaml per entry costs a marshaller setup each. toYaml of consecutive
-slices, joined by newlines, is byte for byte the toYaml of the whole list. */ -}}
+{{- $user := .user | default dict -}}
+{{- $userEnv := $user.env | default dict -}}
+{{- $own := dict -}}
+{{- range $name, $e := .env }}{{ if not (hasKey $userEnv $name) }}{{ $_ := set $own $name $e }}{{ end }}{{ end -}}
+{{- $o := dict -}}
+{{- include "retool.env.blocks" (dict "env" $own "out" $o) -}}
+{{- if not (and $o.ok (or (not $userEnv) $user.ok)) -}}
+{{- $merged := dict -}}
+{{- range $name, $e := $own }}{{ $_ := set $merged $name $e }}{{ end -}}
+{{- range $name, $e := $userEnv }}{{ $_ := set $merged $name $e }}{{ end -}}
+{{- include "retool.env.yaml" $merged -}}
+{{- else if not (or $own $userEnv) -}}
+[]
+{{- else -}}
+{{- $sep := "" -}}
+{{- $block := dict -}}
+{{- $inside := list -}}
+{{- range $mark := concat (keys $own) ($user.firsts | default list) | sortAlpha -}}
+{{- if hasKey $own $mark -}}
+{{- if and $block (lt $mark $block.last) -}}
+{{- $inside = append $inside $mark -}}
+{{- else -}}
+{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ $sep = "\n" }}{{ $block = dict }}{{ $inside = list }}{{ end -}}
+{{- $sep }}{{ index $o.texts $mark }}{{ $sep = "\n" -}}
+{{- end -}}
+{{- else -}}
+{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ $sep = "\n" }}{{ $inside = list }}{{ end -}}
+{{- $block = index $user.blocks $mark -}}
+{{- end -}}
+{{- end -}}
+{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /*
+retool.env.block: one block of the operator's env (from retool.env.blocks) with the chart's entries whose
+names fall inside it (.inside; their YAML in .own, the operator's in .user): the block's YAML as it is when
+none do.
+*/ -}}
+{{- define "retool.env.block" -}}
+{{- $args := . -}}
+{{- if not .inside -}}
+{{- .block.text -}}
+{{- else -}}
+{{- range $i, $name := concat .block.names .inside | sortAlpha -}}
+{{- if $i }}{{ "\n" }}{{ end -}}
+{{- if hasKey $args.own $name }}{{ index $args.own $name }}{{ else }}{{ index $args.user $name }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /*
+retool.env.yaml: an env map as a container env list, sorted by name, printed whole in chunks of 64 entries
+(retool.env.list's fallback).
+*/ -}}
+{{- define "retool.env.yaml" -}}
 {{- $names := keys . | sortAlpha -}}
 {{- if not $names }}[]{{ end -}}
 {{- $chunk := list -}}
