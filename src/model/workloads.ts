@@ -36,6 +36,8 @@ export interface WorkloadData {
   volumes: VolumeData[];
   /** A Go variable holding more volumes (a list). */
   volumesVar?: string;
+  /** A Go variable holding still more volumes as YAML list text (possibly empty), written after volumesVar's; needs volumesVar. */
+  volumesText?: string;
   /** A Go expression of the ServiceAccount the pod runs as with its token mounted (it reads the Kubernetes API); absent: the chart's, no token. */
   serviceAccount?: string;
   /** A Go expression writing more volumes as a YAML list (an include). */
@@ -73,6 +75,8 @@ export interface ContainerData {
   mounts: MountData[];
   /** A Go variable holding more mounts (a list). */
   mountsVar?: string;
+  /** A Go variable holding still more mounts as YAML list text (possibly empty), written after mountsVar's; needs mountsVar. */
+  mountsText?: string;
 }
 
 export interface ProbeData {
@@ -152,9 +156,11 @@ export function componentWorkload(c: Component): WorkloadData {
       preStop: '$pod.preStopSleepSeconds',
       mounts: c.scratch.map((d) => ({ name: d.name, mountPath: d.path })),
       mountsVar: '$mounts',
+      mountsText: '$extraMounts',
     })],
     volumes: c.scratch.map((d) => ({ name: d.name, emptyDir: true, sizeLimit: d.sizeLimit })),
     volumesVar: '$volumes',
+    volumesText: '$extraVolumes',
     serviceAccount: c.kubernetesApi ? `(include "retool.componentName" (dict "root" $ "name" "${c.name}"))` : undefined,
   };
 }
