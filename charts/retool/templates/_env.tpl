@@ -190,7 +190,7 @@ Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key"
 {{- $env := dict -}}
 {{- range .sources }}{{ include "retool.env.literal" (dict "env" $env "values" .) }}{{ end -}}
 {{- $entry := dict "env" $env -}}
-{{- include "retool.env.blocks" (dict "env" $env "out" $entry) -}}
+{{- include "retool.env.blocks" (dict "env" $env "split" true "out" $entry) -}}
 {{- $_ := set $cache .key $entry -}}
 {{- end -}}
 {{- range $key, $value := index $cache .key }}{{ $_ := set $.out $key $value }}{{ end -}}
@@ -199,7 +199,7 @@ Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key"
 {{- /*
 retool.env.blocks: fills .out with the YAML of the env map .env as container env entries sorted by name, in
 blocks of 64 entries: blocks (first name -> {last, names, text}), firsts (the blocks' first names, sorted),
-texts (name -> that entry's YAML) and ok (false if a block's text did not split into its entries; never seen,
+with .split texts (name -> that entry's YAML) and ok (false if a block's text did not split into its entries; never seen,
 retool.env.list then prints the list whole). A list is printed in blocks because building it whole with
 append copies it at every step (quadratic in the number of variables) and a toYaml per entry costs a
 marshaller setup each; toYaml of consecutive slices, joined by newlines, is byte for byte the toYaml of the
@@ -212,12 +212,13 @@ whole list, and an entry's YAML starts the only line that starts with "- ".
 {{- $texts := dict -}}
 {{- $ok := true -}}
 {{- $chunk := list -}}
-{{- $chunkNames := list -}}
+{{- $start := 0 -}}
 {{- range $i, $name := $names -}}
 {{- $chunk = append $chunk (merge (dict "name" $name) (index $env $name)) -}}
-{{- $chunkNames = append $chunkNames $name -}}
 {{- if or (eq (len $chunk) 64) (eq (add1 $i) (len $names)) -}}
+{{- $chunkNames := slice $names $start (add1 $i) -}}
 {{- $text := toYaml $chunk -}}
+{{- if $.split -}}
 {{- $pieces := splitList "\n- " $text -}}
 {{- if eq (len $pieces) (len $chunk) -}}
 {{- range $j, $piece := $pieces -}}
@@ -226,9 +227,10 @@ whole list, and an entry's YAML starts the only line that starts with "- ".
 {{- else -}}
 {{- $ok = false -}}
 {{- end -}}
+{{- end -}}
 {{- $_ := set $blocks (first $chunkNames) (dict "last" (last $chunkNames) "names" $chunkNames "text" $text) -}}
 {{- $chunk = list -}}
-{{- $chunkNames = list -}}
+{{- $start = add1 $i -}}
 {{- end -}}
 {{- end -}}
 {{- $_ := set .out "blocks" $blocks -}}
@@ -249,7 +251,7 @@ Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv) | ni
 {{- $own := dict -}}
 {{- range $name, $e := .env }}{{ if not (hasKey $userEnv $name) }}{{ $_ := set $own $name $e }}{{ end }}{{ end -}}
 {{- $o := dict -}}
-{{- include "retool.env.blocks" (dict "env" $own "out" $o) -}}
+{{- include "retool.env.blocks" (dict "env" $own "split" (not (empty $userEnv)) "out" $o) -}}
 {{- if not (and $o.ok (or (not $userEnv) $user.ok)) -}}
 {{- $merged := dict -}}
 {{- range $name, $e := $own }}{{ $_ := set $merged $name $e }}{{ end -}}
@@ -257,6 +259,8 @@ Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv) | ni
 {{- include "retool.env.yaml" $merged -}}
 {{- else if not (or $own $userEnv) -}}
 []
+{{- else if not $userEnv -}}
+{{- range $i, $first := $o.firsts }}{{ if $i }}{{ "\n" }}{{ end }}{{ (index $o.blocks $first).text }}{{ end -}}
 {{- else -}}
 {{- $sep := "" -}}
 {{- $block := dict -}}
