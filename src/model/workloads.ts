@@ -59,8 +59,10 @@ export interface ContainerData {
   ports: Array<{ name: string; port: number; protocol?: 'TCP' | 'UDP' }>;
   /** Go variable holding the env map (NAME -> {value | valueFrom}). */
   env: string;
-  /** Go variable holding the operator's env of the workload (retool.env.user), which wins over `env`. */
+  /** Go variables holding the operator's env of the workload, which wins over `env`: the shared part
+   * (retool.env.user) and the workload's own (retool.env.override), which wins over that. */
   userEnv?: string;
+  envOverride?: string;
   /** $pod.extraEnvFrom as envFrom. */
   envFrom?: boolean;
   probes: ProbeData[];
@@ -149,6 +151,7 @@ export function componentWorkload(c: Component): WorkloadData {
       ports: c.ports.map((p) => ({ name: p.name, port: p.port, protocol: c.protocols[p.name] })),
       env: '$env',
       userEnv: '$userEnv',
+      envOverride: '$envOverride',
       envFrom: true,
       probes: c.probe ? retoolProbes(c.probe) : [],
       probeNote: c.probeNote,
@@ -183,6 +186,7 @@ export function temporalServiceWorkload(s: TemporalService): WorkloadData {
       ports: [...(s.servesGrpc ? [{ name: 'grpc', port: s.grpcPort }] : []), { name: 'membership', port: s.membershipPort }],
       env: '$env',
       userEnv: '$userEnv',
+      envOverride: '$envOverride',
       probes: s.servesGrpc ? tcp : [],
       probeNote: s.servesGrpc ? undefined : `The ${s.service} service opens no gRPC listener of its own, so there is nothing to probe (${s.source}).`,
       resources: '$pod.resources',

@@ -3,7 +3,8 @@
 Env is built as a map NAME -> {value | valueFrom} so that a name can exist only once; later groups win.
 The retool.env.* helpers set entries in the map they are given (no text round trip).
 retool.env.list turns the map into the container's env list, sorted by name (stable output); the operator's env
-(retool.env, podDefaults.env, components.<key>.env) comes through retool.env.user, its YAML made once per release.
+comes as retool.env.user (retool.env and podDefaults.env, their YAML made once per release) and
+retool.env.override (components.<key>.env).
 Secrets always arrive through valueFrom.secretKeyRef, never as literal values.
 */ -}}
 
@@ -176,12 +177,13 @@ Usage: {{- include "retool.env.literal" (dict "env" $env "values" .Values.retool
 {{- end -}}
 
 {{- /*
-retool.env.user: fills .out with the operator's env of a workload (.sources: env maps of values.yaml, later
-ones winning, set as retool.env.literal sets them) ready for retool.env.list: the map (env) and its YAML
-(retool.env.blocks). Computed once per release for each .key (names the values the sources come from, e.g.
-retool.env+podDefaults.env) and kept in the root context, so the components that share an env share its
-YAML: a render costs one toYaml of the operator's env, not one per component.
-Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key" "podDefaults.env" "sources" (list $pod.env) "out" $userEnv) }}
+retool.env.user: fills .out with the env every workload of a kind shares, from values.yaml: .sources (retool.env
+for backend-image containers, then podDefaults.env, later ones winning, set as retool.env.literal sets them),
+ready for retool.env.list: the map (env) and its YAML (retool.env.blocks). Made once per release for each .key
+(names the sources) and kept in the root context, so a render costs one toYaml of the operator's env, not one
+per component. A workload's own env (components.<key>.env) is not in it: retool.env.list gets those entries
+as .override.
+Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key" "podDefaults.env" "sources" (list .Values.podDefaults.env) "out" $userEnv) }}
 */ -}}
 {{- define "retool.env.user" -}}
 {{- if not (hasKey .root "retoolEnvUser") }}{{ $_ := set .root "retoolEnvUser" dict }}{{ end -}}
@@ -194,6 +196,17 @@ Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key"
 {{- $_ := set $cache .key $entry -}}
 {{- end -}}
 {{- range $key, $value := index $cache .key }}{{ $_ := set $.out $key $value }}{{ end -}}
+{{- end -}}
+
+{{- /*
+retool.env.override: fills .out with the entries of the merged pod options' env (.env, podDefaults.env with the
+workload's own over it) whose names the workload's own env (.own, components.<key>.env) sets: they win over
+everything else in retool.env.list.
+Usage: {{- $envOverride := dict }}{{- include "retool.env.override" (dict "env" $pod.env "own" $values.env "out" $envOverride) }}
+*/ -}}
+{{- define "retool.env.override" -}}
+{{- $env := .env -}}
+{{- range $name, $_ := .own }}{{ $_ := set $.out $name (index $env $name) }}{{ end -}}
 {{- end -}}
 
 {{- /*
@@ -240,42 +253,47 @@ whole list, and an entry's YAML starts the only line that starts with "- ".
 {{- end -}}
 
 {{- /*
-retool.env.list: a container's env list, sorted by name: the chart's env map .env and the operator's .user
-(from retool.env.user, optional; its entries win). The operator's YAML is reused block by block; only a block
-that one of the chart's names falls inside is printed entry by entry. Linear in the number of variables.
-Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv) | nindent 12 }}
+retool.env.list: a container's env list, sorted by name: the chart's env map .env, under the shared operator env
+.user (from retool.env.user, optional) and .override (retool.env.override, optional: values.yaml form, set as
+retool.env.literal sets them), which win in that order. The shared YAML is reused block by block; only a block
+that another name falls inside (or overrides) is printed entry by entry. Linear in the number of variables.
+Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv "override" $envOverride) | nindent 12 }}
 */ -}}
 {{- define "retool.env.list" -}}
 {{- $user := .user | default dict -}}
 {{- $userEnv := $user.env | default dict -}}
+{{- $override := .override | default dict -}}
 {{- $own := dict -}}
-{{- range $name, $e := .env }}{{ if not (hasKey $userEnv $name) }}{{ $_ := set $own $name $e }}{{ end }}{{ end -}}
+{{- range $name, $e := .env }}{{ if not (or (hasKey $userEnv $name) (hasKey $override $name)) }}{{ $_ := set $own $name $e }}{{ end }}{{ end -}}
+{{- include "retool.env.literal" (dict "env" $own "values" $override) -}}
 {{- $o := dict -}}
 {{- include "retool.env.blocks" (dict "env" $own "split" (not (empty $userEnv)) "out" $o) -}}
 {{- if not (and $o.ok (or (not $userEnv) $user.ok)) -}}
 {{- $merged := dict -}}
-{{- range $name, $e := $own }}{{ $_ := set $merged $name $e }}{{ end -}}
 {{- range $name, $e := $userEnv }}{{ $_ := set $merged $name $e }}{{ end -}}
+{{- range $name, $e := $own }}{{ $_ := set $merged $name $e }}{{ end -}}
 {{- include "retool.env.yaml" $merged -}}
 {{- else if not (or $own $userEnv) -}}
 []
 {{- else if not $userEnv -}}
 {{- range $i, $first := $o.firsts }}{{ if $i }}{{ "\n" }}{{ end }}{{ (index $o.blocks $first).text }}{{ end -}}
 {{- else -}}
+{{- $marks := $user.firsts -}}
+{{- range $name, $_ := $own }}{{ if not (hasKey $user.blocks $name) }}{{ $marks = append $marks $name }}{{ end }}{{ end -}}
 {{- $sep := "" -}}
 {{- $block := dict -}}
 {{- $inside := list -}}
-{{- range $mark := concat (keys $own) ($user.firsts | default list) | sortAlpha -}}
-{{- if hasKey $own $mark -}}
-{{- if and $block (lt $mark $block.last) -}}
+{{- range $mark := $marks | sortAlpha -}}
+{{- if hasKey $user.blocks $mark -}}
+{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ $sep = "\n" }}{{ end -}}
+{{- $block = index $user.blocks $mark -}}
+{{- $inside = list -}}
+{{- if hasKey $own $mark }}{{ $inside = list $mark }}{{ end -}}
+{{- else if and $block (not (gt $mark $block.last)) -}}
 {{- $inside = append $inside $mark -}}
 {{- else -}}
 {{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ $sep = "\n" }}{{ $block = dict }}{{ $inside = list }}{{ end -}}
 {{- $sep }}{{ index $o.texts $mark }}{{ $sep = "\n" -}}
-{{- end -}}
-{{- else -}}
-{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ $sep = "\n" }}{{ $inside = list }}{{ end -}}
-{{- $block = index $user.blocks $mark -}}
 {{- end -}}
 {{- end -}}
 {{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ end -}}
@@ -283,18 +301,22 @@ Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv) | ni
 {{- end -}}
 
 {{- /*
-retool.env.block: one block of the operator's env (from retool.env.blocks) with the chart's entries whose
-names fall inside it (.inside; their YAML in .own, the operator's in .user): the block's YAML as it is when
-none do.
+retool.env.block: one block of the shared env (from retool.env.blocks) with the names of .inside (the other
+entries whose names fall inside it or override one of its own; their YAML in .own, the block's in .user): the
+block's YAML as it is when there are none.
 */ -}}
 {{- define "retool.env.block" -}}
 {{- $args := . -}}
 {{- if not .inside -}}
 {{- .block.text -}}
 {{- else -}}
+{{- $last := "" -}}
 {{- range $i, $name := concat .block.names .inside | sortAlpha -}}
+{{- if or (not $i) (ne $name $last) -}}
 {{- if $i }}{{ "\n" }}{{ end -}}
 {{- if hasKey $args.own $name }}{{ index $args.own $name }}{{ else }}{{ index $args.user $name }}{{ end -}}
+{{- end -}}
+{{- $last = $name -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
