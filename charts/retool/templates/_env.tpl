@@ -263,9 +263,12 @@ Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv "over
 {{- $user := .user | default dict -}}
 {{- $userEnv := $user.env | default dict -}}
 {{- $override := .override | default dict -}}
-{{- $own := dict -}}
-{{- range $name, $e := .env }}{{ if not (or (hasKey $userEnv $name) (hasKey $override $name)) }}{{ $_ := set $own $name $e }}{{ end }}{{ end -}}
+{{- $own := .env -}}
+{{- if or $userEnv $override -}}
+{{- $own = dict -}}
+{{- range $name, $e := $.env }}{{ if not (or (hasKey $userEnv $name) (hasKey $override $name)) }}{{ $_ := set $own $name $e }}{{ end }}{{ end -}}
 {{- include "retool.env.literal" (dict "env" $own "values" $override) -}}
+{{- end -}}
 {{- $o := dict -}}
 {{- include "retool.env.blocks" (dict "env" $own "split" (not (empty $userEnv)) "out" $o) -}}
 {{- if not (and $o.ok (or (not $userEnv) $user.ok)) -}}
