@@ -179,7 +179,7 @@ Usage: {{- include "retool.env.literal" (dict "env" $env "values" .Values.retool
 {{- /*
 retool.env.user: fills .out with the env every workload of a kind shares, from values.yaml: .sources (retool.env
 for backend-image containers, then podDefaults.env, later ones winning, set as retool.env.literal sets them),
-ready for retool.env.list: the map (env) and its YAML (retool.env.blocks). Made once per release for each .key
+ready for retool.env.list: the map (env) and, when it is longer than one block, its YAML (retool.env.blocks). Made once per release for each .key
 (names the sources) and kept in the root context, so a render costs one toYaml of the operator's env, not one
 per component. A workload's own env (components.<key>.env) is not in it: retool.env.list gets those entries
 as .override.
@@ -191,8 +191,8 @@ Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key"
 {{- if not (hasKey $cache .key) -}}
 {{- $env := dict -}}
 {{- range .sources }}{{ include "retool.env.literal" (dict "env" $env "values" .) }}{{ end -}}
-{{- $entry := dict "env" $env -}}
-{{- include "retool.env.blocks" (dict "env" $env "split" true "out" $entry) -}}
+{{- $entry := dict "env" $env "ok" true -}}
+{{- if gt (len $env) 64 }}{{ include "retool.env.blocks" (dict "env" $env "split" true "out" $entry) }}{{ end -}}
 {{- $_ := set $cache .key $entry -}}
 {{- end -}}
 {{- range $key, $value := index $cache .key }}{{ $_ := set $.out $key $value }}{{ end -}}
@@ -264,7 +264,14 @@ Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv "over
 {{- $userEnv := $user.env | default dict -}}
 {{- $override := .override | default dict -}}
 {{- $own := .env -}}
-{{- if or $userEnv $override -}}
+{{- if and $userEnv (not $user.blocks) -}}
+{{- /* A shared env of one block or less is cheaper merged in and printed with the rest. */ -}}
+{{- $own = dict -}}
+{{- range $name, $e := $.env }}{{ $_ := set $own $name $e }}{{ end -}}
+{{- range $name, $e := $userEnv }}{{ $_ := set $own $name $e }}{{ end -}}
+{{- include "retool.env.literal" (dict "env" $own "values" $override) -}}
+{{- $userEnv = dict -}}
+{{- else if or $userEnv $override -}}
 {{- $own = dict -}}
 {{- range $name, $e := $.env }}{{ if not (or (hasKey $userEnv $name) (hasKey $override $name)) }}{{ $_ := set $own $name $e }}{{ end }}{{ end -}}
 {{- include "retool.env.literal" (dict "env" $own "values" $override) -}}
