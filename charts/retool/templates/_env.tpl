@@ -276,17 +276,15 @@ Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv "over
 {{- range $name, $e := $.env }}{{ if not (or (hasKey $userEnv $name) (hasKey $override $name)) }}{{ $_ := set $own $name $e }}{{ end }}{{ end -}}
 {{- include "retool.env.literal" (dict "env" $own "values" $override) -}}
 {{- end -}}
-{{- $o := dict -}}
-{{- include "retool.env.blocks" (dict "env" $own "split" (not (empty $userEnv)) "out" $o) -}}
-{{- if not (and $o.ok (or (not $userEnv) $user.ok)) -}}
+{{- $o := dict "ok" true -}}
+{{- if $userEnv }}{{ include "retool.env.blocks" (dict "env" $own "split" true "out" $o) }}{{ end -}}
+{{- if not $userEnv -}}
+{{- include "retool.env.yaml" $own -}}
+{{- else if not (and $o.ok $user.ok) -}}
 {{- $merged := dict -}}
 {{- range $name, $e := $userEnv }}{{ $_ := set $merged $name $e }}{{ end -}}
 {{- range $name, $e := $own }}{{ $_ := set $merged $name $e }}{{ end -}}
 {{- include "retool.env.yaml" $merged -}}
-{{- else if not (or $own $userEnv) -}}
-[]
-{{- else if not $userEnv -}}
-{{- range $i, $first := $o.firsts }}{{ if $i }}{{ "\n" }}{{ end }}{{ (index $o.blocks $first).text }}{{ end -}}
 {{- else -}}
 {{- $marks := $user.firsts -}}
 {{- range $name, $_ := $own }}{{ if not (hasKey $user.blocks $name) }}{{ $marks = append $marks $name }}{{ end }}{{ end -}}
@@ -333,7 +331,7 @@ block's YAML as it is when there are none.
 
 {{- /*
 retool.env.yaml: an env map as a container env list, sorted by name, printed whole in chunks of 64 entries
-(retool.env.list's fallback).
+(retool.env.list without a shared env of more than one block, and its fallback).
 */ -}}
 {{- define "retool.env.yaml" -}}
 {{- $names := keys . | sortAlpha -}}
