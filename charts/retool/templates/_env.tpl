@@ -179,9 +179,9 @@ Usage: {{- include "retool.env.literal" (dict "env" $env "values" .Values.retool
 {{- /*
 retool.env.user: fills .out with the env every workload of a kind shares, from values.yaml: .sources (retool.env
 for backend-image containers, then podDefaults.env, later ones winning, set as retool.env.literal sets them),
-ready for retool.env.list: the map (env) and, when it is longer than one block, its YAML (retool.env.blocks). Made once per release for each .key
-(names the sources) and kept in the root context, so a render costs one toYaml of the operator's env, not one
-per component. A workload's own env (components.<key>.env) is not in it: retool.env.list gets those entries
+ready for retool.env.list: the map (env) and, when it is longer than one block, its YAML (retool.env.blocks).
+Made once per release for each .key (names the sources) and kept in the root context, so a render costs one
+toYaml of the operator's env, not one per component. A workload's own env (components.<key>.env) is not in it: retool.env.list gets those entries
 as .override.
 Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key" "podDefaults.env" "sources" (list .Values.podDefaults.env) "out" $userEnv) }}
 */ -}}
@@ -212,8 +212,8 @@ Usage: {{- $envOverride := dict }}{{- include "retool.env.override" (dict "env" 
 {{- /*
 retool.env.blocks: fills .out with the YAML of the env map .env as container env entries sorted by name, in
 blocks of 64 entries: blocks (first name -> {last, names, text}), firsts (the blocks' first names, sorted),
-with .split texts (name -> that entry's YAML) and ok (false if a block's text did not split into its entries; never seen,
-retool.env.list then prints the list whole). A list is printed in blocks because building it whole with
+with .split texts (name -> that entry's YAML) and ok (false if a block's text did not split into its entries;
+never seen, retool.env.list then prints the list whole). A list is printed in blocks because building it whole with
 append copies it at every step (quadratic in the number of variables) and a toYaml per entry costs a
 marshaller setup each; toYaml of consecutive slices, joined by newlines, is byte for byte the toYaml of the
 whole list, and an entry's YAML starts the only line that starts with "- ".
