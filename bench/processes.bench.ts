@@ -181,14 +181,34 @@ try {
     // Renders that scale: the same chart with more and more env entries and volumes, against the floor (growth
     // per entry shows as the ratio's slope) and, given OFFICIAL_CHART, against the official chart rendering the
     // same configuration (the ratio is ours ÷ official directly).
+    // The first configuration of the series (0/0 by default) is the baseline: each larger one is also paired
+    // against it, so the ratio is what the values' size adds (linear growth: the ratio's excess over 1 grows in
+    // proportion to the counts).
     const official = OFFICIAL_CHART && ONLY.has('official') ? officialChart(work, OFFICIAL_CHART) : undefined;
+    let baseline: { label: string; cmd: string[] } | undefined;
+    const series: Array<{ count: number; ratio: number }> = [];
     for (const [env, volumes] of VALUES_GROWTH) {
       const values = growthValues(work, env, volumes);
       const label = `${env} env entries, ${volumes} volumes`;
-      if (ONLY.has('values')) results.push(paired(`helm ${major} template, production fixture + ${label}`, 'one-ConfigMap chart', floorCmd, [helm, 'template', 'retool', CHART, '-f', values.ours]));
-      if (official) {
-        results.push(paired(`helm ${major} template ours vs official chart, ${label}`, 'official chart', [helm, 'template', 'retool', official, ...values.official.flatMap((file) => ['-f', file])], [helm, 'template', 'retool', CHART, '-f', values.ours]));
+      const ours = [helm, 'template', 'retool', CHART, '-f', values.ours];
+      if (ONLY.has('values')) {
+        results.push(paired(`helm ${major} template, production fixture + ${label}`, 'one-ConfigMap chart', floorCmd, ours));
+        if (baseline) {
+          const m = paired(`helm ${major} template, production fixture + ${label} vs ${baseline.label}`, `${baseline.label} render`, baseline.cmd, ours);
+          results.push(m);
+          series.push({ count: env + volumes, ratio: m.ratio });
+        } else {
+          baseline = { label: label.replace(' env entries, ', '/').replace(' volumes', ''), cmd: ours };
+        }
       }
+      if (official) {
+        results.push(paired(`helm ${major} template ours vs official chart, ${label}`, 'official chart', [helm, 'template', 'retool', official, ...values.official.flatMap((file) => ['-f', file])], ours));
+      }
+    }
+    // Linear growth: what each entry adds is the same at every size, so (ratio - 1) / count stays put.
+    if (series.length > 1) {
+      const perEntry = series.map((p) => `${p.count}: ${(((p.ratio - 1) / p.count) * 1000).toFixed(2)}`);
+      console.log(`helm ${major}: added time per 1,000 entries, × the baseline render (equal if linear) — ${perEntry.join(', ')}`);
     }
   }
   const growth: Measurement[] = [];

@@ -36,6 +36,8 @@ export interface WorkloadData {
   volumes: VolumeData[];
   /** A Go variable holding more volumes (a list). */
   volumesVar?: string;
+  /** A Go variable holding still more volumes as YAML list text (possibly empty), written after volumesVar's; needs volumesVar. */
+  volumesText?: string;
   /** A Go expression of the ServiceAccount the pod runs as with its token mounted (it reads the Kubernetes API); absent: the chart's, no token. */
   serviceAccount?: string;
   /** A Go expression writing more volumes as a YAML list (an include). */
@@ -57,6 +59,10 @@ export interface ContainerData {
   ports: Array<{ name: string; port: number; protocol?: 'TCP' | 'UDP' }>;
   /** Go variable holding the env map (NAME -> {value | valueFrom}). */
   env: string;
+  /** Go variables holding the operator's env of the workload, which wins over `env`: the shared part
+   * (retool.env.user) and the workload's own (retool.env.override), which wins over that. */
+  userEnv?: string;
+  envOverride?: string;
   /** $pod.extraEnvFrom as envFrom. */
   envFrom?: boolean;
   probes: ProbeData[];
@@ -71,6 +77,8 @@ export interface ContainerData {
   mounts: MountData[];
   /** A Go variable holding more mounts (a list). */
   mountsVar?: string;
+  /** A Go variable holding still more mounts as YAML list text (possibly empty), written after mountsVar's; needs mountsVar. */
+  mountsText?: string;
 }
 
 export interface ProbeData {
@@ -142,6 +150,8 @@ export function componentWorkload(c: Component): WorkloadData {
       command: c.command.length ? c.command : undefined,
       ports: c.ports.map((p) => ({ name: p.name, port: p.port, protocol: c.protocols[p.name] })),
       env: '$env',
+      userEnv: '$userEnv',
+      envOverride: '$envOverride',
       envFrom: true,
       probes: c.probe ? retoolProbes(c.probe) : [],
       probeNote: c.probeNote,
@@ -149,9 +159,11 @@ export function componentWorkload(c: Component): WorkloadData {
       preStop: '$pod.preStopSleepSeconds',
       mounts: c.scratch.map((d) => ({ name: d.name, mountPath: d.path })),
       mountsVar: '$mounts',
+      mountsText: '$extraMounts',
     })],
     volumes: c.scratch.map((d) => ({ name: d.name, emptyDir: true, sizeLimit: d.sizeLimit })),
     volumesVar: '$volumes',
+    volumesText: '$extraVolumes',
     serviceAccount: c.kubernetesApi ? `(include "retool.componentName" (dict "root" $ "name" "${c.name}"))` : undefined,
   };
 }
@@ -173,6 +185,8 @@ export function temporalServiceWorkload(s: TemporalService): WorkloadData {
       command: ['temporal-server', '--root', '/', '--config', '/etc/temporal/config', '--env', 'docker', 'start', '--service', s.service],
       ports: [...(s.servesGrpc ? [{ name: 'grpc', port: s.grpcPort }] : []), { name: 'membership', port: s.membershipPort }],
       env: '$env',
+      userEnv: '$userEnv',
+      envOverride: '$envOverride',
       probes: s.servesGrpc ? tcp : [],
       probeNote: s.servesGrpc ? undefined : `The ${s.service} service opens no gRPC listener of its own, so there is nothing to probe (${s.source}).`,
       resources: '$pod.resources',

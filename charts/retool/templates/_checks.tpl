@@ -22,6 +22,7 @@ Usage: {{- include "retool.checks" $ }}
 {{- range $path }}{{ $r = get (default dict $r) . }}{{ end -}}
 {{- include "retool.checks.resources" (dict "resources" $r "path" (join "." $path)) -}}
 {{- end -}}
+{{- $checked := dict -}}
 {{- range $site := $sites.pods -}}
 {{- $values := get (default dict $.Values.components) (index $site.path 1) | default dict -}}
 {{- $base := join "." $site.path -}}
@@ -33,6 +34,20 @@ Usage: {{- include "retool.checks" $ }}
 {{- $ownVolumes = concat $site.restrictedVolumes $site.volumes -}}
 {{- $ownPaths = concat $site.restrictedMountPaths $site.mountPaths -}}
 {{- end -}}
+{{- $main := dict -}}
+{{- include "retool.checks.effective" (dict "root" $ "values" $values "base" $base "key" "extraVolumeMounts" "out" $main) -}}
+{{- $containerLists := list -}}
+{{- range $key := list "initContainers" "extraContainers" -}}
+{{- $containers := dict -}}
+{{- include "retool.checks.effective" (dict "root" $ "values" $values "base" $base "key" $key "out" $containers) -}}
+{{- $containerLists = append $containerLists $containers -}}
+{{- end -}}
+{{- /* What this pod's checks read: the values paths of its lists (podDefaults' when it has none of its own) and
+the chart's own names. Pods that read the same are checked once: most take podDefaults' lists, so a render
+checks an operator's long lists a few times, not once per component. */ -}}
+{{- $key := printf "%s|%s|%s|%s|%s|%s" $vol.path $main.path (join "," $ownVolumes) (join "," $ownPaths) (index $containerLists 0).path (index $containerLists 1).path -}}
+{{- if not (hasKey $checked $key) -}}
+{{- $_ := set $checked $key true -}}
 {{- $names := dict -}}
 {{- range $ownVolumes }}{{ $_ := set $names . (printf "a volume of the chart's own in this pod (%s)" (join ", " $ownVolumes)) }}{{ end -}}
 {{- $extra := dict -}}
@@ -46,21 +61,16 @@ Usage: {{- include "retool.checks" $ }}
 {{- end -}}
 {{- end -}}
 {{- $where := printf "the extraVolumes of %s (or podDefaults)" $base -}}
-{{- $main := dict -}}
-{{- include "retool.checks.effective" (dict "root" $ "values" $values "base" $base "key" "extraVolumeMounts" "out" $main) -}}
 {{- include "retool.checks.mounts" (dict "mounts" $main.items "path" $main.path "reserved" $ownPaths "extra" $extra "where" $where) -}}
-{{- range $key := list "initContainers" "extraContainers" -}}
-{{- $containers := dict -}}
-{{- include "retool.checks.effective" (dict "root" $ "values" $values "base" $base "key" $key "out" $containers) -}}
+{{- range $containers := $containerLists -}}
 {{- range $i, $c := $containers.items -}}
 {{- include "retool.checks.mounts" (dict "mounts" ($c.volumeMounts | default list) "path" (printf "%s[%d].volumeMounts" $containers.path $i) "reserved" list "extra" $extra "where" $where) -}}
 {{- end -}}
 {{- end -}}
-{{- range $key := list "initContainers" "extraContainers" -}}
-{{- $containers := dict -}}
-{{- include "retool.checks.effective" (dict "root" $ "values" $values "base" $base "key" $key "out" $containers) -}}
+{{- range $containers := $containerLists -}}
 {{- range $i, $c := $containers.items -}}
 {{- include "retool.checks.resources" (dict "resources" $c.resources "path" (printf "%s[%d].resources" $containers.path $i)) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -2,7 +2,9 @@
 {{- /*
 Env is built as a map NAME -> {value | valueFrom} so that a name can exist only once; later groups win.
 The retool.env.* helpers set entries in the map they are given (no text round trip).
-retool.env.list turns the map into the container's env list, sorted by name (stable output).
+retool.env.list turns the map into the container's env list, sorted by name (stable output); the operator's env
+comes as retool.env.user (retool.env and podDefaults.env, their YAML made once per release) and
+retool.env.override (components.<key>.env).
 Secrets always arrive through valueFrom.secretKeyRef, never as literal values.
 */ -}}
 
@@ -194,13 +196,163 @@ Usage: {{- include "retool.env.literal" (dict "env" $env "values" .Values.retool
 {{- end -}}
 
 {{- /*
-retool.env.list: the env map as a container env list, sorted by name.
-Usage: env: {{- include "retool.env.list" $env | nindent 12 }}
+retool.env.user: fills .out with the env every workload of a kind shares, from values.yaml: .sources (retool.env
+for backend-image containers, then podDefaults.env, later ones winning, set as retool.env.literal sets them),
+ready for retool.env.list: the map (env) and, when it is longer than one block, its YAML (retool.env.blocks).
+Made once per release for each .key (names the sources) and kept in the root context, so a render costs one
+toYaml of the operator's env, not one per component. A workload's own env (components.<key>.env) is not in it: retool.env.list gets those entries
+as .override.
+Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key" "podDefaults.env" "sources" (list .Values.podDefaults.env) "out" $userEnv) }}
+*/ -}}
+{{- define "retool.env.user" -}}
+{{- if not (hasKey .root "retoolEnvUser") }}{{ $_ := set .root "retoolEnvUser" dict }}{{ end -}}
+{{- $cache := .root.retoolEnvUser -}}
+{{- if not (hasKey $cache .key) -}}
+{{- $env := dict -}}
+{{- range .sources }}{{ include "retool.env.literal" (dict "env" $env "values" .) }}{{ end -}}
+{{- $entry := dict "env" $env "ok" true -}}
+{{- if gt (len $env) 64 }}{{ include "retool.env.blocks" (dict "env" $env "split" true "out" $entry) }}{{ end -}}
+{{- $_ := set $cache .key $entry -}}
+{{- end -}}
+{{- range $key, $value := index $cache .key }}{{ $_ := set $.out $key $value }}{{ end -}}
+{{- end -}}
+
+{{- /*
+retool.env.override: fills .out with the entries of the merged pod options' env (.env, podDefaults.env with the
+workload's own over it) whose names the workload's own env (.own, components.<key>.env) sets: they win over
+everything else in retool.env.list.
+Usage: {{- $envOverride := dict }}{{- include "retool.env.override" (dict "env" $pod.env "own" $values.env "out" $envOverride) }}
+*/ -}}
+{{- define "retool.env.override" -}}
+{{- $env := .env -}}
+{{- range $name, $_ := .own }}{{ $_ := set $.out $name (index $env $name) }}{{ end -}}
+{{- end -}}
+
+{{- /*
+retool.env.blocks: fills .out with the YAML of the env map .env as container env entries sorted by name, in
+blocks of 64 entries: blocks (first name -> {last, names, text}), firsts (the blocks' first names, sorted),
+with .split texts (name -> that entry's YAML) and ok (false if a block's text did not split into its entries;
+never seen, retool.env.list then prints the list whole). A list is printed in blocks because building it whole with
+append copies it at every step (quadratic in the number of variables) and a toYaml per entry costs a
+marshaller setup each; toYaml of consecutive slices, joined by newlines, is byte for byte the toYaml of the
+whole list, and an entry's YAML starts the only line that starts with "- ".
+*/ -}}
+{{- define "retool.env.blocks" -}}
+{{- $env := .env -}}
+{{- $names := keys $env | sortAlpha -}}
+{{- $blocks := dict -}}
+{{- $texts := dict -}}
+{{- $ok := true -}}
+{{- $chunk := list -}}
+{{- $start := 0 -}}
+{{- range $i, $name := $names -}}
+{{- $chunk = append $chunk (merge (dict "name" $name) (index $env $name)) -}}
+{{- if or (eq (len $chunk) 64) (eq (add1 $i) (len $names)) -}}
+{{- $chunkNames := slice $names $start (add1 $i) -}}
+{{- $text := toYaml $chunk -}}
+{{- if $.split -}}
+{{- $pieces := splitList "\n- " $text -}}
+{{- if eq (len $pieces) (len $chunk) -}}
+{{- range $j, $piece := $pieces -}}
+{{- $_ := set $texts (index $chunkNames $j) (ternary $piece (print "- " $piece) (eq $j 0)) -}}
+{{- end -}}
+{{- else -}}
+{{- $ok = false -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $blocks (first $chunkNames) (dict "last" (last $chunkNames) "names" $chunkNames "text" $text) -}}
+{{- $chunk = list -}}
+{{- $start = add1 $i -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set .out "blocks" $blocks -}}
+{{- $_ = set .out "firsts" (keys $blocks | sortAlpha) -}}
+{{- $_ = set .out "texts" $texts -}}
+{{- $_ = set .out "ok" $ok -}}
+{{- end -}}
+
+{{- /*
+retool.env.list: a container's env list, sorted by name: the chart's env map .env, under the shared operator env
+.user (from retool.env.user, optional) and .override (retool.env.override, optional: values.yaml form, set as
+retool.env.literal sets them), which win in that order. The shared YAML is reused block by block; only a block
+that another name falls inside (or overrides) is printed entry by entry. Linear in the number of variables.
+Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv "override" $envOverride) | nindent 12 }}
 */ -}}
 {{- define "retool.env.list" -}}
-{{- /* Printed in chunks of 64 entries: building the whole list with append copies it at every step (quadratic
-in the number of variables), and a toYaml per entry costs a marshaller setup each. toYaml of consecutive
-slices, joined by newlines, is byte for byte the toYaml of the whole list. */ -}}
+{{- $user := .user | default dict -}}
+{{- $userEnv := $user.env | default dict -}}
+{{- $override := .override | default dict -}}
+{{- $own := .env -}}
+{{- if and $userEnv (not $user.blocks) -}}
+{{- /* A shared env of one block or less is cheaper merged in and printed with the rest. */ -}}
+{{- $own = dict -}}
+{{- range $name, $e := $.env }}{{ $_ := set $own $name $e }}{{ end -}}
+{{- range $name, $e := $userEnv }}{{ $_ := set $own $name $e }}{{ end -}}
+{{- include "retool.env.literal" (dict "env" $own "values" $override) -}}
+{{- $userEnv = dict -}}
+{{- else if or $userEnv $override -}}
+{{- $own = dict -}}
+{{- range $name, $e := $.env }}{{ if not (or (hasKey $userEnv $name) (hasKey $override $name)) }}{{ $_ := set $own $name $e }}{{ end }}{{ end -}}
+{{- include "retool.env.literal" (dict "env" $own "values" $override) -}}
+{{- end -}}
+{{- $o := dict "ok" true -}}
+{{- if $userEnv }}{{ include "retool.env.blocks" (dict "env" $own "split" true "out" $o) }}{{ end -}}
+{{- if not $userEnv -}}
+{{- include "retool.env.yaml" $own -}}
+{{- else if not (and $o.ok $user.ok) -}}
+{{- $merged := dict -}}
+{{- range $name, $e := $userEnv }}{{ $_ := set $merged $name $e }}{{ end -}}
+{{- range $name, $e := $own }}{{ $_ := set $merged $name $e }}{{ end -}}
+{{- include "retool.env.yaml" $merged -}}
+{{- else -}}
+{{- $marks := $user.firsts -}}
+{{- range $name, $_ := $own }}{{ if not (hasKey $user.blocks $name) }}{{ $marks = append $marks $name }}{{ end }}{{ end -}}
+{{- $sep := "" -}}
+{{- $block := dict -}}
+{{- $inside := list -}}
+{{- range $mark := $marks | sortAlpha -}}
+{{- if hasKey $user.blocks $mark -}}
+{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ $sep = "\n" }}{{ end -}}
+{{- $block = index $user.blocks $mark -}}
+{{- $inside = list -}}
+{{- if hasKey $own $mark }}{{ $inside = list $mark }}{{ end -}}
+{{- else if and $block (not (gt $mark $block.last)) -}}
+{{- $inside = append $inside $mark -}}
+{{- else -}}
+{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ $sep = "\n" }}{{ $block = dict }}{{ $inside = list }}{{ end -}}
+{{- $sep }}{{ index $o.texts $mark }}{{ $sep = "\n" -}}
+{{- end -}}
+{{- end -}}
+{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /*
+retool.env.block: one block of the shared env (from retool.env.blocks) with the names of .inside (the other
+entries whose names fall inside it or override one of its own; their YAML in .own, the block's in .user): the
+block's YAML as it is when there are none.
+*/ -}}
+{{- define "retool.env.block" -}}
+{{- $args := . -}}
+{{- if not .inside -}}
+{{- .block.text -}}
+{{- else -}}
+{{- $last := "" -}}
+{{- range $i, $name := concat .block.names .inside | sortAlpha -}}
+{{- if or (not $i) (ne $name $last) -}}
+{{- if $i }}{{ "\n" }}{{ end -}}
+{{- if hasKey $args.own $name }}{{ index $args.own $name }}{{ else }}{{ index $args.user $name }}{{ end -}}
+{{- end -}}
+{{- $last = $name -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /*
+retool.env.yaml: an env map as a container env list, sorted by name, printed whole in chunks of 64 entries
+(retool.env.list without a shared env of more than one block, and its fallback).
+*/ -}}
+{{- define "retool.env.yaml" -}}
 {{- $names := keys . | sortAlpha -}}
 {{- if not $names }}[]{{ end -}}
 {{- $chunk := list -}}

@@ -167,6 +167,21 @@ Usage: {{- include "retool.securityContext" (dict "baseline" $security.pod "over
 {{- end -}}
 
 {{- /*
+retool.cachedYaml: toYaml of .value ("" when it is empty), made once per release for each .key (names the values
+it comes from, e.g. podDefaults.extraVolumes) and kept in the root context: workloads that share pod options
+share their YAML instead of each marshalling it again.
+Usage: {{- $extraVolumes := include "retool.cachedYaml" (dict "root" $ "key" "podDefaults.extraVolumes" "value" $pod.extraVolumes) }}
+*/ -}}
+{{- define "retool.cachedYaml" -}}
+{{- if not (hasKey .root "retoolYaml") }}{{ $_ := set .root "retoolYaml" dict }}{{ end -}}
+{{- $cache := .root.retoolYaml -}}
+{{- if not (hasKey $cache .key) -}}
+{{- if empty .value }}{{ $_ := set $cache .key "" }}{{ else }}{{ $_ := set $cache .key (toYaml .value) }}{{ end -}}
+{{- end -}}
+{{- index $cache .key -}}
+{{- end -}}
+
+{{- /*
 retool.pod.extraContainers: a list of operator containers (extraContainers or initContainers) with the
 preset's container baseline merged under each one's own securityContext, so they pass the same policy.
 Usage: {{ include "retool.pod.extraContainers" (dict "containers" $pod.extraContainers "baseline" $preset.container) }}
