@@ -650,12 +650,15 @@ test('Retool 4.x: rr.jsExecutor.enabled / rr.agent.enabled false leave that serv
   }
 });
 
-test('Retool 4.x: rr.jsExecutor.* carries to js-executor: image, seccomp profile path, grace period, env list', () => {
+test('Retool 4.x: rr.jsExecutor.* carries to js-executor: image, seccomp profile path, grace period, environmentSecrets and environmentVariables', () => {
   const outcome = importFixture('rr-js-executor');
   assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));
   assert.equal(outcome.dropped, [], JSON.stringify(outcome.dropped));
   const values = outcome.values as any;
-  assert.equal(values.components.jsExecutor, { seccompProfile: 'profiles/custom-nsjail.json', terminationGracePeriodSeconds: 120, env: { JSE_LOG_LEVEL: 'debug' } });
+  assert.equal(values.components.jsExecutor, {
+    seccompProfile: 'profiles/custom-nsjail.json', terminationGracePeriodSeconds: 120,
+    env: { JSE_API_TOKEN: { secretKeyRef: { name: 'retool-jse', key: 'api-token' } }, JSE_LOG_LEVEL: 'debug' },
+  });
   assert.equal(values.images.jsExecutor, { repository: 'registry.example.com/tryretool/js-executor-service', tag: '4.0.7-stable-custom' });
 });
 

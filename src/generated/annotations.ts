@@ -357,7 +357,7 @@ export interface OfficialKeys {
    */
   podLabels?: OfficialPath[];
   /**
-   * Env maps (NAME: value) or Kubernetes env lists ({ name, value | valueFrom }).
+   * Env maps (NAME: value) or env lists: Kubernetes entries ({ name, value | valueFrom }) or the official environmentSecrets entries ({ name, secretKeyRef: { name, key } }), in the order the official template writes them.
    */
   env?: OfficialPath[];
   /**

@@ -93,7 +93,9 @@ export function collectEnvList(ctx: ImportContext, path: string): Map<string, { 
   arr(ctx.read(path)).forEach((item, i) => {
     const from = `${path}[${i}]`;
     if (!isObject(item) || !str(item.name)) return ctx.drop(from, 'not a Kubernetes env entry { name, value | valueFrom }', false);
-    const converted = envFromOfficial(ctx, 'valueFrom' in item ? { valueFrom: item.valueFrom } : (item.value ?? ''), from);
+    // The official environmentSecrets shape, { name, secretKeyRef: { name, key } }, is a secretKeyRef entry too.
+    const valueFrom = 'valueFrom' in item ? item.valueFrom : isObject(item.secretKeyRef) ? { secretKeyRef: item.secretKeyRef } : undefined;
+    const converted = envFromOfficial(ctx, valueFrom !== undefined ? { valueFrom } : (item.value ?? ''), from);
     if (converted !== undefined) out.set(String(item.name), { value: converted, from });
   });
   return out;
