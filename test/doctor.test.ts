@@ -107,7 +107,7 @@ test('doctor: a secretKeyRef password is not readable, so --database-url supplie
 test('doctor: values-level checks need no database (strings under production, small requests, arch, exposure)', () => {
   const values = {
     profile: 'production',
-    retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' },
+    retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j', baseDomain: 'https://retool.example.com' },
     database: { mode: 'external', external: { host: 'db.example.com', port: 5432, name: 'retool', user: 'retool', password: 'p', ssl: true } },
     podDefaults: { nodeSelector: { 'kubernetes.io/arch': null } },   // null deletes the chart default, as in Helm
     components: {
@@ -115,7 +115,6 @@ test('doctor: values-level checks need no database (strings under production, sm
       mcp: { enabled: true, oauthIntrospectionAuthToken: 'token' }, // a component's own secret, given as a string
     },
   };
-  (values.retool as Record<string, string>).baseDomain = 'https://retool.example.com';
   const r = doctor(values, '--no-database', '--output', 'json');
   assert.is(r.status, 0, r.output);
   const findings = findingsOf(r.stdout);

@@ -28,6 +28,14 @@ const capabilities = detectCapabilities(model.schema, model.defaults);
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), ...args], { encoding: 'utf8', cwd: ROOT });
 
 const imports = new Map<string, ReturnType<typeof importOfficial>>();
+/** What import wrote, as a values file in `dir`, rendered by Helm 4: the objects (the render must succeed). */
+function renderWritten(dir: string, outcome: { text: string }) {
+  writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
+  const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
+  assert.is(result.status, 0, result.stderr);
+  return parseManifests(result.stdout);
+}
+
 const importFixture = (name: string) => {
   if (!imports.has(name)) imports.set(name, importOfficial({ files: [join(OFFICIAL, `${name}.official.yaml`)], release: RELEASE, cwd: ROOT }, model));
   return imports.get(name)!;
@@ -500,10 +508,7 @@ test('the optional services the official chart renders are carried: agents, mult
   assert.not.ok(paths.some((p) => p.startsWith('agents.') || p.startsWith('multiplayer.') || p.startsWith('dbconnector.')), paths.join(', '));
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-services-'));
   try {
-    writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
-    const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
-    assert.is(result.status, 0, result.stderr);
-    const objects = parseManifests(result.stdout);
+    const objects = renderWritten(dir, outcome);
     for (const name of ['agent-worker', 'agent-eval-worker', 'multiplayer-ws', 'dbconnector']) assert.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-${name}`), name);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -572,10 +577,7 @@ test('Retool 4.x: rr.enabled turns the app builder on, rr.blobStorage becomes bl
   assert.equal(values.components.r2AgentWorker.podLabels, { team: 'rr' });
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-'));
   try {
-    writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
-    const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
-    assert.is(result.status, 0, result.stderr);
-    const objects = parseManifests(result.stdout);
+    const objects = renderWritten(dir, outcome);
     const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-api`)!;
     const env = api.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
     assert.match(String(env.find((e) => e.name === 'SERVICE_TYPE')?.value), /RR_GIT_SERVER$/);
@@ -636,12 +638,10 @@ test('Retool 4.x: rr.jsExecutor.enabled / rr.agent.enabled false leave that serv
     assert.is(values.appBuilder.enabled, true);
     assert.equal([values.components.jsExecutor.enabled, values.components.r2AgentWorker.enabled], [false, false]);
     assert.equal(outcome.dropped.filter((d) => d.path.startsWith('rr.')), [], JSON.stringify(outcome.dropped));
-    writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
-    const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
-    assert.is(result.status, 0, result.stderr);
-    const names = parseManifests(result.stdout).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+    const objects = renderWritten(dir, outcome);
+    const names = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
     assert.not.ok(names.some((n) => n.endsWith('-js-executor') || n.endsWith('-r2-agent-worker')), names.join(', '));
-    const api = parseManifests(result.stdout).find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-api`)!;
+    const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-api`)!;
     const env = api.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
     assert.not.ok(env.some((e) => e.name === 'JS_EXECUTOR_INGRESS_DOMAIN'), 'api is not told of a js-executor that is off');
     assert.match(String(env.find((e) => e.name === 'SERVICE_TYPE')?.value), /RR_GIT_SERVER/, 'the rest of the app builder runs');
@@ -678,10 +678,8 @@ test('MCP: mcp.* carries to components.mcp (token reference, config keys as env,
   assert.equal(outcome.dropped, [], 'nothing of mcp is lost');
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-mcp-'));
   try {
-    writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
-    const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
-    assert.is(result.status, 0, result.stderr);
-    const deployment = parseManifests(result.stdout).find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-mcp`)!;
+    const objects = renderWritten(dir, outcome);
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-mcp`)!;
     const env = deployment.spec.template.spec.containers[0].env as Array<{ name: string; value?: string; valueFrom?: any }>;
     assert.is(env.find((e) => e.name === 'OAUTH_MAIN_DOMAIN')?.value, 'retool.example.com', 'BASE_DOMAIN without its scheme, as the official chart');
     assert.equal(env.find((e) => e.name === 'OAUTH_INTROSPECTION_AUTH_TOKEN')?.valueFrom, { secretKeyRef: { name: 'retool-mcp-oauth', key: 'token' } });

@@ -152,8 +152,7 @@ function componentSecrets(components: ChartModel['components']): Array<{ key: st
     const callers = components.flatMap((other) => other.told.filter((t) => t.key === c.key).flatMap((t) => t.secretEnv));
     for (const s of [...c.secretEnv, ...callers]) {
       if (s.value.startsWith('retool.') || seen.has(s.key)) continue;
-      // Inside retool.secrets.inUse the chart's values are .root.Values.
-      seen.set(s.key, { key: s.key, value: s.value, condition: c.condition?.replace(/\.Values\./g, '.root.Values.') });
+      seen.set(s.key, { key: s.key, value: s.value, condition: c.condition });
     }
   }
   return [...seen.values()];

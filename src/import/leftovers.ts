@@ -16,6 +16,8 @@ interface LeftoverRule {
   changesBehaviour?: boolean;
 }
 
+const MCP_ROUTES = 'from Retool 4.0.7 api relays /mcp and the OAuth metadata to MCP, so this chart renders no MCP routes (and refuses MCP before 4.0.7)';
+
 /** Sentence-named rules, longest prefix wins. */
 const RULES: Record<string, LeftoverRule> = {
   agents: { reason: 'not carried (components.agentWorker and components.agentEvalWorker take replicas, resources, pod annotations and labels)', gate: ['agents.enabled'] },
@@ -25,8 +27,8 @@ const RULES: Record<string, LeftoverRule> = {
   'multiplayer.service': { reason: 'multiplayer-ws\'s Service listens on its container port 3001', changesBehaviour: false },
   mcp: { reason: 'not carried (components.mcp takes enabled, resources, annotations, labels, environmentVariables, the introspection token and the config keys that become env)', gate: ['mcp.enabled'] },
   'mcp.replicaCount': { reason: 'components.mcp runs one pod (Retool: the MCP server does not scale horizontally yet)', gate: ['mcp.enabled'] },
-  'mcp.ingress': { reason: 'from Retool 4.0.7 api relays /mcp and the OAuth metadata to MCP, so this chart renders no MCP routes (and refuses MCP before 4.0.7)', changesBehaviour: false },
-  'mcp.httpRoute': { reason: 'from Retool 4.0.7 api relays /mcp and the OAuth metadata to MCP, so this chart renders no MCP routes (and refuses MCP before 4.0.7)', changesBehaviour: false },
+  'mcp.ingress': { reason: MCP_ROUTES, changesBehaviour: false },
+  'mcp.httpRoute': { reason: MCP_ROUTES, changesBehaviour: false },
   'mcp.backendMetadata': { reason: 'the backend-internal Service serves the OAuth metadata route of Retool before 4.0.7 only', changesBehaviour: false },
   'mcp.service': { reason: "MCP's Service listens on its container port 4010", changesBehaviour: false },
   'mcp.config.retoolBackendUrl': { reason: 'this chart points MCP at api (RETOOL_BACKEND_URL); set components.mcp.env.RETOOL_BACKEND_URL to change it', gate: ['mcp.enabled'] },

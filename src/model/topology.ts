@@ -168,6 +168,12 @@ export function componentOn(c: Pick<Component, 'enabledBy' | 'enabledOverride'>,
   return get(c.enabledBy) === true && (c.enabledOverride === undefined || typeof get(c.enabledOverride) !== 'boolean');
 }
 
+/** The components `values` switch on (values read by dotted path, as the chart's conditions read them). */
+export function componentsOn<C extends Pick<Component, 'enabledBy' | 'enabledOverride'>>(components: readonly C[], values: Record<string, unknown>): C[] {
+  const get = (path: string) => path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), values);
+  return components.filter((c) => componentOn(c, get));
+}
+
 /** Two annotations switched on and off by the same values (no condition of one is needed inside the other). */
 function sameSwitch(a: ComponentAnnotation, b: ComponentAnnotation): boolean {
   return a.enabledBy === b.enabledBy && a.enabledOverride === b.enabledOverride;

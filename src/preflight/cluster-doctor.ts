@@ -1,4 +1,4 @@
-import { componentOn, type Component } from '../model/topology.js';
+import { componentsOn, type Component } from '../model/topology.js';
 import { isObject } from '../schema/json-schema.js';
 import type { Issue } from '../issue.js';
 import { finding as doctorFinding, type Status } from './finding.js';
@@ -543,5 +543,5 @@ export function checkCluster(facts: ClusterFacts, inputs: ClusterInputs): Issue[
 }
 
 function enabledComponents(values: Values, components: Component[]): Component[] {
-  return components.filter((c) => componentOn(c, (path) => path.split('.').reduce<any>((v, k) => v?.[k], values)));
+  return componentsOn(components, values);
 }

@@ -1,5 +1,5 @@
 import type { Issue, IssueCode } from '../issue.js';
-import { componentOn, type Component } from '../model/topology.js';
+import { componentsOn, type Component } from '../model/topology.js';
 import { isObject } from '../schema/json-schema.js';
 import { finding, type Status } from './finding.js';
 
@@ -145,7 +145,7 @@ export function adviseValues(values: Values, components: Component[]): Issue[] {
 }
 
 function enabled(values: Values, components: Component[]): Component[] {
-  return components.filter((c) => componentOn(c, (path) => path.split('.').reduce<any>((v, k) => v?.[k], values)));
+  return componentsOn(components, values);
 }
 
 /** Every SecretValue in use, as [values path, value]: Retool's, the databases', Temporal's and those of the components switched on. */

@@ -1,3 +1,4 @@
+import type { Issue } from '../issue.js';
 import type { UpgradeReport, ValueChange } from './manifest-diff.js';
 
 /** Changed values shown per object; the rest are counted. */
@@ -11,10 +12,10 @@ export function formatUpgradeReport(report: UpgradeReport): string {
     lines.push(`${c.change.padEnd(8)} ${c.id}${detail}`);
     for (const v of c.values.slice(0, SHOWN_VALUES)) lines.push(`    ${formatValueChange(v)}`);
     if (c.values.length > SHOWN_VALUES) lines.push(`    … ${c.values.length - SHOWN_VALUES} more changed value(s)`);
-    for (const r of c.refused) lines.push(`  REFUSED  ${r.message}  [${r.code}]`);
-    for (const r of c.risks) lines.push(`  DATA     ${r.message}  [${r.code}]`);
+    for (const r of c.refused) lines.push(`  REFUSED  ${tagged(r)}`);
+    for (const r of c.risks) lines.push(`  DATA     ${tagged(r)}`);
   }
-  for (const r of report.risks) lines.push(`DATA     ${r.message}  [${r.code}]`);
+  for (const r of report.risks) lines.push(`DATA     ${tagged(r)}`);
   const count = (kind: string) => report.changes.filter((c) => c.change === kind).length;
   const restarts = report.changes.filter((c) => c.restartsPods).map((c) => c.id);
   const refused = report.changes.reduce((n, c) => n + c.refused.length, 0);
@@ -33,6 +34,9 @@ export function formatUpgradeReport(report: UpgradeReport): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** A refusal or risk as its message and code, as every issue line ends. */
+const tagged = (issue: Issue) => `${issue.message}  [${issue.code}]`;
 
 /** `spec.replicas: 2 → 3`; an added or removed value shows as `(unset)`; a Secret's as `(changed)`. */
 export function formatValueChange(v: ValueChange): string {

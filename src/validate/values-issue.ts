@@ -1,5 +1,5 @@
-import { ISSUE_CODES, type IssueCode } from '../issue-codes.js';
-import { jsonPointer, type Issue } from '../issue.js';
+import type { IssueCode } from '../issue-codes.js';
+import { issueAt, jsonPointer, type Issue } from '../issue.js';
 import { formatPath, type PathSegment } from './values-paths.js';
 
 /** An issue before it is placed in a file: its path as segments, and which node to point at. */
@@ -13,7 +13,7 @@ export interface ValuesIssue extends Issue {
 
 /** An issue of `code` about the value at `segments`: its dotted path for people, its JSON pointer for programs. */
 export function valuesIssue(code: IssueCode, segments: PathSegment[], message: string): ValuesIssue {
-  return { code, severity: ISSUE_CODES[code].severity, path: formatPath(segments), pointer: jsonPointer(segments), message, segments };
+  return { ...issueAt(code, { path: formatPath(segments), pointer: jsonPointer(segments) }, message), segments };
 }
 
 /** The issue as the API returns it: without the segments used to place it. */

@@ -31,9 +31,9 @@ Usage: {{- $inUse := dict }}{{- include "retool.secrets.inUse" (dict "root" $ "o
 {{- else if eq $v.retoolDatabase.mode "external" -}}
 {{- $_ = set $s "retooldb-password" $v.retoolDatabase.external.password -}}
 {{- end -}}
-{{- if .root.Values.components.mcp.enabled -}}
+{{- with .root -}}{{- if .Values.components.mcp.enabled -}}
 {{- $_ = set $s "mcp-oauth-introspection-token" $v.components.mcp.oauthIntrospectionAuthToken -}}
-{{- end -}}
+{{- end -}}{{- end -}}
 {{- $blob := $v.blobStorage -}}
 {{- if eq $blob.mode "embedded" -}}
 {{- /* The in-release store's key and RPC secret, derived like an embedded database's password (Garage wants
