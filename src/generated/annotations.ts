@@ -6,6 +6,7 @@
 export type PortName = string;
 export type TcpPort = number;
 export type EnvName = string;
+export type DnsLabel = string;
 /**
  * Where the facts come from (Retool's own manifests), in a short note.
  */
@@ -14,7 +15,6 @@ export type Source = string;
  * A dotted key of the official chart's values (tryretool/retool-helm).
  */
 export type OfficialPath = string;
-export type DnsLabel = string;
 
 /**
  * The x-retool-* keywords of schema/retool.schema.json: what each may hold. The schema lint checks every node's annotations against this schema with ajv in strict mode; src/generated/annotations.ts is generated from it. Cross-references (an image key that exists, a probe port that is one of the ports, an edge target that is known) are the lint's own rules.
@@ -145,10 +145,12 @@ export interface ComponentAnnotation {
    */
   fieldEnv?: FieldEnv;
   /**
-   * Env naming the release the component runs in: name -> releaseName, namespace, fullname (the chart's resource-name prefix), instanceSelector (the label selector of every pod of the release, app.kubernetes.io/instance=<release>) or publicHost (the host users reach Retool at: retool.baseDomain without its scheme, else ingress.host; empty when neither is set).
+   * Env naming the release the component runs in: name -> releaseName, namespace, fullname (the chart's resource-name prefix), instanceSelector (the label selector of every pod of the release, app.kubernetes.io/instance=<release>) publicHost (the host users reach Retool at: retool.baseDomain without its scheme, else ingress.host; empty when neither is set) or imageTag (the tag of the component's image, as retool.image resolves it); or { resource: suffix }: the name of one of the release's objects, <fullname>-<suffix> (e.g. the ConfigMap a controller reads).
    */
   releaseEnv?: {
-    [k: string]: 'releaseName' | 'namespace' | 'fullname' | 'instanceSelector' | 'publicHost';
+    [k: string]: ('releaseName' | 'namespace' | 'fullname' | 'instanceSelector' | 'publicHost' | 'imageTag') | {
+      resource: DnsLabel;
+    };
   };
   secretEnv?: SecretEnv;
   /**
@@ -163,7 +165,72 @@ export interface ComponentAnnotation {
   scratch?: {
     path: string;
     sizeLimit: string;
+    /**
+     * Memory: a tmpfs (counted against the container's memory limit), as Retool's manifest gives it.
+     */
+    medium?: 'Memory';
   }[];
+  /**
+   * The container security context Retool's own manifests always give this container (e.g. a fixed non-root user and a read-only root filesystem), merged over the podSecurity preset's container baseline; the operator's containerSecurityContext still wins.
+   */
+  securityContext?: {
+    container: {
+    };
+    source: Source;
+  };
+  /**
+   * Init containers Retool's manifest runs before the main container, from the component's image: a command, a fixed security context (Retool's, not the preset's) and mounts of the component's scratch directories (by their path) at paths of their own.
+   */
+  init?: {
+    name: DnsLabel;
+    /**
+     * @minItems 1
+     */
+    command: string[];
+    securityContext: {
+    };
+    mounts: {
+      /**
+       * The path of one of the component's scratch directories.
+       */
+      scratch: string;
+      mountPath: string;
+    }[];
+    resources: {
+    };
+    source: Source;
+  }[];
+  /**
+   * Env names under which a container that is not Retool's backend is told the URL (http://<Service>:<port>) of a component it has an edge to: component key -> env name. Retool's backend containers are told every caller's urlEnv without it.
+   */
+  discover?: {
+    [k: string]: EnvName;
+  };
+  /**
+   * The container reads its database edges as one connection URL (postgres://<user>@<host>:<port>/<database>, ?sslmode=no-verify when the database uses TLS) and the password apart, instead of the database's envPrefix env.
+   */
+  databaseUrl?: {
+    url: EnvName;
+    password: EnvName;
+    source: Source;
+  };
+  /**
+   * The component's pods are not run by the chart: a controller creates them as Jobs from a template the chart renders into a ConfigMap <fullname>-<name>-job-template (the whole pod: pod options, env, security, volumes), and a headless Service <fullname>-<name>-pods gives each pod a DNS name (the pods' subdomain). The pods carry retoolService: <fullname>-<name>, the label Retool's template gives them.
+   */
+  jobTemplate?: {
+    /**
+     * The ConfigMap key holding the Job as JSON.
+     */
+    key: string;
+    ttlSecondsAfterFinished: number;
+    /**
+     * Annotations Retool's template puts on the pods (the operator's podAnnotations win).
+     */
+    podAnnotations: {
+      [k: string]: string;
+    };
+    source: Source;
+  };
   /**
    * Name of the env var through which other components learn this component's URL.
    */
@@ -302,7 +369,7 @@ export interface TakeOverEnv {
   scheme?: boolean;
 }
 /**
- * The component reads the Kubernetes API: it gets its own ServiceAccount with the token mounted, a ClusterRole with these rules bound to it, and egress to the API server (networkPolicy.kubernetesApi). Every other pod keeps automountServiceAccountToken: false.
+ * The component uses the Kubernetes API: it gets its own ServiceAccount with the token mounted, a ClusterRole (or, with scope namespace, a Role) with these rules bound to it, and egress to the API server (networkPolicy.kubernetesApi). Every other pod keeps automountServiceAccountToken: false.
  */
 export interface KubernetesApi {
   /**
@@ -317,8 +384,18 @@ export interface KubernetesApi {
     /**
      * @minItems 1
      */
-    verbs: ('get' | 'list' | 'watch')[];
+    verbs: ('get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete')[];
+    /**
+     * Only these objects of the release, by resource-name suffix (<fullname>-<suffix>).
+     *
+     * @minItems 1
+     */
+    resourceNames?: DnsLabel[];
   }[];
+  /**
+   * namespace: a Role and RoleBinding in the release's namespace (a controller of the release's own objects); absent: a ClusterRole and ClusterRoleBinding (a reader of cluster-wide objects).
+   */
+  scope?: 'namespace';
   /**
    * Why it needs the API, with the source: the policy tests print it for the token and ClusterRole findings.
    */

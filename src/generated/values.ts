@@ -190,6 +190,10 @@ export interface RetoolValues {
      */
     jsExecutor?: Image;
     /**
+     * Retool agent sandbox image: the controller, the proxy and the sandboxes (components.agentSandboxController, agentSandboxProxy, agentSandbox). An empty tag means <version>-<channel>, as the official chart defaults it to the backend's tag.
+     */
+    agentSandbox?: Image;
+    /**
      * Retool telemetry collector image (components.telemetry). An empty tag means <version>-<channel>, as the official chart defaults it to the backend's tag.
      */
     telemetry?: Image;
@@ -370,7 +374,7 @@ export interface RetoolValues {
    */
   appBuilder?: {
     /**
-     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own), r2-agent-worker (a Temporal worker: requires workflows.enabled) and js-executor (the JavaScript runner: NET_ADMIN, a Localhost seccomp profile on every node and AppArmor unconfined, so a namespace that allows privileged pods; podSecurity: restricted refuses it unless components.jsExecutor.enabled is false; components.r2AgentWorker.enabled: false leaves r2-agent-worker out). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: the agent sandbox (Retool's MCP server is components.mcp, switched on by itself).
+     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires; gitServer.separate moves it into a Deployment of its own), r2-agent-worker (a Temporal worker: requires workflows.enabled) and js-executor (the JavaScript runner: NET_ADMIN, a Localhost seccomp profile on every node and AppArmor unconfined, so a namespace that allows privileged pods; podSecurity: restricted refuses it unless components.jsExecutor.enabled is false; components.r2AgentWorker.enabled: false leaves r2-agent-worker out) and the agent sandbox (controller, proxy and sandbox Jobs, which need the keys of appBuilder.agentSandbox, a privileged namespace, a seccomp profile and /dev/net/tun on the nodes; appBuilder.agentSandbox.enabled: false leaves it out). Needs Retool 4.x images (or a 3.3xx edge build). Retool's MCP server is components.mcp, switched on by itself.
      */
     enabled?: boolean;
     /**
@@ -381,6 +385,27 @@ export interface RetoolValues {
        * Run the RR git server as its own Deployment and Service <fullname>-git-server on port 3010 (SERVICE_TYPE RR_GIT_SERVER; components.gitServer takes its replicas, resources and pod options) instead of inside api: api drops RR_GIT_SERVER and is told RR_GIT_SERVER_HOST and RR_GIT_SERVER_PORT (Retool's official chart: rr.gitServer.separate.enabled). Requires appBuilder.enabled.
        */
       separate?: boolean;
+    };
+    /**
+     * The app builder's agent sandbox (Retool's official chart: rr.agentSandbox): controller, proxy and sandbox pods (components.agentSandboxController, agentSandboxProxy, agentSandbox). It needs a new ES256 key pair and a new encryption key, never reused from elsewhere; Retool's services and every caller (api, workflows-backend, the Temporal workers) get the same values.
+     */
+    agentSandbox?: {
+      /**
+       * null: runs with the app builder (appBuilder.enabled); false: the app builder without the agent sandbox (it needs a namespace that allows privileged pods, a Localhost seccomp profile and /dev/net/tun on the nodes; without it the app builder runs under podSecurity: restricted). Retool's rr.agentSandbox.enabled, except that true alone is not offered.
+       */
+      enabled?: null | false;
+      /**
+       * AGENT_SANDBOX_JWT_PUBLIC_KEY: the PEM public key of an ES256 (P-256) key pair made for the agent sandbox alone (openssl ecparam -name prime256v1 -genkey -noout -out sandbox.pem; openssl ec -in sandbox.pem -pubout). Sandboxes, controller and proxy check the tokens Retool signs with it. Required with the sandbox on: a PEM string or a secretKeyRef.
+       */
+      jwtPublicKey?: OptionalSecretValue;
+      /**
+       * AGENT_SANDBOX_JWT_PRIVATE_KEY: the PEM private key of that pair (openssl pkcs8 -topk8 -nocrypt -in sandbox.pem); Retool's api, workflows-backend and workers sign sandbox tokens with it. Required with the sandbox on.
+       */
+      jwtPrivateKey?: OptionalSecretValue;
+      /**
+       * AGENT_SANDBOX_ENCRYPTION_KEY: 64 hex characters (openssl rand -hex 32, not base64), the same for the proxy and Retool's callers; the proxy derives its sandbox asset-token key from it and fails without one. Required with the sandbox on; never retool.encryptionKey.
+       */
+      encryptionKey?: OptionalSecretValue;
     };
   };
   /**
@@ -620,6 +645,47 @@ export interface RetoolValues {
        */
       probes?: ProbeOverrides;
     };
+    /**
+     * The agent sandbox controller (appBuilder.enabled, unless appBuilder.agentSandbox.enabled is false): keeps a pool of sandbox pods warm, creates each sandbox as a Job from the job template of components.agentSandbox and hands sandboxes to Retool's callers. Its state is in the storage database (schema agent_executor). It is the one pod of the app builder that uses the Kubernetes API: a Role in the release's namespace lets it create and delete Jobs and read pods.
+     */
+    agentSandboxController?: PodOptions & {
+      /**
+       * Number of controller pods; more than one elect a leader through the storage database (Retool's chart: rr.agentSandbox.controller.replicaCount).
+       */
+      replicas?: number | null;
+      /**
+       * Tuning of the agent-sandbox-controller container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
+      autoscaling?: Autoscaling;
+    };
+    /**
+     * The agent sandbox proxy (with the controller): all traffic of the sandboxes leaves through it (HTTP egress with credential injection and L7 filtering, npm packages), and Retool's callers reach running sandboxes through it. Its state is in the storage database. Without appBuilder.agentSandbox.frontendWsProxyDomain, browsers reach it same-origin: api relays /sandbox/* to it.
+     */
+    agentSandboxProxy?: PodOptions & {
+      /**
+       * Number of proxy pods (Retool's chart: rr.agentSandbox.proxy.replicaCount).
+       */
+      replicas?: number | null;
+      /**
+       * Tuning of the agent-sandbox-proxy container's readiness, liveness and startup probes (timings, host, scheme).
+       */
+      probes?: ProbeOverrides;
+      autoscaling?: Autoscaling;
+    };
+    /**
+     * The agent sandboxes: pods that run AI agents' code in gVisor (inside the container, no RuntimeClass), created by the controller as Jobs from the template this chart renders into the ConfigMap <fullname>-agent-sandbox-job-template (with the pod options below: resources, scheduling, env), one DNS name each through the headless Service <fullname>-agent-sandbox-pods. They need what Pod Security baseline forbids (AppArmor unconfined, an init container with DAC_READ_SEARCH), so a namespace that allows privileged pods; a Localhost seccomp profile (seccompProfile) on every node; and /dev/net/tun through the smarter-devices/net_tun device plugin (the default resources request one).
+     */
+    agentSandbox?: PodOptions & {
+      /**
+       * How agent code is isolated. gvisor, the only mode Retool's job template has: gVisor inside the container, as UID/GID 1001 with all capabilities dropped, a read-only root, the Localhost seccomp profile seccompProfile and AppArmor unconfined. Unconfined AppArmor exceeds Pod Security baseline: the namespace must allow privileged pods, and podSecurity: restricted refuses the agent sandbox.
+       */
+      sandbox?: 'gvisor';
+      /**
+       * Localhost seccomp profile (a path under the kubelet's seccomp directory, /var/lib/kubelet/seccomp, on every node) the sandboxes run under: Retool's gVisor profile. Retool's chart installs its files/gvisor-seccomp.json there with a DaemonSet that mounts the host path; this chart mounts no host path, so the node image or a DaemonSet of the cluster's own must provide it. Without it the sandbox pods fail to start with a seccomp error.
+       */
+      seccompProfile?: string;
+    };
   };
   /**
    * Pod options applied to every component; a component's own non-empty values win (maps are merged).
@@ -780,6 +846,12 @@ export interface RetoolValues {
      * @minItems 1
      */
     licenseCIDRs?: [CIDR, ...(CIDR)[]];
+    /**
+     * Where the agent sandbox proxy may connect on the sandboxes' behalf (their HTTP egress and npm packages); the default is anywhere except Retool's blocked ranges (link-local and cloud metadata, RFC 1918, carrier-grade NAT, loopback). The proxy reaches api and the storage database through edges of their own. Tighten it to what your agents may call.
+     *
+     * @minItems 1
+     */
+    agentSandboxEgress?: [NetworkPeer, ...(NetworkPeer)[]];
     /**
      * Where user data sources (resources) and user code may be reached from api, the workflow containers and code-executor; the default is anywhere except link-local cloud metadata (169.254.0.0/16). Tighten it to your databases and APIs.
      *

@@ -43,18 +43,26 @@ export interface Component {
   env: Array<{ name: string; value: string }>;
   /** Paths the image writes, each with a volume name: emptyDirs there under podSecurity: restricted. */
   writable: Array<{ name: string; path: string }>;
-  /** Directories it writes whatever podSecurity is (x-retool-component scratch): an emptyDir each, size-limited. */
-  scratch: Array<{ name: string; path: string; sizeLimit: string }>;
+  /** Directories it writes whatever podSecurity is (x-retool-component scratch): an emptyDir each, size-limited (a tmpfs with medium Memory). */
+  scratch: Array<{ name: string; path: string; sizeLimit: string; medium?: 'Memory' }>;
+  /** The container security context Retool's manifests always give it, over the preset's baseline (x-retool-component securityContext). */
+  securityContext?: Record<string, unknown>;
+  /** Init containers of its image Retool's manifest runs first (x-retool-component init), mounts resolved to volume names. */
+  init: Array<{ name: string; command: string[]; securityContext: Record<string, unknown>; resources: Record<string, unknown>; mounts: Array<{ name: string; mountPath: string }> }>;
+  /** It reads its databases as one URL and a password env (x-retool-component databaseUrl). */
+  databaseUrl?: { url: string; password: string };
+  /** Its pods are Jobs a controller creates from a template in a ConfigMap (x-retool-component jobTemplate). */
+  jobTemplate?: { key: string; ttlSecondsAfterFinished: number; podAnnotations: Record<string, string> };
   /** Env from the pod itself (downward API): its own fieldEnv, sorted. */
   fieldEnv: Array<{ name: string; fieldPath: string }>;
   /** Env naming the release (x-retool-component releaseEnv), sorted. */
-  releaseEnv: Array<{ name: string; fact: 'releaseName' | 'namespace' | 'fullname' | 'instanceSelector' | 'publicHost' }>;
+  releaseEnv: Array<{ name: string; fact: 'releaseName' | 'namespace' | 'fullname' | 'instanceSelector' | 'publicHost' | 'imageTag' | 'resource'; resource?: string }>;
   /** Secrets of the values API it reads (x-retool-component secretEnv), sorted: value path and key in the chart's Secret. */
   secretEnv: Array<{ name: string; value: string; key: string }>;
   /** Labels Retool's manifests put on its pods (x-retool-component labels), sorted by key. */
   labels: Array<{ key: string; value: string }>;
-  /** It reads the Kubernetes API: its own ServiceAccount (token mounted), a ClusterRole with these rules and its binding. */
-  kubernetesApi?: NonNullable<ComponentAnnotation['kubernetesApi']>;
+  /** It uses the Kubernetes API: its own ServiceAccount (token mounted), a ClusterRole (namespaced: a Role) with these rules and its binding. */
+  kubernetesApi?: NonNullable<ComponentAnnotation['kubernetesApi']> & { namespaced: boolean };
   /** Components it has an edge to that hand their callers env (x-retool-component callerEnv) while they are on. */
   told: Array<{
     key: string; name: string; condition: string;
@@ -241,12 +249,19 @@ export function buildTopology(schema: JsonSchema): Component[] {
       probeNote: a.probeNote,
       env: Object.entries(env).sort(([x], [y]) => x.localeCompare(y)).map(([name, value]) => ({ name, value })),
       writable: (image.writablePaths ?? []).map((path) => ({ name: volumeName(path), path })),
-      scratch: (a.scratch ?? []).map((d) => ({ name: volumeName(d.path), path: d.path, sizeLimit: d.sizeLimit })),
+      scratch: (a.scratch ?? []).map((d) => ({ name: volumeName(d.path), path: d.path, sizeLimit: d.sizeLimit, medium: d.medium })),
+      securityContext: a.securityContext?.container,
+      init: (a.init ?? []).map((i) => ({
+        name: i.name, command: i.command, securityContext: i.securityContext, resources: i.resources,
+        mounts: i.mounts.map((m) => ({ name: volumeName(m.scratch), mountPath: m.mountPath })),
+      })),
+      databaseUrl: a.databaseUrl && { url: a.databaseUrl.url, password: a.databaseUrl.password },
+      jobTemplate: a.jobTemplate && { key: a.jobTemplate.key, ttlSecondsAfterFinished: a.jobTemplate.ttlSecondsAfterFinished, podAnnotations: a.jobTemplate.podAnnotations },
       fieldEnv: sortedEntries(a.fieldEnv).map(([name, fieldPath]) => ({ name, fieldPath })),
-      releaseEnv: sortedEntries(a.releaseEnv).map(([name, fact]) => ({ name, fact })),
+      releaseEnv: sortedEntries(a.releaseEnv).map(([name, fact]) => (typeof fact === 'string' ? { name, fact } : { name, fact: 'resource' as const, resource: fact.resource })),
       secretEnv: sortedEntries(a.secretEnv).map(([name, s]) => ({ name, value: s.value, key: s.key })),
       labels: sortedEntries(a.labels).map(([key, value]) => ({ key, value })),
-      kubernetesApi: a.kubernetesApi,
+      kubernetesApi: a.kubernetesApi && { ...a.kubernetesApi, namespaced: a.kubernetesApi.scope === 'namespace' },
       // Every caller is told, whatever its image: Retool's chart includes the env helper into code-executor too.
       told: a.edges.filter((edge) => byKey.get(edge)?.callerEnv).map((edge) => {
         const t = byKey.get(edge)!;
@@ -260,12 +275,13 @@ export function buildTopology(schema: JsonSchema): Component[] {
         };
       }),
       urlEnv: a.urlEnv,
-      // Only Retool's backend containers read these URLs (Retool's manifests give code-executor none).
-      discovers: a.edges.filter((edge) => backendImage && byKey.get(edge)?.urlEnv).map((target) => {
+      // Retool's backend containers read these URLs (Retool's manifests give code-executor none); other images
+      // only those their annotation names (discover), under its env names.
+      discovers: a.edges.filter((edge) => a.discover?.[edge] || (backendImage && byKey.get(edge)?.urlEnv)).map((target) => {
         const t = byKey.get(target)!;
         // A target switched on by the same values as this component needs no condition of its own.
         const condition = sameSwitch(t, a) ? undefined : conditionOf(t);
-        return { key: target, name: t.name, urlEnv: t.urlEnv!, port: t.ports[0].port, condition };
+        return { key: target, name: t.name, urlEnv: a.discover?.[target] ?? t.urlEnv!, port: t.ports[0].port, condition };
       }),
       javaDbConnector: image.javaDbConnector && (a.serviceType ?? []).includes(image.javaDbConnector.before) ? image.javaDbConnector : undefined,
       sandboxModes: a.sandboxed ? schema.properties?.components?.properties?.[key]?.properties?.sandbox?.['x-retool-sandbox'] ?? {} : undefined,

@@ -20,6 +20,8 @@ export interface WorkloadData {
   labelsOnlyPodMetadata?: boolean;
   /** Job: retries before it fails. */
   backoffLimit?: number;
+  /** Job: seconds a finished Job is kept before Kubernetes deletes it. */
+  ttlSecondsAfterFinished?: number;
   /** Pod: annotations of the object (helm hooks), each with an optional comment line. */
   annotations?: Array<{ key: string; value: string; comment?: string }>;
   restartPolicy?: string;
@@ -95,7 +97,7 @@ export interface ProbeData {
 
 /** A volume mount; with `condition` (a Go expression) only when it holds. */
 export interface MountData { name: string; mountPath: string; readOnly?: boolean; comment?: string[]; condition?: string }
-export interface VolumeData { name: string; emptyDir?: true; sizeLimit?: string; configMap?: { name: string; items?: Array<{ key: string; path: string }> } }
+export interface VolumeData { name: string; emptyDir?: true; sizeLimit?: string; medium?: 'Memory'; configMap?: { name: string; items?: Array<{ key: string; path: string }> } }
 
 /** The workload's baseline (the podSecurity preset for Retool's pods, the chart's for the others) under the operator's override. */
 const SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
@@ -135,14 +137,25 @@ function retoolProbes(probe: ComponentProbe): ProbeData[] {
 
 export function componentWorkload(c: Component): WorkloadData {
   return {
-    kind: 'Deployment',
+    ...(c.jobTemplate
+      // A controller creates these pods one Job at a time from the template; each runs once.
+      ? { kind: 'Job' as const, backoffLimit: 0, ttlSecondsAfterFinished: c.jobTemplate.ttlSecondsAfterFinished, restartPolicy: 'Never' }
+      : { kind: 'Deployment' as const, replicas: c.replicable ? { autoscaled: true as const } : { fixed: 1, recreate: true, note: `${c.name} must never run twice: one pod, and the old one stops before the new one starts.` } }),
     component: c.name,
-    replicas: c.replicable ? { autoscaled: true } : { fixed: 1, recreate: true, note: `${c.name} must never run twice: one pod, and the old one stops before the new one starts.` },
     hostUsers: c.sandboxed,
     // Operator containers get the preset's baseline even when a sandbox mode replaces the main container's.
     extraInitContainers: '$preset.container',
     extraContainers: '$preset.container',
-    initContainers: [],
+    // Retool's own init containers (x-retool-component init): the Go list $init holds their security and resources.
+    initContainers: c.init.map((i, n) => container({
+      name: i.name,
+      image: c.image,
+      command: i.command.map((word) => JSON.stringify(word)),
+      env: 'dict',
+      resources: `(index $init ${n}).resources`,
+      security: { baseline: `(index $init ${n}).securityContext` },
+      mounts: i.mounts,
+    })),
     containers: [container({
       name: c.name,
       image: c.image,
@@ -161,7 +174,7 @@ export function componentWorkload(c: Component): WorkloadData {
       mountsVar: '$mounts',
       mountsText: '$extraMounts',
     })],
-    volumes: c.scratch.map((d) => ({ name: d.name, emptyDir: true, sizeLimit: d.sizeLimit })),
+    volumes: c.scratch.map((d) => ({ name: d.name, emptyDir: true, sizeLimit: d.sizeLimit, medium: d.medium })),
     volumesVar: '$volumes',
     volumesText: '$extraVolumes',
     serviceAccount: c.kubernetesApi ? `(include "retool.componentName" (dict "root" $ "name" "${c.name}"))` : undefined,

@@ -97,6 +97,18 @@ Usage: {{- include "retool.env.database" (dict "root" $ "env" $env "connection" 
 {{- end -}}
 
 {{- /*
+retool.env.databaseUrl: sets one database's connection in .env as a URL without the password (env .url:
+postgres://<user>@<host>:<port>/<database>, with ?sslmode=no-verify when it uses TLS, as Retool's chart builds it
+for the agent sandbox) and the password apart (env .password, which node-postgres reads as PGPASSWORD).
+Usage: {{- include "retool.env.databaseUrl" (dict "root" $ "env" $env "connection" $c "url" "AGENT_SANDBOX_POSTGRES_URL" "password" "PGPASSWORD") }}
+*/ -}}
+{{- define "retool.env.databaseUrl" -}}
+{{- $c := .connection -}}
+{{- $_ := set .env .url (dict "value" (printf "postgres://%s@%s:%v/%s%s" $c.user $c.host $c.port $c.name (ternary "?sslmode=no-verify" "" (eq (toString $c.ssl) "true")))) -}}
+{{- include "retool.env.secret" (dict "root" .root "env" .env "name" .password "value" $c.password "key" $c.passwordKey) -}}
+{{- end -}}
+
+{{- /*
 retool.env.temporal: sets the Temporal frontend env in .env: the external cluster, or the in-release frontend
 Service (local, .frontend: its host and port); nothing in retoolManaged mode (Retool's cloud needs none).
 Usage: {{- include "retool.env.temporal" (dict "root" $ "env" $env "frontend" $frontend) }}

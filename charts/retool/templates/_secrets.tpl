@@ -34,6 +34,15 @@ Usage: {{- $inUse := dict }}{{- include "retool.secrets.inUse" (dict "root" $ "o
 {{- with .root -}}{{- if .Values.components.mcp.enabled -}}
 {{- $_ = set $s "mcp-oauth-introspection-token" $v.components.mcp.oauthIntrospectionAuthToken -}}
 {{- end -}}{{- end -}}
+{{- with .root -}}{{- if (and .Values.appBuilder.enabled (not (kindIs "bool" .Values.appBuilder.agentSandbox.enabled))) -}}
+{{- $_ = set $s "agent-sandbox-jwt-public-key" $v.appBuilder.agentSandbox.jwtPublicKey -}}
+{{- end -}}{{- end -}}
+{{- with .root -}}{{- if (and .Values.appBuilder.enabled (not (kindIs "bool" .Values.appBuilder.agentSandbox.enabled))) -}}
+{{- $_ = set $s "agent-sandbox-encryption-key" $v.appBuilder.agentSandbox.encryptionKey -}}
+{{- end -}}{{- end -}}
+{{- with .root -}}{{- if (and .Values.appBuilder.enabled (not (kindIs "bool" .Values.appBuilder.agentSandbox.enabled))) -}}
+{{- $_ = set $s "agent-sandbox-jwt-private-key" $v.appBuilder.agentSandbox.jwtPrivateKey -}}
+{{- end -}}{{- end -}}
 {{- $blob := $v.blobStorage -}}
 {{- if eq $blob.mode "embedded" -}}
 {{- /* The in-release store's key and RPC secret, derived like an embedded database's password (Garage wants

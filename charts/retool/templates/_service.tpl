@@ -5,7 +5,7 @@ retool.service: the Service in front of one workload's pods; each port targets t
 same name.
 Usage: {{ include "retool.service" (dict "root" $ "component" "api" "ports" (list (dict "name" "http" "port" 3000 "protocol" "TCP"))
          "type" "ClusterIP" "annotations" $annotations) }}   (type defaults to ClusterIP; annotations optional; "name"
-         replaces the component's name, e.g. a StatefulSet's shorter one)
+         replaces the component's name, e.g. a StatefulSet's shorter one; "clusterIP" "None" makes it headless)
 */ -}}
 {{- define "retool.service" -}}
 apiVersion: v1
@@ -20,6 +20,9 @@ metadata:
   {{- end }}
 spec:
   type: {{ .type | default "ClusterIP" }}
+  {{- with .clusterIP }}
+  clusterIP: {{ . }}
+  {{- end }}
   ports:
     {{- range .ports }}
     - name: {{ .name }}
