@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectModel } from '../src/project-model.js';
 import { FIXTURES, fixtureNames } from './support/paths.js';
-import { MAJORS, byKind, containers, envOf, find, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
+import { MAJORS, byKind, containers, envOf, find, jobTemplates, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 
 const fixtures = fixtureNames(FIXTURES);
 const render = (name: string, major: 3 | 4 = 4) => parseManifests(renderFixture(name, major));
@@ -64,8 +64,10 @@ for (const major of MAJORS) {
         const podLabels = workload.spec.template.metadata.labels;
         for (const [k, v] of Object.entries(workload.spec.selector.matchLabels)) assert.is(podLabels[k], v, `${workload.metadata.name} selector ${k}`);
       }
+      // The pods a controller creates from a job template are selected too (the headless Service of the agent sandbox).
+      const workloads = [...all, ...jobTemplates(all)];
       for (const service of byKind(all, 'Service')) {
-        const matches = all.filter((w) => w.spec?.template && Object.entries(service.spec.selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v));
+        const matches = workloads.filter((w) => w.spec?.template && Object.entries(service.spec.selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v));
         assert.is(matches.length, 1, `Service ${service.metadata.name} selects exactly one workload`);
       }
     });
@@ -373,15 +375,15 @@ test('every pod runs as the chart ServiceAccount without a mounted token, but a 
         const own = accounts.find((a) => a.metadata.name === w.spec.template.spec.serviceAccountName);
         assert.ok(own && own.metadata.labels?.['app.kubernetes.io/component'] === component, `${component} runs as its own ServiceAccount`);
         assert.is(w.spec.template.spec.automountServiceAccountToken, true, `${component} mounts its token`);
-        const binding = byKind(objects, 'ClusterRoleBinding').find((b) => b.subjects.some((s: any) => s.name === own!.metadata.name));
-        assert.ok(binding, `${component}'s ServiceAccount is bound to its ClusterRole`);
+        const binding = [...byKind(objects, 'ClusterRoleBinding'), ...byKind(objects, 'RoleBinding')].find((b) => b.subjects.some((s: any) => s.name === own!.metadata.name));
+        assert.ok(binding, `${component}'s ServiceAccount is bound to its ClusterRole (Role, when namespaced)`);
         continue;
       }
       assert.is(w.spec.template.spec.serviceAccountName, sa.metadata.name);
       assert.is(w.spec.template.spec.automountServiceAccountToken, false);
     }
     // Nothing but the readers gets RBAC.
-    for (const b of byKind(objects, 'ClusterRoleBinding')) assert.ok(readers.has(b.metadata.labels?.['app.kubernetes.io/component'] ?? ''), `ClusterRoleBinding ${b.metadata.name}`);
+    for (const b of [...byKind(objects, 'ClusterRoleBinding'), ...byKind(objects, 'RoleBinding')]) assert.ok(readers.has(b.metadata.labels?.['app.kubernetes.io/component'] ?? ''), `${b.kind} ${b.metadata.name}`);
   }
 });
 

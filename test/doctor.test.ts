@@ -195,7 +195,7 @@ test('doctor: an old stable line is out of support, an old patch names the newes
 test('doctor: the app builder on a 3.x edge build is a warning (validate refuses it on stable)', () => {
   env = { RETOOL_CHART_TODAY: TODAY };
   try {
-    const r = doctor({ retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j', version: '3.383.0', channel: 'edge' }, appBuilder: { enabled: true }, blobStorage: { mode: 'embedded' } }, '--no-database', '--output', 'json');
+    const r = doctor({ retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j', version: '3.383.0', channel: 'edge' }, appBuilder: { enabled: true, agentSandbox: { enabled: false } }, blobStorage: { mode: 'embedded' } }, '--no-database', '--output', 'json');
     const finding = findingsOf(r.stdout).find((f) => f.path === 'appBuilder.enabled');
     assert.is(finding?.status, 'warn', r.stdout + r.stderr);
     assert.match(finding!.message, '3.3xx edge builds carry them');

@@ -575,14 +575,19 @@ test('Retool 4.x: rr.enabled turns the app builder on, rr.blobStorage becomes bl
   });
   assert.is(values.components.r2AgentWorker.replicas, 2);
   assert.equal(values.components.r2AgentWorker.podLabels, { team: 'rr' });
+  const sandboxRef = (key: string) => ({ secretKeyRef: { name: 'retool-agent-sandbox', key } });
+  assert.equal(values.appBuilder.agentSandbox, { jwtPublicKey: sandboxRef('jwt-public-key'), jwtPrivateKey: sandboxRef('jwt-private-key'), encryptionKey: sandboxRef('encryption-key') }, 'the keys of rr.agentSandbox.externalSecret');
+  assert.is(values.components.agentSandboxController.env.PREWARM_POOL_SIZE, '2');
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-'));
   try {
     const objects = renderWritten(dir, outcome);
     const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-api`)!;
-    const env = api.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
+    const env = api.spec.template.spec.containers[0].env as Array<{ name: string; value?: string; valueFrom?: any }>;
     assert.match(String(env.find((e) => e.name === 'SERVICE_TYPE')?.value), /RR_GIT_SERVER$/);
     assert.is(env.find((e) => e.name === 'RR_DEFAULT_S3_ENDPOINT')?.value, 'https://objects.example.com:9000');
     assert.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-r2-agent-worker`));
+    assert.ok(objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === `${RELEASE}-retool-agent-sandbox-job-template`), 'the agent sandbox runs with rr.enabled');
+    assert.is(env.find((e) => e.name === 'AGENT_SANDBOX_JWT_PRIVATE_KEY')?.valueFrom?.secretKeyRef?.name, 'retool-agent-sandbox');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -632,15 +637,15 @@ test('Retool 4.x: rr.jsExecutor.enabled / rr.agent.enabled false leave that serv
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-off-'));
   try {
     const file = join(dir, 'off.yaml');
-    writeFileSync(file, 'config:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\n  postgresql: { host: db.internal, port: 5432, db: retool, user: retool, password: p }\nimage:\n  tag: 4.0.7-stable\npostgresql:\n  enabled: false\nworkflows:\n  enabled: true\nrr:\n  enabled: true\n  jsExecutor:\n    enabled: false\n  agent:\n    enabled: false\n  blobStorage:\n    s3: { bucket: retool-rr, region: eu-west-1 }\n');
+    writeFileSync(file, 'config:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\n  postgresql: { host: db.internal, port: 5432, db: retool, user: retool, password: p }\nimage:\n  tag: 4.0.7-stable\npostgresql:\n  enabled: false\nworkflows:\n  enabled: true\nrr:\n  enabled: true\n  jsExecutor:\n    enabled: false\n  agent:\n    enabled: false\n  agentSandbox:\n    enabled: false\n  blobStorage:\n    s3: { bucket: retool-rr, region: eu-west-1 }\n');
     const outcome = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
     const values = outcome.values as any;
     assert.is(values.appBuilder.enabled, true);
-    assert.equal([values.components.jsExecutor.enabled, values.components.r2AgentWorker.enabled], [false, false]);
+    assert.equal([values.components.jsExecutor.enabled, values.components.r2AgentWorker.enabled, values.appBuilder.agentSandbox.enabled], [false, false, false]);
     assert.equal(outcome.dropped.filter((d) => d.path.startsWith('rr.')), [], JSON.stringify(outcome.dropped));
     const objects = renderWritten(dir, outcome);
     const names = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
-    assert.not.ok(names.some((n) => n.endsWith('-js-executor') || n.endsWith('-r2-agent-worker')), names.join(', '));
+    assert.not.ok(names.some((n) => n.endsWith('-js-executor') || n.endsWith('-r2-agent-worker') || n.includes('-agent-sandbox')), names.join(', '));
     const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-api`)!;
     const env = api.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
     assert.not.ok(env.some((e) => e.name === 'JS_EXECUTOR_INGRESS_DOMAIN'), 'api is not told of a js-executor that is off');

@@ -86,8 +86,22 @@ const apiReaders = (rule: string, what: string): PolicyException[] => projectMod
   reason: `${what}: ${c.kubernetesApi!.reason}`,
 }));
 
+/**
+ * The controllers whose Role lets them create Jobs (x-retool-component kubernetesApi with create on batch/jobs, e.g.
+ * the agent sandbox controller, which starts each sandbox as a Job): creating Jobs creates pods, which is their
+ * purpose; the Role is namespaced. Derived from the model like apiReaders.
+ */
+const jobCreators = (): PolicyException[] => projectModel().components
+  .filter((c) => c.kubernetesApi?.rules.some((r) => r.resources.includes('jobs') && r.verbs.includes('create')))
+  .map((c) => ({
+    rule: 'KBP107',
+    object: new RegExp(`^Role/.+-${c.name}$`),
+    reason: `no-pod-create: ${c.name} creates Jobs, and so pods, in the release's namespace only: ${c.kubernetesApi!.reason}`,
+  }));
+
 export const POLICY_EXCEPTIONS: PolicyException[] = [
   ...apiReaders('KBP106', 'its own ServiceAccount\'s token is mounted'),
+  ...jobCreators(),
   codeExecutor('PSS103', 'privileged: true'),
   codeExecutor('PSS202', 'a privileged container always allows privilege escalation'),
   codeExecutor('KBP103', 'capabilities: a privileged container has all capabilities, dropping ALL is impossible'),

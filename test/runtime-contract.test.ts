@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectModel } from '../src/project-model.js';
 import { FIXTURES, fixtureNames } from './support/paths.js';
-import { byKind, envOf, parseManifests, renderFixture, type K8sObject } from './support/render.js';
+import { byKind, envOf, jobTemplates, parseManifests, renderFixture, type K8sObject } from './support/render.js';
 
 /**
  * The runtime contract of Retool's containers, written here independently of the schema annotations that
@@ -119,6 +119,46 @@ const CONTRACT: Record<string, Role> = {
     timings: { readinessProbe: { periodSeconds: 10 }, livenessProbe: { initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 10 } },
     env: { NODE_ENV: 'production', MCP_PORT: '4010', RETOOL_BACKEND_URL: null, OAUTH_MAIN_DOMAIN: null, OAUTH_INTROSPECTION_AUTH_TOKEN: null },
   },
+  // deployment_agent_sandbox.yaml: controller and proxy, the image's own start (AGENT_SANDBOX_ROLE picks the role),
+  // liveness /livez 10/10/5/5, readiness /health 1/2/3, state in PostgreSQL as one URL plus PGPASSWORD.
+  'agent-sandbox-controller': {
+    probe: { path: '/livez', readinessPath: '/health', port: 3018 }, ports: [3018],
+    timings: { readinessProbe: { initialDelaySeconds: 1, periodSeconds: 2, timeoutSeconds: 3 }, livenessProbe: { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 } },
+    env: {
+      NODE_ENV: 'production', AGENT_SANDBOX_ROLE: 'controller', CONTROLLER_PORT: '3018', STATE_BACKEND: 'postgres', AGENT_SANDBOX_POSTGRES_URL: null, PGPASSWORD: null,
+      AGENT_SANDBOX_POSTGRES_SCHEMA: 'agent_executor', AGENT_SANDBOX_POSTGRES_POOL_MAX: '10', STATE_SWEEPER_INTERVAL_MS: '60000', K8S_NAMESPACE: null, POD_NAME: null,
+      JOB_NAME_PREFIX: null, JOB_APP_LABEL: null, EXECUTOR_DEPLOYMENT_NAME: null, EXECUTOR_SERVICE_NAME: null, JOB_TEMPLATE_CONFIGMAP: null, DAEMONSET_NAME: null,
+      DEPLOYED_IMAGE_TAG: null, AGENT_SANDBOX_JWT_PUBLIC_KEY: null, PREWARM_POOL_SIZE: '5', MAX_TOTAL_JOBS: '50', MAX_CONCURRENT_CREATES: '3', JOB_RETENTION_SECONDS: '300',
+      ASSIGNED_SANDBOX_TTL_SECONDS: '3600', RECONCILE_INTERVAL_MS: '5000', LEADER_TTL_MS: '10000', LEADER_RENEW_MS: '3000', PER_USER_CONCURRENCY_PAID: '5',
+    },
+    rbac: [
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+      { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
+    ],
+  },
+  'agent-sandbox-proxy': {
+    probe: { path: '/livez', readinessPath: '/health', port: 3019 }, ports: [3019],
+    timings: { readinessProbe: { initialDelaySeconds: 1, periodSeconds: 2, timeoutSeconds: 3 }, livenessProbe: { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 } },
+    env: {
+      NODE_ENV: 'production', AGENT_SANDBOX_ROLE: 'proxy', PROXY_PORT: '3019', STATE_BACKEND: 'postgres', AGENT_SANDBOX_POSTGRES_URL: null, PGPASSWORD: null,
+      AGENT_SANDBOX_POSTGRES_SCHEMA: 'agent_executor', AGENT_SANDBOX_POSTGRES_POOL_MAX: '10', STATE_SWEEPER_INTERVAL_MS: '60000', BACKEND_URL: null,
+      AGENT_SANDBOX_ENCRYPTION_KEY: null, AGENT_SANDBOX_JWT_PUBLIC_KEY: null, EXECUTOR_PORT: '3017', EXECUTOR_SERVICE_NAME: null, K8S_NAMESPACE: null,
+      SANDBOX_PROXY_TIMEOUT_MS: '180000',
+    },
+  },
+  // The job template's sandbox: no probes, 3017, the pod's own identity from the downward API, egress through the proxy.
+  'agent-sandbox': {
+    probe: null, ports: [3017],
+    env: {
+      NODE_ENV: 'production', EXECUTOR_PORT: '3017', POD_NAME: null, POD_UID: null, POD_IP: null, SANDBOX_NETWORK_ENABLED: 'true',
+      SANDBOX_IDLE_TIMEOUT_MS: '600000', SANDBOX_GLOBAL_LIFETIME_MS: '9000000', SANDBOX_READY_TIMEOUT_MS: '20000', AGENT_SANDBOX_JWT_PUBLIC_KEY: null,
+      SANDBOX_HTTP_PROXY: null,
+    },
+  },
   // deployment_telemetry.yaml: command retool-telemetry, statsd on UDP 9125, no probes at all, the RTEL_* and
   // VECTOR_SELF_* env and LICENSE_KEY; telemetry_rbac.yaml: its own ServiceAccount (token mounted) and a ClusterRole.
   telemetry: {
@@ -145,6 +185,11 @@ const TELEMETRY_CALLERS: Record<string, string> = {
 };
 const TELEMETRY_ENV = ['RTEL_ENABLED', 'RTEL_SERVICE_NAME', 'K8S_POD_NAME', 'K8S_NODE_NAME', 'STATSD_HOST', 'STATSD_PORT'];
 
+/** Container security Retool's manifests always give a workload (deployment_agent_sandbox.yaml: controller and proxy). */
+const FIXED_SECURITY: Record<string, Record<string, unknown>> = Object.fromEntries(['agent-sandbox-controller', 'agent-sandbox-proxy'].map((name) => [name, {
+  runAsUser: 1001, runAsGroup: 1001, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
+}]));
+
 /** Paths Retool's backend image writes (Retool's compose volumes and Kubernetes manifests). */
 const BACKEND_WRITES = ['/tmp', '/retool_backend/autogen_ssh_keys', '/retool_backend/pv-data', '/usr/local/retool-git-repo', '/usr/local/retool-repo'];
 const TEMPORAL_ENV = ['WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_HOST', 'WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_PORT', 'WORKFLOW_TEMPORAL_CLUSTER_NAMESPACE'];
@@ -161,8 +206,11 @@ interface Fixture {
 // Fresh renders (never the committed golden files, which a stale run would leave behind).
 const fixtures: Fixture[] = fixtureNames(FIXTURES).map((name) => {
   const text = readFileSync(join(FIXTURES, `${name}.values.yaml`), 'utf8');
-  return { name, text, values: yaml.load(text) ?? {}, objects: parseManifests(renderFixture(name, 4)) };
+  return { name, text, values: yaml.load(text) ?? {}, objects: withJobTemplates(parseManifests(renderFixture(name, 4))) };
 });
+
+/** The objects, and the Job of every job template ConfigMap (the pods a controller creates from it), checked like a workload. */
+const withJobTemplates = (objects: K8sObject[]): K8sObject[] => [...objects, ...jobTemplates(objects)];
 
 const model = projectModel();
 
@@ -176,7 +224,7 @@ test('every component is rendered, with its contract checked, by at least one fi
   for (const c of model.components) assert.ok(fixtures.some((f) => component(f.objects, c.name)), `no fixture renders ${c.name}`);
 });
 
-const component = (objects: K8sObject[], name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === name);
+const component = (objects: K8sObject[], name: string) => objects.find((o) => (o.kind === 'Deployment' || o.kind === 'Job') && o.metadata.labels?.['app.kubernetes.io/component'] === name);
 const mainContainer = (deployment: K8sObject, name: string) => deployment.spec.template.spec.containers.find((c: any) => c.name === name);
 
 /** The numeric port a probe's named or numeric port stands for. */
@@ -278,6 +326,12 @@ for (const fixture of fixtures) {
       // nsjail (privileged) and its seccomp variant follow the sandbox's own rule (Retool's settings exactly).
       if (c.securityContext.privileged || c.securityContext.seccompProfile?.type === 'Localhost') continue;
       assert.is(c.securityContext.allowPrivilegeEscalation, false, `${name} allowPrivilegeEscalation`);
+      // Retool's manifests run some images as a fixed non-root user on a read-only root, whatever the preset.
+      const fixed = FIXED_SECURITY[name];
+      if (fixed) {
+        for (const [field, value] of Object.entries(fixed)) assert.equal(c.securityContext[field], value, `${name} ${field}, as Retool's manifest`);
+        continue;
+      }
       const mounts = new Map((c.volumeMounts ?? []).map((m: any) => [m.mountPath, m.name]));
       if (preset === 'compatible') {
         assert.is(pod.securityContext.runAsUser, undefined, `${name} runs as the image's user`);
@@ -479,6 +533,73 @@ test('mcp: no Retool secrets or database env; api and MCP read one introspection
   const plain = envOf(mainContainer(component(evaluation, 'api')!, 'api'));
   assert.not.ok(plain.has('OAUTH_INTROSPECTION_AUTH_TOKEN') || plain.has('MCP_SERVICE_INGRESS_DOMAIN'), 'api is told nothing of an MCP that is off');
   assert.not.ok(evaluation.some((o) => o.kind === 'Secret' && Object.keys(o.data ?? {}).some((k) => k.startsWith('mcp-'))), 'no token stored while MCP is off');
+});
+
+test('agent sandbox: the job template is Retool\'s sandbox pod; the controller\'s Role; every caller told both URLs and the keys', () => {
+  const objects = fixtures.find((f) => f.name === 'app-builder')!.objects;
+  const job = component(objects, 'agent-sandbox')!;
+  assert.is(job.apiVersion, 'batch/v1');
+  assert.is(job.spec.backoffLimit, 0);
+  assert.is(job.spec.ttlSecondsAfterFinished, 300);
+  const pod = job.spec.template;
+  const name = pod.metadata.labels.retoolService;
+  assert.match(name, /-agent-sandbox$/);
+  assert.is(pod.spec.restartPolicy, 'Never');
+  assert.is(pod.spec.subdomain, `${name}-pods`);
+  assert.is(pod.spec.automountServiceAccountToken, false);
+  assert.is(pod.metadata.annotations['karpenter.sh/do-not-disrupt'], 'true');
+  assert.is(pod.metadata.annotations['cluster-autoscaler.kubernetes.io/safe-to-evict'], 'false');
+  const sandbox = mainContainer(job, 'agent-sandbox');
+  assert.equal(sandbox.securityContext, {
+    allowPrivilegeEscalation: false, appArmorProfile: { type: 'Unconfined' }, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true,
+    runAsGroup: 1001, runAsUser: 1001, seccompProfile: { type: 'Localhost', localhostProfile: 'retool/gvisor-seccomp.json' },
+  });
+  assert.is(sandbox.resources.limits['smarter-devices/net_tun'], 1, 'the /dev/net/tun device of the sandbox network');
+  const copy = pod.spec.initContainers.find((c: any) => c.name === 'rootfs-etc-copy');
+  assert.equal(copy.securityContext.capabilities, { drop: ['ALL'], add: ['DAC_READ_SEARCH'] });
+  assert.is(copy.securityContext.runAsUser, 0);
+  const volumeAt = (c: any, path: string) => pod.spec.volumes.find((v: any) => v.name === c.volumeMounts.find((m: any) => m.mountPath === path)?.name);
+  assert.equal(volumeAt(copy, '/mnt/etc'), volumeAt(sandbox, '/opt/sandbox-env/rootfs/etc'), 'the init container fills the sandbox\'s /etc');
+  assert.equal(volumeAt(sandbox, '/run').emptyDir, { medium: 'Memory', sizeLimit: '64Mi' });
+  assert.equal(volumeAt(sandbox, '/tmp').emptyDir, { sizeLimit: '20Gi' });
+  assert.equal(volumeAt(sandbox, '/opt/sandbox-env/rootfs/app/job').emptyDir, { sizeLimit: '2Gi' });
+  const headless = byKind(objects, 'Service').find((s) => s.metadata.name === `${name}-pods`)!;
+  assert.is(headless.spec.clusterIP, 'None');
+  assert.equal(headless.spec.ports.map((p: any) => p.port), [3017]);
+  for (const [key, value] of Object.entries(headless.spec.selector)) assert.is(pod.metadata.labels[key], value, `the headless Service selects the sandbox pods (${key})`);
+  const proxy = component(objects, 'agent-sandbox-proxy')!;
+  assert.is(envOf(sandbox).get('SANDBOX_HTTP_PROXY').value, `http://${proxy.metadata.name}:3019`);
+
+  const controller = component(objects, 'agent-sandbox-controller')!;
+  const role = byKind(objects, 'Role').find((r) => r.metadata.name === controller.metadata.name)!;
+  assert.equal(role.rules.map(({ resourceNames: _n, ...rule }: any) => rule), CONTRACT['agent-sandbox-controller'].rbac);
+  assert.ok(role.rules.find((r: any) => r.resources[0] === 'configmaps').resourceNames.includes(`${name}-job-template`), 'configmaps: the job template only');
+  const binding = byKind(objects, 'RoleBinding').find((r) => r.metadata.name === controller.metadata.name)!;
+  assert.equal(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
+  assert.is(controller.spec.template.spec.serviceAccountName, binding.subjects[0].name);
+  const controllerEnv = envOf(mainContainer(controller, 'agent-sandbox-controller'));
+  assert.is(controllerEnv.get('JOB_TEMPLATE_CONFIGMAP').value, `${name}-job-template`);
+  assert.is(controllerEnv.get('EXECUTOR_SERVICE_NAME').value, headless.metadata.name);
+  assert.ok(byKind(objects, 'ConfigMap').some((c) => c.metadata.name === `${name}-job-template`));
+  const storage = envOf(mainContainer(component(objects, 'api')!, 'api'));
+  assert.is(controllerEnv.get('AGENT_SANDBOX_POSTGRES_URL').value,
+    `postgres://${storage.get('POSTGRES_USER').value}@${storage.get('POSTGRES_HOST').value}:${storage.get('POSTGRES_PORT').value}/${storage.get('POSTGRES_DB').value}`, 'the storage database, as api reads it');
+  assert.equal(controllerEnv.get('PGPASSWORD').valueFrom, storage.get('POSTGRES_PASSWORD').valueFrom);
+
+  const proxyEnv = envOf(mainContainer(proxy, 'agent-sandbox-proxy'));
+  for (const caller of ['api', 'workflows-backend', 'workflows-worker', 'r2-agent-worker']) {
+    const env = envOf(mainContainer(component(objects, caller)!, caller));
+    assert.is(env.get('AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN').value, `http://${controller.metadata.name}:3018`, `${caller} controller URL`);
+    assert.is(env.get('AGENT_SANDBOX_PROXY_INGRESS_DOMAIN').value, `http://${proxy.metadata.name}:3019`, `${caller} proxy URL`);
+    assert.is(env.get('RR_AGENT_PUBSUB_BACKEND').value, 'postgres', `${caller} RR_AGENT_PUBSUB_BACKEND`);
+    assert.ok(env.get('AGENT_SANDBOX_JWT_PRIVATE_KEY').valueFrom.secretKeyRef, `${caller} signs sandbox tokens`);
+    assert.equal(env.get('AGENT_SANDBOX_ENCRYPTION_KEY').valueFrom, proxyEnv.get('AGENT_SANDBOX_ENCRYPTION_KEY').valueFrom, `${caller} and the proxy share the encryption key`);
+    assert.equal(env.get('AGENT_SANDBOX_JWT_PUBLIC_KEY').valueFrom, envOf(sandbox).get('AGENT_SANDBOX_JWT_PUBLIC_KEY').valueFrom, `${caller} and the sandboxes share the public key`);
+  }
+  assert.is(proxyEnv.get('BACKEND_URL').value, `http://${component(objects, 'api')!.metadata.name}:3000`);
+  const restricted = fixtures.find((f) => f.name === 'app-builder-restricted')!.objects;
+  for (const off of ['agent-sandbox', 'agent-sandbox-controller', 'agent-sandbox-proxy']) assert.is(component(restricted, off), undefined, `${off} off with appBuilder.agentSandbox.enabled: false`);
+  assert.not.ok(envOf(mainContainer(component(restricted, 'api')!, 'api')).has('AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN'), 'api is told nothing then');
 });
 
 test('local Temporal: the worker service is not probed on a port it never opens; the Web UI can write its config', () => {

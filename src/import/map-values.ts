@@ -8,6 +8,7 @@ import { mapEnv, mapEnvFrom, mapTuningEnv } from './map/env.js';
 import { kubectl, type Obj } from './map/helpers.js';
 import { mapImages } from './map/images.js';
 import { mapMcp } from './map/mcp.js';
+import { mapAgentSandbox } from './map/agent-sandbox.js';
 import { mapIngress, mapServiceAndAccount } from './map/network.js';
 import { mapPodOptions, mapSecurity, mapVolumes } from './map/pods.js';
 import { mapProbes } from './map/probes.js';
@@ -34,6 +35,7 @@ export function mapOfficialValues(official: Obj, options: ImportOptions, target:
   mapDatabase(ctx, carried);
   mapBlobStorage(ctx);
   mapMcp(ctx, carried);
+  mapAgentSandbox(ctx);
   const workflows = mapWorkflows(ctx, version);
   mapTemporal(ctx, workflows);
   mapComponents(ctx, workflows);
