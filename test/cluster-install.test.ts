@@ -18,7 +18,7 @@ import {
   renderValues, startTestCluster, batch, waitFlags, warnedContainers, type Level, type Observed,
 } from './support/cluster.js';
 import { CHART, FIXTURES, ROOT } from './support/paths.js';
-import type { K8sObject } from './support/render.js';
+import { jobTemplates, type K8sObject } from './support/render.js';
 
 const Install = suite('install on a real API server');
 const RELEASE = 'prod';
@@ -241,6 +241,33 @@ Install('the production example on three nodes of the seed\'s size, one per zone
     process.stderr.write(`production example on three nodes: ${total.pods} pods requesting ${total.cpu.toFixed(2)} CPU and ${gib(total.memoryGi)} in all\n`);
   } finally {
     await kubectlAsync(state(), ['delete', 'namespace', namespace, '--wait=true', '--timeout=120s']);
+  }
+});
+
+Install('the agent sandbox\'s job template: the API server creates its Job (dry run) where privileged pods are allowed, and Pod Security refuses its pod under baseline', async () => {
+  const objects = renderValues(fileOf('app-builder'), RELEASE, 'sandbox-jobs');
+  const [job] = jobTemplates(objects);
+  assert.ok(job, 'app-builder renders a job template');
+  // What the controller does: the template, named (JOB_NAME_PREFIX), created in the release's namespace.
+  const named = { ...job, metadata: { ...job.metadata, name: `${RELEASE}-retool-agent-sandbox-job-dry-run` } };
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${RELEASE}-retool-agent-sandbox-pod-dry-run`, labels: job.spec.template.metadata.labels }, spec: job.spec.template.spec };
+  for (const [namespace, level] of [['sandbox-jobs', 'privileged'], ['sandbox-jobs-baseline', 'baseline']] as const) {
+    await createNamespace(state(), namespace, level);
+    // The release's ServiceAccount, which the pods run as (the server refuses a Pod naming a missing one).
+    await mustKubectl(state(), ['create', 'serviceaccount', job.spec.template.spec.serviceAccountName, '-n', namespace]);
+  }
+  try {
+    const created = await kubectlAsync(state(), ['create', '--dry-run=server', '-n', 'sandbox-jobs', '-o', 'json', '-f', '-'], JSON.stringify(named));
+    assert.is(created.status, 0, `the Job from the template: ${created.stderr}`);
+    assert.is(JSON.parse(created.stdout).spec.template.spec.subdomain, job.spec.template.spec.subdomain, 'the server kept the pods\' subdomain');
+    const privileged = await kubectlAsync(state(), ['create', '--dry-run=server', '-n', 'sandbox-jobs', '-f', '-'], JSON.stringify(pod));
+    assert.is(privileged.status, 0, `its pod where privileged pods are allowed: ${privileged.stderr}`);
+    const baseline = await kubectlAsync(state(), ['create', '--dry-run=server', '-n', 'sandbox-jobs-baseline', '-f', '-'], JSON.stringify(pod));
+    assert.is.not(baseline.status, 0, 'its pod under baseline enforcement');
+    assert.match(baseline.stderr, /violates PodSecurity "baseline:latest"/);
+    assert.match(baseline.stderr, /appArmorProfile|DAC_READ_SEARCH/, 'refused for what the chart README says the sandbox needs');
+  } finally {
+    for (const namespace of ['sandbox-jobs', 'sandbox-jobs-baseline']) await kubectlAsync(state(), ['delete', 'namespace', namespace, '--wait=false']);
   }
 });
 

@@ -210,7 +210,9 @@ const fixtures: Fixture[] = fixtureNames(FIXTURES).map((name) => {
 });
 
 /** The objects, and the Job of every job template ConfigMap (the pods a controller creates from it), checked like a workload. */
-const withJobTemplates = (objects: K8sObject[]): K8sObject[] => [...objects, ...jobTemplates(objects)];
+function withJobTemplates(objects: K8sObject[]): K8sObject[] {
+  return [...objects, ...jobTemplates(objects)];
+}
 
 const model = projectModel();
 

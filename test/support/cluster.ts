@@ -12,7 +12,7 @@ import { startCluster, stopCluster, type ClusterState, type NodeShape, type Run 
 import { helmCached } from './helm-cache.js';
 import { projectModel } from '../../src/project-model.js';
 import { CHART } from './paths.js';
-import type { K8sObject } from './render.js';
+import { jobTemplates, type K8sObject } from './render.js';
 
 export type Level = 'privileged' | 'baseline' | 'restricted';
 
@@ -131,8 +131,10 @@ export const SANDBOXED_CONTAINERS = projectModel().components.filter((c) => c.sa
  */
 export function podSecurityLevel(values: string, objects: K8sObject[]): { level: Level; reason: string } {
   const preset = ((yaml.load(readFileSync(values, 'utf8')) ?? {}) as { podSecurity?: string }).podSecurity ?? 'compatible';
+  // The pods a controller creates from a job template (the agent sandbox's) run in the release's namespace too.
+  const workloads = [...objects, ...jobTemplates(objects)];
   for (const name of SANDBOXED_CONTAINERS) {
-    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === name);
+    const deployment = workloads.find((o) => (o.kind === 'Deployment' || o.kind === 'Job') && o.metadata.labels?.['app.kubernetes.io/component'] === name);
     const security = deployment?.spec.template.spec.containers.find((c: any) => c.name === name)?.securityContext ?? {};
     if (security.privileged === true) return { level: 'privileged', reason: `${name} sandbox nsjail runs privileged` };
     if ((security.capabilities?.add ?? []).includes('NET_ADMIN') || security.procMount === 'Unmasked' || security.appArmorProfile?.type === 'Unconfined') {
