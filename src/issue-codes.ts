@@ -73,6 +73,7 @@ export const ISSUE_CODES = {
   'doctor.temporal': { severity: 'error', summary: 'the Temporal settings do not fit the Retool version' },
   'doctor.databases': { severity: 'warning', summary: 'the databases do not fit the profile' },
   'doctor.reachability': { severity: 'warning', summary: 'how Retool is reached from outside' },
+  'doctor.agent-sandbox-keys': { severity: 'error', summary: 'the agent sandbox\'s keys are no ES256 pair, or are reused' },
   'doctor.retool-version': { severity: 'warning', summary: "the Retool version against Retool's support window and known upgrade blocks" },
   'doctor.database-url': { severity: 'warning', summary: '--database-url / --retooldb-url name another server than the values' },
   'doctor.database': { severity: 'error', summary: 'a database: connection, version, privileges and settings Retool needs' },

@@ -1,6 +1,7 @@
 // `retool-chart doctor` against a real PostgreSQL server (started here on 127.0.0.1): the same cases as the
 // helm test script, through node-postgres, plus its values-level checks.
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { newestStable, releaseFacts, supportEnds } from '../src/schema/releases.js';
 import { projectModel } from '../src/project-model.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -202,6 +203,35 @@ test('doctor: the app builder on a 3.x edge build is a warning (validate refuses
   } finally {
     env = {};
   }
+});
+
+test('doctor: the agent sandbox\'s keys: an ES256 pair passes; another key\'s public half, an RSA key and a reused encryption key do not', () => {
+  const pair = (options: Parameters<typeof generateKeyPairSync>[1] & object, type: 'ec' | 'rsa' = 'ec') => {
+    const { privateKey, publicKey } = generateKeyPairSync(type as 'ec', { ...options, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } } as any);
+    return { jwtPrivateKey: String(privateKey), jwtPublicKey: String(publicKey) };
+  };
+  const encryptionKey = randomBytes(32).toString('hex');
+  const sandbox = (keys: object, retool: object = {}) => {
+    const r = doctor({
+      retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j', ...retool }, appBuilder: { enabled: true, agentSandbox: { encryptionKey, ...keys } }, blobStorage: { mode: 'embedded' },
+    }, '--no-database', '--output', 'json');
+    return findingsOf(r.stdout).filter((f) => f.code === 'doctor.agent-sandbox-keys');
+  };
+  const good = pair({ namedCurve: 'prime256v1' });
+  assert.equal(sandbox(good).map((f) => f.status), ['pass']);
+  const other = pair({ namedCurve: 'prime256v1' });
+  const mismatch = sandbox({ ...good, jwtPublicKey: other.jwtPublicKey });
+  assert.equal(mismatch.map((f) => [f.status, f.path]), [['fail', 'appBuilder.agentSandbox.jwtPublicKey']]);
+  assert.match(mismatch[0].message, 'not the public key of jwtPrivateKey');
+  const rsa = sandbox(pair({ modulusLength: 2048 } as any, 'rsa'));
+  assert.equal(rsa.map((f) => [f.status, f.path]), [['fail', 'appBuilder.agentSandbox.jwtPrivateKey']]);
+  assert.match(rsa[0].message, 'P-256');
+  const reused = sandbox(good, { encryptionKey });
+  assert.equal(reused.map((f) => f.status), ['pass', 'warn']);
+  assert.match(reused[1].message, 'retool.encryptionKey');
+  // Off with the app builder: nothing to check.
+  const off = doctor({ retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' } }, '--no-database', '--output', 'json');
+  assert.equal(findingsOf(off.stdout).filter((f) => f.code === 'doctor.agent-sandbox-keys'), []);
 });
 
 test('doctor: invalid values are reported as validation errors first (exit 1)', () => {

@@ -31,6 +31,12 @@ function writeSchema(dir: string, schema: JsonSchema): string {
   return file;
 }
 
+test('the schema files hold no key twice (JSON.parse would keep the last silently; js-yaml refuses)', () => {
+  for (const file of [SCHEMA_FILE, join(dirname(SCHEMA_FILE), 'annotations.schema.json')]) {
+    assert.not.throws(() => yaml.load(readFileSync(file, 'utf8')), `${file} has a duplicated key`);
+  }
+});
+
 test('generating twice gives identical bytes', async () => {
   const a = await run();
   const b = await run();

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { Issue, IssueCode } from '../issue.js';
 import { componentsOn, type Component } from '../model/topology.js';
 import { isObject } from '../schema/json-schema.js';
@@ -138,7 +139,45 @@ export const VALUES_RULES: Rule[] = [
       return [{ status: 'info', scope: 'ingress.enabled', message: 'Retool is not exposed outside the cluster (kubectl port-forward only)', fix: 'set ingress.enabled with ingress.host, or service.type: LoadBalancer' }];
     },
   },
+  {
+    code: 'doctor.agent-sandbox-keys',
+    sentence: 'the agent sandbox\'s ES256 keys are a P-256 pair, and its keys are its own',
+    check(values, components) {
+      if (!enabled(values, components).some((c) => c.jobTemplate)) return [];
+      const keys = values.appBuilder?.agentSandbox ?? {};
+      const out: Advice[] = [];
+      if (typeof keys.jwtPrivateKey === 'string' && typeof keys.jwtPublicKey === 'string') out.push(keyPairAdvice(keys.jwtPrivateKey, keys.jwtPublicKey));
+      // Retool's upgrade guide: the sandbox's keys must be new and unique, never a secret that already guards something else.
+      for (const [path, other] of [['retool.encryptionKey', values.retool?.encryptionKey], ['retool.jwtSecret', values.retool?.jwtSecret]] as const) {
+        if (typeof keys.encryptionKey === 'string' && keys.encryptionKey === other) {
+          out.push({ status: 'warn', scope: 'appBuilder.agentSandbox.encryptionKey', message: `the same value as ${path}: a leak of one exposes both`, fix: 'make a key of its own: openssl rand -hex 32' });
+        }
+      }
+      return out;
+    },
+  },
 ];
+
+/**
+ * Whether the agent sandbox's private and public key are one ES256 pair: P-256 (Retool signs sandbox tokens
+ * with ES256), and the public key is the private key's. A mismatch fails every sandbox token check.
+ */
+function keyPairAdvice(privatePem: string, publicPem: string): Advice {
+  const scope = 'appBuilder.agentSandbox.jwtPublicKey';
+  try {
+    const privateKey = createPrivateKey(privatePem);
+    const curve = privateKey.asymmetricKeyDetails?.namedCurve;
+    if (privateKey.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
+      return { status: 'fail', scope: 'appBuilder.agentSandbox.jwtPrivateKey', message: `an ${privateKey.asymmetricKeyType}${curve ? ` ${curve}` : ''} key: ES256 signs with P-256 (prime256v1)`, fix: 'openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt' };
+    }
+    const derived = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+    const given = createPublicKey(publicPem).export({ type: 'spki', format: 'der' });
+    if (!derived.equals(given)) return { status: 'fail', scope, message: 'not the public key of jwtPrivateKey: the sandboxes, controller and proxy would refuse every token Retool signs', fix: 'openssl ec -in <private key file> -pubout' };
+    return { status: 'pass', scope, message: 'an ES256 (P-256) key pair with jwtPrivateKey' };
+  } catch (error) {
+    return { status: 'fail', scope, message: `the key pair does not parse: ${(error as Error).message}`, fix: 'give PEM keys: -----BEGIN PRIVATE KEY----- and -----BEGIN PUBLIC KEY-----' };
+  }
+}
 
 export function adviseValues(values: Values, components: Component[]): Issue[] {
   return VALUES_RULES.flatMap((rule) => rule.check(values, components).map((a) => finding(rule.code, a.status, a.scope, a.message, a.fix)));
