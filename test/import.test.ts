@@ -655,6 +655,23 @@ test('Retool 4.x: rr.jsExecutor.enabled / rr.agent.enabled false leave that serv
   }
 });
 
+test('Retool 4.x: rr.gitServer.enabled false runs the app builder without its git server, here too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-git-off-'));
+  try {
+    const file = join(dir, 'git-off.yaml');
+    writeFileSync(file, 'config:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\n  postgresql: { host: db.internal, port: 5432, db: retool, user: retool, password: p }\nimage:\n  tag: 4.0.7-stable\npostgresql:\n  enabled: false\nworkflows:\n  enabled: true\nrr:\n  enabled: true\n  gitServer:\n    enabled: false\n  agentSandbox:\n    enabled: false\n  blobStorage:\n    s3: { bucket: retool-rr, region: eu-west-1 }\n');
+    const outcome = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+    assert.is((outcome.values as any).appBuilder.gitServer.enabled, false);
+    const objects = renderWritten(dir, outcome);
+    const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-api`)!;
+    const env = api.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
+    assert.not.match(String(env.find((e) => e.name === 'SERVICE_TYPE')?.value), /RR_GIT_SERVER/, 'api runs no git server');
+    assert.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-r2-agent-worker`), 'the rest of the app builder runs');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('Retool 4.x: rr.jsExecutor.* carries to js-executor: image, seccomp profile path, grace period, environmentSecrets and environmentVariables', () => {
   const outcome = importFixture('rr-js-executor');
   assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));

@@ -251,6 +251,10 @@ export interface ComponentAnnotation {
    */
   addsRoles?: {
     /**
+     * The roles' own switch under enabledBy's (null follows it, false keeps the roles off), as a component's enabledOverride.
+     */
+    enabledOverride?: string;
+    /**
      * @minItems 1
      */
     roles: string[];

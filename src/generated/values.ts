@@ -382,6 +382,10 @@ export interface RetoolValues {
      */
     gitServer?: {
       /**
+       * null: the git server runs with the app builder (in api, or on its own with separate); false: the app builder without its git server (Retool's rr.gitServer.enabled: false): api gets no RR_GIT_SERVER role and no git-server Deployment is rendered. Retool's rr.gitServer.enabled, except that true alone is not offered.
+       */
+      enabled?: null | false;
+      /**
        * Run the RR git server as its own Deployment and Service <fullname>-git-server on port 3010 (SERVICE_TYPE RR_GIT_SERVER; components.gitServer takes its replicas, resources and pod options) instead of inside api: api drops RR_GIT_SERVER and is told RR_GIT_SERVER_HOST and RR_GIT_SERVER_PORT (Retool's official chart: rr.gitServer.separate.enabled). Requires appBuilder.enabled.
        */
       separate?: boolean;

@@ -293,7 +293,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
         const t = byKey.get(edge)!;
         return { key: edge, name: t.name, port: t.ports[0].port, ports: portRules(t), condition: t.enabledBy && !sameSwitch(t, a) ? conditionOf(t) : undefined };
       }),
-      addsRoles: (a.addsRoles ?? []).map((r) => ({ roles: r.roles, condition: goCondition(r.enabledBy)! })),
+      addsRoles: (a.addsRoles ?? []).map((r) => ({ roles: r.roles, condition: goCondition(r.enabledBy, r.enabledOverride)! })),
       delegates: a.edges.filter((edge) => byKey.get(edge)?.takesOver).map((edge) => {
         const t = byKey.get(edge)!;
         // The roles it may hold: its own and those an addsRoles entry gives it while a value is on.

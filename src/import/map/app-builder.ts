@@ -23,3 +23,12 @@ export function mapAgentSandbox(ctx: ImportContext) {
     else if (external) ctx.set(`appBuilder.agentSandbox.${key}`, ref(external, secretKey), `rr.agentSandbox.externalSecret.name (key ${secretKey})`);
   }
 }
+
+/**
+ * The official rr.gitServer.enabled: false (null inherits rr.enabled) runs the app builder without its git server,
+ * in api or on its own; appBuilder.gitServer.enabled: false does the same here.
+ */
+export function mapGitServerSwitch(ctx: ImportContext) {
+  if (!truthy(ctx.peek('rr.enabled'))) return;
+  if (ctx.read('rr.gitServer.enabled') === false) ctx.set('appBuilder.gitServer.enabled', false, 'rr.gitServer.enabled');
+}
