@@ -133,11 +133,28 @@ test('nodes: amd64 present among schedulable nodes; totals and the largest pod a
   assert.equal(statuses(checkNodes({ nodes: denied('nodes is forbidden: User "dev" cannot list resource "nodes"') }, { objects: prod.objects, arch: 'amd64' })), ['warn']);
 });
 
+test('nodes: an extended resource the pods ask for (the sandbox job template\'s smarter-devices/net_tun) must be offered by a node', () => {
+  const builder = fixture('app-builder');
+  const sandbox = podDemands(builder.objects).find((d) => d.workload === 'Job/prod-retool-agent-sandbox-job-template')!;
+  assert.equal(sandbox.extended, { 'smarter-devices/net_tun': 1 }, 'the job template\'s pods are demands too');
+  const lacking = checkNodes({ nodes: ok(EKS_NODES) }, { objects: builder.objects, arch: 'amd64' }).filter((f) => f.message.includes('net_tun'));
+  assert.equal(statuses(lacking), ['fail']);
+  assert.match(lacking[0].message, 'asks 1 smarter-devices/net_tun per pod');
+  assert.match(lacking[0].fix!, 'device plugin');
+  const withPlugin = { ...EKS_NODES, items: EKS_NODES.items.map((n) => ({ ...n, status: { ...n.status, allocatable: { ...n.status.allocatable, 'smarter-devices/net_tun': '130' } } })) };
+  assert.equal(checkNodes({ nodes: ok(withPlugin) }, { objects: builder.objects, arch: 'amd64' }).filter((f) => f.message.includes('net_tun')), []);
+  assert.equal(podDemands(fixture('evaluation').objects).filter((d) => Object.keys(d.extended).length), [], 'nothing else asks for one');
+});
+
 test('Pod Security: the level the render needs, against the namespace enforce label', () => {
   assert.equal(requiredPodSecurity(fixture('evaluation').objects).level, 'privileged');
   assert.equal(requiredPodSecurity(fixture('code-executor-unsandboxed').objects).level, 'baseline');
   assert.equal(requiredPodSecurity(fixture('restricted').objects).level, 'restricted');
   assert.match(requiredPodSecurity(fixture('code-executor-seccomp').objects).reason, 'adds NET_ADMIN');
+  // The agent sandbox's pods are in no workload of the render: the controller creates them from the job template.
+  const sandboxOnly = requiredPodSecurity(fixture('app-builder', ['--set', 'components.jsExecutor.enabled=false', '--set', 'components.codeExecutor.sandbox=none']).objects);
+  assert.equal(sandboxOnly.level, 'privileged');
+  assert.match(sandboxOnly.reason, /^Job\/prod-retool-agent-sandbox-job-template: /);
 
   const ns = (labels?: Record<string, string>) => ok({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'retool', labels: { 'kubernetes.io/metadata.name': 'retool', ...labels } }, status: { phase: 'Active' } });
   const enforce = (level: string) => ns({ 'pod-security.kubernetes.io/enforce': level, 'pod-security.kubernetes.io/enforce-version': 'latest' });

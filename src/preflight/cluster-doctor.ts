@@ -2,6 +2,7 @@ import { componentsOn, type Component } from '../model/topology.js';
 import { isObject } from '../schema/json-schema.js';
 import type { Issue } from '../issue.js';
 import { finding as doctorFinding, type Status } from './finding.js';
+import { jobTemplateJobs } from './job-templates.js';
 import { parseCpu, parseMemoryGiB } from './values-advice.js';
 
 /**
@@ -126,6 +127,21 @@ export interface PodDemand {
   tolerations: any[];
   /** Runs to completion (Jobs, hooks, the test Pod): not counted in the steady total. */
   transient: boolean;
+  /** Extended resources a pod asks for (a device plugin's, e.g. smarter-devices/net_tun): name -> count. */
+  extended: Record<string, number>;
+}
+
+/** Resources every node has; any other name is an extended resource some device plugin must offer. */
+const NODE_RESOURCES = /^(cpu|memory|ephemeral-storage|pods|hugepages-.+)$/;
+
+/** The extended resources of a pod spec, summed over its containers (requests, else limits: the two must agree). */
+function extendedRequests(spec: any): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of spec.containers ?? []) {
+    const asked = { ...(c.resources?.limits ?? {}), ...(c.resources?.requests ?? {}) };
+    for (const [name, count] of Object.entries(asked)) if (!NODE_RESOURCES.test(name)) out[name] = (out[name] ?? 0) + Number(count);
+  }
+  return out;
 }
 
 /** The scheduler's view of a pod's request: its containers (and sidecar init containers) or its largest init container. */
@@ -144,14 +160,18 @@ export function podDemands(objects: K8sObject[]): PodDemand[] {
   const minReplicas = new Map(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')
     .map((o) => [`${o.spec?.scaleTargetRef?.kind}/${o.spec?.scaleTargetRef?.name}`, Number(o.spec?.minReplicas ?? 1)]));
   const out: PodDemand[] = [];
-  for (const o of objects) {
+  // A job template's pods (created at run time, one Job each) must fit a node like the rest.
+  for (const o of [...objects, ...jobTemplateJobs(objects) as K8sObject[]]) {
     if (!['Deployment', 'StatefulSet', 'Job', 'Pod', 'DaemonSet', 'ReplicaSet'].includes(o.kind)) continue;
     const spec = podSpecOf(o);
     if (!spec) continue;
     const workload = `${o.kind}/${o.metadata.name}`;
     const transient = o.kind === 'Job' || Boolean(o.metadata.annotations?.['helm.sh/hook']);
     const replicas = o.kind === 'Job' ? Number(o.spec?.parallelism ?? 1) : o.kind === 'Pod' ? 1 : Math.max(Number(o.spec?.replicas ?? 1), minReplicas.get(workload) ?? 0);
-    out.push({ workload, replicas, transient, cpu: podRequest(spec, parseCpu, 'cpu'), memoryGiB: podRequest(spec, parseMemoryGiB, 'memory'), nodeSelector: spec.nodeSelector ?? {}, tolerations: spec.tolerations ?? [] });
+    out.push({
+      workload, replicas, transient, cpu: podRequest(spec, parseCpu, 'cpu'), memoryGiB: podRequest(spec, parseMemoryGiB, 'memory'),
+      nodeSelector: spec.nodeSelector ?? {}, tolerations: spec.tolerations ?? [], extended: extendedRequests(spec),
+    });
   }
   return out;
 }
@@ -163,6 +183,8 @@ interface NodeView {
   memoryGiB: number;
   /** Taints that keep pods off (NoSchedule, NoExecute). */
   taints: any[];
+  /** Allocatable extended resources (device plugins'). */
+  extended: Record<string, number>;
   /** Why no new pod lands on it, if so (cordoned, not Ready). */
   unavailable?: string;
 }
@@ -172,8 +194,9 @@ function nodeView(node: any): NodeView {
   // A cordoned node carries node.kubernetes.io/unschedulable too; that is said as "cordoned".
   const taints = (node.spec?.taints ?? []).filter((t: any) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && t.key !== 'node.kubernetes.io/unschedulable');
   const unavailable = node.spec?.unschedulable ? 'cordoned' : ready && ready.status !== 'True' ? 'not Ready' : undefined;
+  const extended = Object.fromEntries(Object.entries(node.status?.allocatable ?? {}).filter(([name]) => !NODE_RESOURCES.test(name)).map(([name, n]) => [name, Number(n)]));
   return {
-    name: node.metadata.name, labels: node.metadata.labels ?? {}, taints,
+    name: node.metadata.name, labels: node.metadata.labels ?? {}, taints, extended,
     cpu: parseCpu(node.status?.allocatable?.cpu), memoryGiB: parseMemoryGiB(node.status?.allocatable?.memory), unavailable,
   };
 }
@@ -224,6 +247,12 @@ export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<Clus
 
   const misfits: Array<{ message: string; fix: string }> = [];
   for (const d of demands) {
+    const lacking = Object.entries(d.extended).filter(([name, count]) => !all.some((n) => admits(n, d) && (n.extended[name] ?? 0) >= count));
+    if (lacking.length) {
+      const what = lacking.map(([name, count]) => `${count} ${name}`).join(' and ');
+      misfits.push({ message: `${d.workload} asks ${what} per pod, which no schedulable node matching its nodeSelector and tolerations offers`, fix: `run the device plugin that advertises ${lacking.map(([name]) => name).join(', ')} on the nodes (the value's description names it)` });
+      continue;
+    }
     const candidates = all.filter((n) => admits(n, d));
     if (!candidates.some((n) => n.cpu >= d.cpu && n.memoryGiB >= d.memoryGiB)) {
       const largest = candidates.reduce<NodeView | undefined>((best, n) => (!best || n.cpu + n.memoryGiB > best.cpu + best.memoryGiB ? n : best), undefined);
@@ -294,7 +323,8 @@ export function podSpecLevel(spec: any): { level: PodSecurityLevel; reason?: str
 /** The Pod Security level a namespace must allow for every pod of the render, and which pod decides it. */
 export function requiredPodSecurity(objects: K8sObject[]): { level: PodSecurityLevel; reason: string } {
   let worst: { level: PodSecurityLevel; reason: string } = { level: 'restricted', reason: 'every pod meets restricted' };
-  for (const o of objects) {
+  // The pods a controller creates from a job template run in the namespace too.
+  for (const o of [...objects, ...jobTemplateJobs(objects) as K8sObject[]]) {
     const spec = podSpecOf(o);
     if (!spec || !['Deployment', 'StatefulSet', 'Job', 'Pod', 'DaemonSet', 'ReplicaSet'].includes(o.kind)) continue;
     const { level, reason } = podSpecLevel(spec);

@@ -3,6 +3,7 @@ import yaml from 'js-yaml';
 import type { HelmMajor } from '../../src/io/helm.js';
 import { helmAll, helmCached } from './helm-cache.js';
 import { CHART, FIXTURES, NAMESPACE, RELEASE } from './paths.js';
+import { jobTemplateJobs } from '../../src/preflight/job-templates.js';
 
 export const MAJORS: HelmMajor[] = [4, 3];
 
@@ -45,15 +46,8 @@ export function parseManifests(text: string): K8sObject[] {
   return structuredClone(objects);
 }
 
-/**
- * The Job of every job template the render holds (a ConfigMap <name>-job-template whose one key is the Job as JSON,
- * x-retool-component jobTemplate): the pods a controller creates from it, to check like any workload's.
- */
-export function jobTemplates(objects: K8sObject[]): K8sObject[] {
-  return objects
-    .filter((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-job-template'))
-    .map((o) => JSON.parse(Object.values(o.data as Record<string, string>)[0]) as K8sObject);
-}
+/** The Job of every job template the render holds (x-retool-component jobTemplate), checked like any workload. */
+export const jobTemplates = (objects: K8sObject[]): K8sObject[] => jobTemplateJobs(objects) as K8sObject[];
 
 export function byKind(objects: K8sObject[], kind: string): K8sObject[] {
   return objects.filter((o) => o.kind === kind);
