@@ -254,6 +254,27 @@ for (const [code, breakIt] of BREAKAGES) {
   });
 }
 
+test('schema lint: lint.components cross-checks discover, init mounts, job templates and addsRoles overrides', () => {
+  const annotation = (s: JsonSchema, key: string) => s.properties!.components.properties![key]['x-retool-component'] as any;
+  const cases: Array<[string, (s: JsonSchema) => void]> = [
+    ['discover nowhere is not a component it has an edge to', (s) => { annotation(s, 'agentSandboxProxy').discover = { nowhere: 'NOWHERE_URL' }; }],
+    ['init mount /nowhere is none of its scratch directories', (s) => { annotation(s, 'agentSandbox').init[0].mounts[0].scratch = '/nowhere'; }],
+    ['a job template\'s pods are created by a controller', (s) => { annotation(s, 'agentSandbox').routes = [{ path: '/sandbox' }]; }],
+    ['addsRoles enabledOverride appBuilder.enabled must be a value that takes null or false only', (s) => { annotation(s, 'api').addsRoles[0].enabledOverride = 'appBuilder.enabled'; }],
+  ];
+  for (const [detail, breakIt] of cases) {
+    const schema = source();
+    breakIt(schema);
+    try {
+      lintSchema(expandPodOptions(schema), 'schema.json');
+      assert.unreachable(`lint accepted: ${detail}`);
+    } catch (error) {
+      assert.instance(error, IssuesError);
+      assert.ok((error as IssuesError).issues.some((i) => i.code === 'lint.components' && i.message.includes(detail)), `${detail}: ${(error as Error).message}`);
+    }
+  }
+});
+
 // The annotation schema (ajv strict) decides the shapes: each broken annotation is reported at its JSON pointer.
 const ANNOTATION_BREAKAGES: Array<[string, string, (s: JsonSchema) => void]> = [
   ['a missing field', '#/properties/components/properties/api/x-retool-component  annotations match schema/annotations.schema.json: source is missing', (s) => { delete (s.properties!.components.properties!.api['x-retool-component'] as any).source; }],

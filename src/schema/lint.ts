@@ -197,6 +197,13 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
       else if (JSON.stringify(override?.enum) !== '[null,false]') problem(`enabledOverride ${a.enabledOverride} must be a value that takes null or false only (enum [null, false])`);
     }
     for (const edge of a.edges ?? []) if (!targets.has(edge)) problem(`unknown edge target ${edge} (not a component, a database edge or an x-retool-edge-kinds key)`);
+    for (const key of Object.keys(a.discover ?? {})) if (!components[key] || !(a.edges ?? []).includes(key)) problem(`discover ${key} is not a component it has an edge to`);
+    const scratch = new Set((a.scratch ?? []).map((d) => d.path));
+    for (const m of (a.init ?? []).flatMap((i) => i.mounts)) if (!scratch.has(m.scratch)) problem(`init mount ${m.scratch} is none of its scratch directories`);
+    if (a.jobTemplate && (a.replicable || (a.routes ?? []).length || a.callerEnv)) problem('a job template\'s pods are created by a controller: not replicable, no routes, no callerEnv');
+    for (const r of a.addsRoles ?? []) {
+      if (r.enabledOverride !== undefined && JSON.stringify(valueAtPath(valuesTree(schema), r.enabledOverride.split('.'))?.schema.enum) !== '[null,false]') problem(`addsRoles enabledOverride ${r.enabledOverride} must be a value that takes null or false only`);
+    }
   }
   return bad;
 }
