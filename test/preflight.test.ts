@@ -45,6 +45,24 @@ test('helm test script: a reachable Temporal frontend passes, an unreachable one
     /PASS {2}database: the user can create tables/]);
 });
 
+test('helm test script: the blob storage endpoint Retool reaches is checked: reachable passes, unreachable fails with the fix', async () => {
+  const db = { host: pg.host, port: pg.port, name: 'retool_good', user: USER, password: PASSWORD };
+  // TCP reachability of the S3 endpoint, as api and the workers are told it; a listening socket on 127.0.0.1 stands in.
+  const s3 = (port: number) => ({ ...externalValues(db), blobStorage: { mode: 'external', external: { provider: 's3', s3: { bucket: 'retool', region: 'eu-west-1', endpoint: `http://127.0.0.1:${port}` } } } });
+  const up = renderPreflight(s3(pg.port));
+  const ok = runPreflightPod(up.pod, up.secret);
+  assert.is(ok.status, 0, ok.output);
+  expectOutput(ok.output, [new RegExp(`PASS {2}blob-storage: 127\\.0\\.0\\.1:${pg.port} is reachable`)]);
+  const down = renderPreflight(s3(freePort()));
+  const bad = runPreflightPod(down.pod, down.secret);
+  assert.is(bad.status, 1, bad.output);
+  expectOutput(bad.output, [/FAIL {2}blob-storage: cannot open a TCP connection to 127\.0\.0\.1:\d+/, /fix: check blobStorage \(the S3 endpoint/, /PASS {2}database: the user can create tables/]);
+  // Without blob storage there is nothing to reach.
+  const plain = renderPreflight(externalValues(db));
+  const none = runPreflightPod(plain.pod, plain.secret);
+  expectOutput(none.output, [], [/blob-storage/]);
+});
+
 test('helm test script: the Retool Database is checked too when enabled, under its own label', async () => {
   const values = {
     ...externalValues({ host: pg.host, port: pg.port, name: 'retool_good', user: USER, password: PASSWORD }),

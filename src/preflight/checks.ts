@@ -84,3 +84,5 @@ export function connectionFix(message: string): string {
 }
 
 export const TEMPORAL_FIX = 'check temporal.external.host/port (or that the in-release frontend is running), DNS, and that NetworkPolicies and firewalls allow the connection';
+/** Retool 4.x keeps apps, Git repositories and sandbox snapshots in blob storage: its endpoint must answer. */
+export const BLOB_STORAGE_FIX = 'check blobStorage (the S3 endpoint or region, the Azure account URL; or that the in-release store is running), DNS, and that NetworkPolicies (networkPolicy.blobStorage) and firewalls allow the connection';

@@ -1,4 +1,4 @@
-import { CONNECTION_FAILURES, CONNECTION_FALLBACK_FIX, DATABASE_CHECKS, DATABASE_NAME, TEMPORAL_FIX } from './checks.js';
+import { BLOB_STORAGE_FIX, CONNECTION_FAILURES, CONNECTION_FALLBACK_FIX, DATABASE_CHECKS, DATABASE_NAME, TEMPORAL_FIX } from './checks.js';
 
 /** A word for bash: single-quoted when it can be (nothing inside is expanded), else double-quoted with escapes. */
 export function shellQuote(text: string): string {
@@ -19,6 +19,7 @@ export function preflightScriptContext() {
     connectionFailures: CONNECTION_FAILURES.map((f) => ({ pattern: f.patterns.map(containsPattern).join('|'), fix: shellQuote(f.fix) })),
     connectionFallbackFix: shellQuote(CONNECTION_FALLBACK_FIX),
     temporalFix: shellQuote(TEMPORAL_FIX),
+    blobStorageFix: shellQuote(BLOB_STORAGE_FIX),
     // Quoted: the script replaces it in a fix with ${3//"$name"/$PGDATABASE}, a literal (quoted) pattern.
     databaseName: shellQuote(DATABASE_NAME),
   };

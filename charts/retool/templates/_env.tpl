@@ -137,6 +137,39 @@ Usage: {{- include "retool.env.temporal" (dict "root" $ "env" $env "frontend" $f
 {{- end -}}
 
 {{- /*
+retool.blobStorage.endpoint: fills .out with host and port of the blob storage Retool's containers reach (nothing
+when blobStorage is disabled, or when an Azure connection string alone names the account, which is a secret): the
+in-release store's Service (.store: name, port), the S3 endpoint (else s3.<region>.amazonaws.com:443), GCS's
+storage.googleapis.com:443, or the Azure account URL's host. The helm test Pod checks it, the NetworkPolicies open
+its port.
+Usage: {{- $e := dict }}{{- include "retool.blobStorage.endpoint" (dict "root" $ "store" $store "out" $e) }}
+*/ -}}
+{{- define "retool.blobStorage.endpoint" -}}
+{{- $b := .root.Values.blobStorage -}}
+{{- if eq $b.mode "embedded" -}}
+{{- $_ := set .out "host" .store.name -}}
+{{- $_ = set .out "port" (int .store.port) -}}
+{{- else if eq $b.mode "external" -}}
+{{- $x := $b.external -}}
+{{- $url := "" -}}
+{{- if eq $x.provider "s3" -}}
+{{- $url = $x.s3.endpoint | default (printf "https://s3.%s.amazonaws.com" ($x.s3.region | default "us-east-1")) -}}
+{{- else if eq $x.provider "gcs" -}}
+{{- $url = "https://storage.googleapis.com" -}}
+{{- else if eq $x.provider "azure" -}}
+{{- $url = $x.azure.accountUrl -}}
+{{- end -}}
+{{- if $url -}}
+{{- $u := urlParse $url -}}
+{{- $port := ternary 80 443 (eq $u.scheme "http") -}}
+{{- with regexFind ":[0-9]+$" $u.host }}{{ $port = trimPrefix ":" . | int }}{{ end -}}
+{{- $_ := set .out "host" (regexReplaceAll ":[0-9]+$" $u.host "") -}}
+{{- $_ = set .out "port" $port -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /*
 retool.env.blobStorage: sets Retool's blob storage env in .env (RR_BLOB_STORAGE_PROVIDER, RR_DEFAULT_*): the
 in-release store as an S3-compatible endpoint (.store: its Service name, port and region), or your bucket;
 nothing when blobStorage.mode is disabled. Credentials left null are not set (the pod's own identity signs in).

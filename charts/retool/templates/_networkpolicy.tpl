@@ -95,7 +95,7 @@ retool.networkPolicy.temporalDatabaseEgress: egress rule to the PostgreSQL serve
 {{- end -}}
 {{- /*
 retool.networkPolicy.blobStorageEgress: egress rule to blob storage: the in-release blob-storage on its S3
-port 3900 (embedded), or networkPolicy.blobStorage on the endpoint's port, 443 without one (external).
+port 3900 (embedded), or networkPolicy.blobStorage on the endpoint's port (retool.blobStorage.endpoint; 443 when it names none).
 */ -}}
 {{- define "retool.networkPolicy.blobStorageEgress" -}}
 {{- $b := .Values.blobStorage -}}
@@ -107,16 +107,12 @@ port 3900 (embedded), or networkPolicy.blobStorage on the endpoint's port, 443 w
   ports:
     - { port: 3900, protocol: TCP }
 {{- else if eq $b.mode "external" }}
-{{- $port := 443 }}
-{{- if and (eq $b.external.provider "s3") $b.external.s3.endpoint }}
-{{- $url := urlParse $b.external.s3.endpoint }}
-{{- $port = ternary 80 443 (eq $url.scheme "http") }}
-{{- with regexFind ":[0-9]+$" $url.host }}{{ $port = trimPrefix ":" . | int }}{{ end }}
-{{- end }}
+{{- $endpoint := dict }}
+{{- include "retool.blobStorage.endpoint" (dict "root" . "out" $endpoint) }}
 - to:
     {{- toYaml .Values.networkPolicy.blobStorage | nindent 4 }}
   ports:
-    - { port: {{ $port }}, protocol: TCP }
+    - { port: {{ $endpoint.port | default 443 }}, protocol: TCP }
 {{- end -}}
 {{- end -}}
 
