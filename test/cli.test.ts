@@ -98,10 +98,14 @@ test('helm: runs the bundled binaries', () => {
   assert.is(cli('helm', '--major', '5', '--', 'version').status, 2, 'a usage error');
 });
 
-test('npm start: summarises what the evaluation example deploys', () => {
+test('npm start: summarises what the evaluation example and Retool 4.x\'s complete app builder deploy', () => {
   const r = cli('start');
   assert.is(r.status, 0, r.stderr);
-  for (const name of ['retool-api', 'retool-jobs-runner', 'retool-workflows-worker', 'retool-code-executor', 'retool-storage-postgresql']) assert.match(r.stdout, name);
+  const [evaluation, builder] = r.stdout.split('examples/app-builder.values.yaml (');
+  assert.ok(builder, r.stdout);
+  for (const name of ['retool-api', 'retool-jobs-runner', 'retool-workflows-worker', 'retool-code-executor', 'retool-storage-postgresql']) assert.match(evaluation, name);
+  assert.not.match(evaluation, 'agent-sandbox');
+  for (const name of ['retool-js-executor', 'retool-r2-agent-worker', 'retool-agent-sandbox-controller', 'retool-agent-sandbox-proxy', 'retool-agent-sandbox-job-template', 'retool-mcp', 'retool-blob-storage']) assert.match(builder, name);
 });
 
 for (const major of MAJORS) {

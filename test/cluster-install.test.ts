@@ -42,7 +42,7 @@ const record = (what: string, seconds: number) => { (timings[what] ??= []).push(
 /** Every values file meant to be valid: the golden fixtures (test/fixtures/*.values.yaml) and the examples. */
 const VALUES = [
   ...readdirSync(FIXTURES).filter((f) => f.endsWith('.values.yaml')).sort().map((f) => ({ name: f.replace(/\.values\.yaml$/, ''), file: join(FIXTURES, f) })),
-  ...['evaluation', 'production'].map((n) => ({ name: `example-${n}`, file: join(ROOT, 'examples', `${n}.values.yaml`) })),
+  ...['evaluation', 'production', 'app-builder'].map((n) => ({ name: `example-${n}`, file: join(ROOT, 'examples', `${n}.values.yaml`) })),
 ];
 const fileOf = (name: string) => VALUES.find((v) => v.name === name)!.file;
 
