@@ -26,34 +26,36 @@ import { ROOT } from './support/paths.js';
 import { CLUSTER_FILES, setUp } from './support/setup.js';
 import { uvuCommand } from './support/uvu.js';
 
-/** Seconds each file took when run alone (measured on a loaded 2-CPU machine; a file not listed counts DEFAULT_WEIGHT). */
+/**
+ * Seconds each file took in a `--no-cluster` run of three workers on this project's 2-CPU machine (per file,
+ * loading and running, test/run.ts's own dealing; the cluster files alone). A file not listed counts DEFAULT_WEIGHT.
+ */
 const WEIGHTS: Record<string, number> = {
   'cluster-install.test.ts': 460,
-  'k8s-validity.test.ts': 65,
-  'publish.test.ts': 65,
-  'npm-package.test.ts': 50,
-  'cli-operator.test.ts': 40,
-  'doctor.test.ts': 40,
   'doctor-cluster.test.ts': 90,
-  'cli.test.ts': 40,
-  'generate-safety.test.ts': 35,
-  'fuzz.test.ts': 35,
-  'oci.test.ts': 30,
-  'generate.test.ts': 30,
-  'import.test.ts': 28,
-  'editor-schema.test.ts': 27,
-  'invalid.test.ts': 23,
-  'ide.test.ts': 20,
-  'invariants.test.ts': 20,
-  'diff.test.ts': 19,
-  'golden.test.ts': 17,
-  'content.test.ts': 16,
-  'helm.test.ts': 11,
-  'preflight.test.ts': 11,
-  'preflight-render.test.ts': 9,
-  'temporal-local.test.ts': 9,
-  'values-parity.test.ts': 6,
-  'policy.test.ts': 5,
+  'editor-schema.test.ts': 50,
+  'k8s-validity.test.ts': 45,
+  'invalid.test.ts': 40,
+  'publish.test.ts': 40,
+  'cli-operator.test.ts': 35,
+  'npm-package.test.ts': 22,
+  'doctor.test.ts': 21,
+  'ide.test.ts': 21,
+  'diff.test.ts': 20,
+  'import.test.ts': 17,
+  'runtime-contract.test.ts': 17,
+  'oci.test.ts': 16,
+  'fuzz.test.ts': 15,
+  'cli-outputs.test.ts': 12,
+  'cli-modules.test.ts': 11,
+  'cli.test.ts': 10,
+  'generate-safety.test.ts': 8,
+  'generate.test.ts': 7,
+  'golden.test.ts': 6,
+  'policy.test.ts': 6,
+  'issue-codes.test.ts': 5,
+  'precompiled-validator.test.ts': 4,
+  'preflight.test.ts': 4,
 };
 const DEFAULT_WEIGHT = 3;
 
