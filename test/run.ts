@@ -27,37 +27,42 @@ import { CLUSTER_FILES, setUp } from './support/setup.js';
 import { uvuCommand } from './support/uvu.js';
 
 /**
- * Seconds each file took in a `--no-cluster` run of three workers on this project's 2-CPU machine (per file,
- * loading and running, test/run.ts's own dealing; the cluster files alone). A file not listed counts DEFAULT_WEIGHT.
+ * What each file costs a worker, measured in a `--no-cluster` run: the CPU seconds (user + system) it and its
+ * children used, plus the seconds it waits on a server (the LSP server, the chart repository, the registry,
+ * PostgreSQL) or on renders another worker makes. CPU, not wall time: on two cores every worker gets its share
+ * of them, so a worker's CPU decides when it ends. The cluster files: seconds alone. A file not listed counts
+ * DEFAULT_WEIGHT.
  */
 const WEIGHTS: Record<string, number> = {
   'cluster-install.test.ts': 460,
   'doctor-cluster.test.ts': 90,
-  'editor-schema.test.ts': 50,
-  'k8s-validity.test.ts': 45,
-  'invalid.test.ts': 40,
-  'publish.test.ts': 40,
-  'cli-operator.test.ts': 35,
-  'npm-package.test.ts': 22,
-  'doctor.test.ts': 21,
-  'ide.test.ts': 21,
-  'diff.test.ts': 20,
-  'import.test.ts': 17,
-  'runtime-contract.test.ts': 17,
-  'oci.test.ts': 16,
-  'fuzz.test.ts': 15,
-  'cli-outputs.test.ts': 12,
-  'cli-modules.test.ts': 11,
-  'cli.test.ts': 10,
-  'generate-safety.test.ts': 8,
-  'generate.test.ts': 7,
-  'golden.test.ts': 6,
-  'policy.test.ts': 6,
-  'issue-codes.test.ts': 5,
-  'precompiled-validator.test.ts': 4,
+  'editor-schema.test.ts': 26,
+  'cli-operator.test.ts': 25,
+  'publish.test.ts': 25,
+  'k8s-validity.test.ts': 24,
+  'doctor.test.ts': 18,
+  'invalid.test.ts': 16,
+  'ide.test.ts': 15,
+  'npm-package.test.ts': 15,
+  'fuzz.test.ts': 13,
+  'import.test.ts': 11,
+  'diff.test.ts': 10,
+  'oci.test.ts': 10,
+  'runtime-contract.test.ts': 8,
+  'cli.test.ts': 7,
+  'golden.test.ts': 7,
+  'cli-outputs.test.ts': 6,
+  'generate-safety.test.ts': 6,
+  'generate.test.ts': 5,
   'preflight.test.ts': 4,
+  'values-parity.test.ts': 4,
+  'cli-modules.test.ts': 3,
+  'issue-codes.test.ts': 3,
+  'policy.test.ts': 3,
+  'helm.test.ts': 2,
+  'precompiled-validator.test.ts': 2,
 };
-const DEFAULT_WEIGHT = 3;
+const DEFAULT_WEIGHT = 1;
 
 /**
  * test/policy.test.ts refuses every socket and DNS lookup in its process (its checks must work offline), so
