@@ -173,6 +173,10 @@ function generatedOverlays(): Array<{ name: string; values: unknown }> {
   return out;
 }
 
+/** The values paths whose chart default a null may not delete, and the pod rules' sites: once per file, not per case. */
+const KEPT = keptDefaultPaths(model.schema);
+const POD_SITES = podCheckSites(model.schema);
+
 /** Where the editor is knowingly stricter than Helm's merge (see KNOWN_GAPS in ide.test.ts). */
 function knownGap(values: unknown): boolean {
   // An unknown key (or a map key with an invalid name) set to null: `validate` drops it in the merge; the
@@ -183,11 +187,10 @@ function knownGap(values: unknown): boolean {
     return hasUnknownNull(shared(child), v);
   });
   // A null over a key with a chart default: refused in merged values only (see KNOWN_GAPS in ide.test.ts).
-  const kept = keptDefaultPaths(model.schema);
   const hasKeptNull = (tree: unknown, path: string[]): boolean => isObject(tree) && Object.entries(tree).some(([k, v]) =>
-    (v === null && kept.has([...path, k].join('\u0000'))) || hasKeptNull(v, [...path, k]));
+    (v === null && KEPT.has([...path, k].join('\u0000'))) || hasKeptNull(v, [...path, k]));
   // A pod rule (src/validate/pod-rules.ts): validate and Helm refuse it; JSON Schema cannot state it.
-  const podRule = () => isObject(values) && podRuleIssues(podCheckSites(model.schema), mergeValues(model.defaults, values) as Record<string, unknown>).length > 0;
+  const podRule = () => isObject(values) && podRuleIssues(POD_SITES, mergeValues(model.defaults, values) as Record<string, unknown>).length > 0;
   return hasUnknownNull(committed, values) || hasKeptNull(values, []) || podRule();
 }
 

@@ -10,7 +10,7 @@ import { ROOT } from './support/paths.js';
 const OWNED = ['charts/retool', 'src/generated'];
 const OLD = new Map([['charts/retool/Chart.yaml', 'old chart\n'], ['charts/retool/templates/a.yaml', 'old a\n'], ['src/generated/values.ts', 'old types\n'], ['README.md', 'old readme\n']]);
 const NEW = new Map([['charts/retool/Chart.yaml', 'new chart\n'], ['charts/retool/templates/b.yaml', 'new b\n'], ['src/generated/values.ts', 'new types\n'], ['README.md', 'new readme\n']]);
-const CRASH = join(ROOT, 'test/support/crash-write.ts');
+const CRASH = join(ROOT, 'test/support/crash-write.mjs');
 
 function tempRoot(): string {
   return mkdtempSync(join(tmpdir(), 'retool-gen-safety-'));
@@ -61,7 +61,7 @@ function crashBefore(step: WriteStep): Promise<Crash> {
   const work = tempRoot();
   writeTree(root, OLD, OWNED);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CRASH, root, writeFilesJson(work, NEW), step], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CRASH, root, writeFilesJson(work, NEW), step], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => { stderr += chunk; });
     child.on('close', (_code, signal) => resolve({ root, work, signal, stderr }));
@@ -104,7 +104,7 @@ test('generate --check reports what a killed run left behind and fails; generate
   const work = tempRoot();
   try {
     writeTree(root, OLD, OWNED);
-    const crashed = spawnSync(process.execPath, ['--import', 'tsx', CRASH, root, writeFilesJson(work, NEW), 'install src/generated'], { encoding: 'utf8' });
+    const crashed = spawnSync(process.execPath, [CRASH, root, writeFilesJson(work, NEW), 'install src/generated'], { encoding: 'utf8' });
     assert.is(crashed.signal, 'SIGKILL');
     const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), 'generate', '--out', root, ...args], { encoding: 'utf8' });
     const check = cli('--check');
@@ -146,7 +146,7 @@ test('concurrent runs serialize on the lock instead of failing (ENOTEMPTY); a de
     writeTree(root, OLD, OWNED);
     const json = writeFilesJson(work, NEW);
     const run = () => new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CRASH, root, json, 'none', '40'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [CRASH, root, json, 'none', '40'], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk) => { stderr += chunk; });
       child.on('close', (code) => resolve({ code, stderr }));

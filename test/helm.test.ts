@@ -8,7 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { helmBinary, helmVersion, runHelm } from '../src/io/helm.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const helmModule = join(root, 'src', 'io', 'helm.ts');
+// The compiled module (dist/, built by npm test): the children below start with plain node, not tsx.
+const helmModule = join(root, 'dist', 'io', 'helm.js');
 
 // These tests exercise the bundled binaries, not an operator's own helm.
 delete process.env.HELM_BIN;
@@ -34,7 +35,7 @@ test('concurrent extraction into a fresh cache', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'helm-test-'));
   try {
     const cache = join(dir, 'cache');
-    const script = join(dir, 'extract.mts');
+    const script = join(dir, 'extract.mjs');
     writeFileSync(
       script,
       `import { helmBinary } from ${JSON.stringify(pathToFileURL(helmModule).href)};\n` +
@@ -43,7 +44,7 @@ test('concurrent extraction into a fresh cache', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, RETOOL_CHART_CACHE: cache };
     delete env.HELM_BIN;
     const results = await Promise.all(
-      [0, 1, 2].map(() => run(process.execPath, ['--import', 'tsx', script], env)),
+      [0, 1, 2].map(() => run(process.execPath, [script], env)),
     );
     for (const r of results) assert.is(r.code, 0, r.stderr);
     const paths = results.map((r) => JSON.parse(r.stdout) as string);

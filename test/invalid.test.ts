@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectModel } from '../src/project-model.js';
 import { isIssueCode } from '../src/issue-codes.js';
-import { jsonPointer } from '../src/issue.js';
+import { jsonPointer, type Issue } from '../src/issue.js';
 import { validateSources } from '../src/validate/validate-values.js';
 import { helmAll, helmCached } from './support/helm-cache.js';
 import { CHART, INVALID_FIXTURES, fixtureNames } from './support/paths.js';
@@ -29,6 +29,17 @@ function expectation(name: string): { file: string; path: string; code: string; 
 const segmentsOf = (path: string) => path.replace(/\[(\d+)\]/g, '.$1').split('.');
 
 const names = fixtureNames(INVALID_FIXTURES);
+
+const issuesOf = new Map<string, Issue[]>();
+/** validate's issues with one invalid fixture, computed once for its three tests (validate, Helm 4, Helm 3). */
+function validateIssues(file: string): Issue[] {
+  let issues = issuesOf.get(file);
+  if (!issues) {
+    issues = validateSources({ schema: model.schema, defaults: model.defaults, files: [file], defaultsFile: 'charts/retool/values.yaml' }).issues;
+    issuesOf.set(file, issues);
+  }
+  return issues;
+}
 const helmArgs = (name: string) => ['template', 'x', CHART, '-f', join(INVALID_FIXTURES, `${name}.values.yaml`)];
 
 // Every Helm run of this file, side by side up front; the tests below read the results.
@@ -49,7 +60,7 @@ for (const name of names) {
   test(`${name}: validate reports the wrong value with its code, pointer, file and line`, () => {
     const { file, path, code } = expectation(name);
     assert.ok(isIssueCode(code), `${code} is not a listed issue code`);
-    const { issues } = validateSources({ schema: model.schema, defaults: model.defaults, files: [file], defaultsFile: 'charts/retool/values.yaml' });
+    const issues = validateIssues(file);
     const hit = issues.find((i) => i.path === path);
     assert.ok(hit, `expected an issue at ${path}, got:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
     assert.equal([hit!.code, hit!.severity, hit!.pointer], [code, 'error', jsonPointer(segmentsOf(path))]);
@@ -62,7 +73,7 @@ for (const name of names) {
       const { file, path, key, code } = expectation(name);
       const result = helmCached(helmArgs(name), major);
       assert.is.not(result.status, 0, 'helm accepted invalid values');
-      const { issues } = validateSources({ schema: model.schema, defaults: model.defaults, files: [file], defaultsFile: 'charts/retool/values.yaml' });
+      const issues = validateIssues(file);
       const hit = issues.find((i) => i.path === path);
       if (hit && code.startsWith('pod.')) {
         // What JSON Schema cannot state: the chart's own fail, with validate's path and message.

@@ -32,9 +32,11 @@ export const TEMPORAL_CA_MOUNT = { name: 'temporal-ca', mountPath: '/etc/retool/
 
 const cache = new WeakMap<JsonSchema, PodCheckSites>();
 
-export function podCheckSites(schema: JsonSchema, components: Component[] = buildTopology(schema)): PodCheckSites {
+export function podCheckSites(schema: JsonSchema, topology?: Component[]): PodCheckSites {
   const cached = cache.get(schema);
   if (cached) return cached;
+  // Built only on a miss: validateValues asks for the sites on every values it accepts.
+  const components = topology ?? buildTopology(schema);
   const owners: string[][] = [];
   const walk = (node: JsonSchema | undefined, path: string[]) => {
     if (!node?.properties) return;
