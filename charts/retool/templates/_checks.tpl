@@ -10,17 +10,20 @@ Usage: {{- include "retool.checks" $ }}
 */ -}}
 {{- define "retool.checks" -}}
 {{- $sites := (dict "owners" (list (list "temporal" "local" "frontend") (list "temporal" "local" "history") (list "temporal" "local" "matching") (list "temporal" "local" "worker") (list "temporal" "local" "web") (list "components" "api") (list "components" "jobsRunner") (list "components" "workflowsWorker") (list "components" "workflowsBackend") (list "components" "codeExecutor") (list "components" "jsExecutor") (list "components" "agentWorker") (list "components" "agentEvalWorker") (list "components" "r2AgentWorker") (list "components" "gitServer") (list "components" "multiplayerWs") (list "components" "dbConnector") (list "components" "telemetry") (list "components" "mcp") (list "podDefaults")) "pods" (list (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "api") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "jobsRunner") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "workflowsWorker") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "workflowsBackend") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list) "path" (list "components" "codeExecutor") "restrictedMountPaths" (list "/tmp") "restrictedVolumes" (list "tmp") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "jsExecutor") "restrictedMountPaths" (list "/tmp") "restrictedVolumes" (list "tmp") "volumes" (list)) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "agentWorker") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "agentEvalWorker") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "r2AgentWorker") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list) "path" (list "components" "gitServer") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "multiplayerWs") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "dbConnector") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "telemetry") "restrictedMountPaths" (list "/tmp") "restrictedVolumes" (list "tmp") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "mcp") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list))) "resources" (list (list "database" "embedded" "resources") (list "retoolDatabase" "embedded" "resources") (list "blobStorage" "embedded" "resources"))) -}}
+{{- /* Each quantity string once per render: retool.quantity's regexFind compiles its pattern on every call. */ -}}
+{{- $quantities := dict -}}
 {{- range $owner := $sites.owners -}}
 {{- $values := $.Values -}}
 {{- range $owner }}{{ $values = get (default dict $values) . }}{{ end -}}
 {{- $pod := dict -}}
-{{- include "retool.pod.options" (dict "root" $ "values" (default dict $values) "out" $pod) -}}
-{{- include "retool.checks.resources" (dict "resources" $pod.resources "path" (printf "%s.resources" (join "." $owner))) -}}
+{{- /* Only the resources are checked here: merging every other pod option of every workload would be wasted. */ -}}
+{{- include "retool.pod.options" (dict "root" $ "values" (default dict $values) "only" "resources" "out" $pod) -}}
+{{- include "retool.checks.resources" (dict "resources" $pod.resources "path" (printf "%s.resources" (join "." $owner)) "quantities" $quantities) -}}
 {{- end -}}
 {{- range $path := $sites.resources -}}
 {{- $r := $.Values -}}
 {{- range $path }}{{ $r = get (default dict $r) . }}{{ end -}}
-{{- include "retool.checks.resources" (dict "resources" $r "path" (join "." $path)) -}}
+{{- include "retool.checks.resources" (dict "resources" $r "path" (join "." $path) "quantities" $quantities) -}}
 {{- end -}}
 {{- $checked := dict -}}
 {{- range $site := $sites.pods -}}
@@ -69,7 +72,7 @@ checks an operator's long lists a few times, not once per component. */ -}}
 {{- end -}}
 {{- range $containers := $containerLists -}}
 {{- range $i, $c := $containers.items -}}
-{{- include "retool.checks.resources" (dict "resources" $c.resources "path" (printf "%s[%d].resources" $containers.path $i)) -}}
+{{- include "retool.checks.resources" (dict "resources" $c.resources "path" (printf "%s[%d].resources" $containers.path $i) "quantities" $quantities) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -114,21 +117,30 @@ or whose mountPath repeats one of .reserved (the chart's own in this container) 
 
 {{- /*
 retool.checks.resources: fails when a request of .resources (at .path) is more than its limit, compared as
-retool.quantity values.
+retool.quantity values, each quantity's value kept in .quantities (a dict shared by one render's checks).
 */ -}}
 {{- define "retool.checks.resources" -}}
 {{- $r := .resources | default dict -}}
 {{- if and (kindIs "map" $r.requests) (kindIs "map" $r.limits) -}}
 {{- range $name, $request := $r.requests -}}
 {{- if hasKey $r.limits $name -}}
-{{- $req := include "retool.quantity" $request | float64 -}}
-{{- $lim := include "retool.quantity" (get $r.limits $name) | float64 -}}
+{{- $req := include "retool.checks.quantity" (dict "quantity" $request "cache" $.quantities) | float64 -}}
+{{- $lim := include "retool.checks.quantity" (dict "quantity" (get $r.limits $name) "cache" $.quantities) | float64 -}}
 {{- if gt $req $lim -}}
 {{- fail (printf "%s.requests.%s: is more than limits.%s: a container's requests must not exceed its limits (Kubernetes refuses the pod)." $.path (replace "." "\\." $name) $name) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{- /*
+retool.checks.quantity: retool.quantity of .quantity, looked up in (and added to) .cache by its printed form.
+*/ -}}
+{{- define "retool.checks.quantity" -}}
+{{- $key := printf "%T:%v" .quantity .quantity -}}
+{{- if not (hasKey .cache $key) }}{{ $_ := set .cache $key (include "retool.quantity" .quantity) }}{{ end -}}
+{{- get .cache $key -}}
 {{- end -}}
 
 {{- /*

@@ -3,15 +3,19 @@
 {{- /*
 retool.pod.options: fills .out with podDefaults merged with one workload's values (components.<key> or
 temporal.local.<service>); the workload's non-empty values win, maps merge key by key, a non-empty list
-replaces. Merged as data, never as text; neither podDefaults nor the workload's values are changed.
+replaces. Merged as data, never as text; neither podDefaults nor the workload's values are changed. With .only
+(an option's name) only that option is merged.
 Usage: {{- $pod := dict }}{{- include "retool.pod.options" (dict "root" $ "values" .Values.components.api "out" $pod) }}
 */ -}}
 {{- define "retool.pod.options" -}}
 {{- $merged := .out -}}
-{{- range $key, $value := .root.Values.podDefaults -}}
+{{- $defaults := .root.Values.podDefaults -}}
+{{- $values := .values | default dict -}}
+{{- with .only }}{{ $defaults = pick $defaults . }}{{ $values = pick $values . }}{{ end -}}
+{{- range $key, $value := $defaults -}}
 {{- $_ := set $merged $key $value -}}
 {{- end -}}
-{{- range $key, $value := .values | default dict -}}
+{{- range $key, $value := $values -}}
 {{- if kindIs "map" $value -}}
 {{- $base := index $merged $key -}}
 {{- if and $base $value -}}
