@@ -26,6 +26,7 @@ Usage: {{- include "retool.checks" $ }}
 {{- include "retool.checks.resources" (dict "resources" $r "path" (join "." $path) "quantities" $quantities) -}}
 {{- end -}}
 {{- $checked := dict -}}
+{{- $scans := dict -}}
 {{- range $site := $sites.pods -}}
 {{- $values := get (default dict $.Values.components) (index $site.path 1) | default dict -}}
 {{- $base := join "." $site.path -}}
@@ -51,20 +52,34 @@ checks an operator's long lists a few times, not once per component. */ -}}
 {{- $key := printf "%s|%s|%s|%s|%s|%s" $vol.path $main.path (join "," $ownVolumes) (join "," $ownPaths) (index $containerLists 0).path (index $containerLists 1).path -}}
 {{- if not (hasKey $checked $key) -}}
 {{- $_ := set $checked $key true -}}
-{{- $names := dict -}}
-{{- range $ownVolumes }}{{ $_ := set $names . (printf "a volume of the chart's own in this pod (%s)" (join ", " $ownVolumes)) }}{{ end -}}
-{{- $extra := dict -}}
-{{- range $i, $v := $vol.items -}}
-{{- if kindIs "string" $v.name -}}
-{{- $_ := set $extra $v.name true -}}
-{{- if hasKey $names $v.name -}}
-{{- fail (printf "%s[%d].name: is the name of %s too: volume names must be unique in a pod (Kubernetes refuses the pod)." $vol.path $i (get $names $v.name)) -}}
+{{- /* A list is scanned once per render (retool.checks.scanVolumes, scanMounts), however many pods read it; each
+pod then only looks up its own names in the scan. It fails on the entry an entry-by-entry check of the pod's
+volumes (its own first), then of its main container's mounts (the chart's own paths first), would stop at. */ -}}
+{{- if not (hasKey $scans $vol.path) }}{{ $scan := dict }}{{ include "retool.checks.scanVolumes" (dict "items" $vol.items "out" $scan) }}{{ $_ := set $scans $vol.path $scan }}{{ end -}}
+{{- $volumes := get $scans $vol.path -}}
+{{- $clash := -1 -}}
+{{- range $ownVolumes }}{{ if hasKey $volumes.first . }}{{ $i := get $volumes.first . }}{{ if or (lt $clash 0) (lt $i $clash) }}{{ $clash = $i }}{{ end }}{{ end }}{{ end -}}
+{{- $volumeError := "%s[%d].name: is the name of %s too: volume names must be unique in a pod (Kubernetes refuses the pod)." -}}
+{{- if and (hasKey $volumes "dup") (or (lt $clash 0) (lt $volumes.dup $clash)) -}}
+{{- fail (printf $volumeError $vol.path $volumes.dup (printf "%s[%d]" $vol.path $volumes.dupOf)) -}}
+{{- else if ge $clash 0 -}}
+{{- fail (printf $volumeError $vol.path $clash (printf "a volume of the chart's own in this pod (%s)" (join ", " $ownVolumes))) -}}
 {{- end -}}
-{{- $_ := set $names $v.name (printf "%s[%d]" $vol.path $i) -}}
-{{- end -}}
-{{- end -}}
+{{- $extra := $volumes.first -}}
 {{- $where := printf "the extraVolumes of %s (or podDefaults)" $base -}}
-{{- include "retool.checks.mounts" (dict "mounts" $main.items "path" $main.path "reserved" $ownPaths "extra" $extra "where" $where) -}}
+{{- $mountsKey := printf "%s|%s" $main.path $vol.path -}}
+{{- if not (hasKey $scans $mountsKey) }}{{ $scan := dict }}{{ include "retool.checks.scanMounts" (dict "items" $main.items "extra" $extra "out" $scan) }}{{ $_ := set $scans $mountsKey $scan }}{{ end -}}
+{{- $mounts := get $scans $mountsKey -}}
+{{- $reserved := -1 -}}
+{{- range $ownPaths }}{{ if hasKey $mounts.first . }}{{ $j := get $mounts.first . }}{{ if or (lt $reserved 0) (lt $j $reserved) }}{{ $reserved = $j }}{{ end }}{{ end }}{{ end -}}
+{{- $pathError := "%s[%d].mountPath: is the mount path of %s too: mount paths must be unique in a container (Kubernetes refuses the pod)." -}}
+{{- if and (hasKey $mounts "missing") (or (lt $reserved 0) (le $mounts.missing $reserved)) (or (not (hasKey $mounts "dup")) (le $mounts.missing $mounts.dup)) -}}
+{{- fail (printf "%s[%d].name: names no volume in %s: a mount must name a volume of its pod (Kubernetes refuses the pod)." $main.path $mounts.missing $where) -}}
+{{- else if and (ge $reserved 0) (or (not (hasKey $mounts "dup")) (lt $reserved $mounts.dup)) -}}
+{{- fail (printf $pathError $main.path $reserved (printf "a mount of the chart's own in this container (%s)" (join ", " $ownPaths))) -}}
+{{- else if hasKey $mounts "dup" -}}
+{{- fail (printf $pathError $main.path $mounts.dup (printf "%s[%d]" $main.path $mounts.dupOf)) -}}
+{{- end -}}
 {{- range $containers := $containerLists -}}
 {{- range $i, $c := $containers.items -}}
 {{- include "retool.checks.mounts" (dict "mounts" ($c.volumeMounts | default list) "path" (printf "%s[%d].volumeMounts" $containers.path $i) "reserved" list "extra" $extra "where" $where) -}}
@@ -92,6 +107,52 @@ workload's (.values[.key], at .base) when non-empty, else podDefaults'.
 {{- $_ := set .out "path" (printf "podDefaults.%s" .key) -}}
 {{- $_ := set .out "items" (dig .key list (.root.Values.podDefaults | default dict)) -}}
 {{- end -}}
+{{- end -}}
+
+{{- /*
+retool.checks.scanVolumes: fills .out with what a pod's checks need of a volume list (.items): first (each name ->
+the index of its first volume) and, when a name repeats, dup (the index of the first repeat) and dupOf (the
+index of the volume it repeats).
+*/ -}}
+{{- define "retool.checks.scanVolumes" -}}
+{{- $out := .out -}}
+{{- $first := dict -}}
+{{- range $i, $v := .items -}}
+{{- if kindIs "string" $v.name -}}
+{{- if not (hasKey $first $v.name) -}}
+{{- $_ := set $first $v.name $i -}}
+{{- else if not (hasKey $out "dup") -}}
+{{- $_ := set $out "dup" $i -}}
+{{- $_ := set $out "dupOf" (get $first $v.name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $out "first" $first -}}
+{{- end -}}
+
+{{- /*
+retool.checks.scanMounts: fills .out with what a container's checks need of a mount list (.items) whose volumes
+are named in .extra: missing (the index of the first mount naming none of them), first (each mountPath -> the
+index of its first mount) and, when a path repeats, dup and dupOf (as retool.checks.scanVolumes).
+*/ -}}
+{{- define "retool.checks.scanMounts" -}}
+{{- $out := .out -}}
+{{- $extra := .extra -}}
+{{- $first := dict -}}
+{{- range $j, $m := .items -}}
+{{- if and (kindIs "string" $m.name) (not (hasKey $extra $m.name)) (not (hasKey $out "missing")) -}}
+{{- $_ := set $out "missing" $j -}}
+{{- end -}}
+{{- if kindIs "string" $m.mountPath -}}
+{{- if not (hasKey $first $m.mountPath) -}}
+{{- $_ := set $first $m.mountPath $j -}}
+{{- else if not (hasKey $out "dup") -}}
+{{- $_ := set $out "dup" $j -}}
+{{- $_ := set $out "dupOf" (get $first $m.mountPath) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $out "first" $first -}}
 {{- end -}}
 
 {{- /*
