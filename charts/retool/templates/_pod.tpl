@@ -18,7 +18,17 @@ Usage: {{- $pod := dict }}{{- include "retool.pod.options" (dict "root" $ "value
 {{- range $key, $value := $values -}}
 {{- if kindIs "map" $value -}}
 {{- $base := index $merged $key -}}
-{{- if and $base $value -}}
+{{- if and $base $value (kindIs "map" $base) -}}
+{{- /* As mustMergeOverwrite (deepCopy $base) $value, but only the entries $value sets are copied and merged; the
+others are podDefaults' own, shared and never changed (deep-copying a long podDefaults.env for every workload
+that adds one variable cost more than all its other pod options). The shallow copy (mustMergeOverwrite into a
+new map, which keeps null entries too) shares podDefaults' nested values; nothing changes them. */ -}}
+{{- $touched := dict -}}
+{{- range $k, $_ := $value }}{{ if hasKey $base $k }}{{ $_ := set $touched $k (index $base $k) }}{{ end }}{{ end -}}
+{{- $copy := mustMergeOverwrite (dict) $base -}}
+{{- range $k, $v := mustMergeOverwrite (deepCopy $touched) $value }}{{ $_ := set $copy $k $v }}{{ end -}}
+{{- $_ := set $merged $key $copy -}}
+{{- else if and $base $value -}}
 {{- $_ := set $merged $key (mustMergeOverwrite (deepCopy $base) $value) -}}
 {{- else if $value -}}
 {{- $_ := set $merged $key $value -}}
