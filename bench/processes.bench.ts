@@ -2,13 +2,12 @@
 // it and timed against a floor measured in the same run, in alternating pairs, so the ratio survives a shared,
 // noisy machine. Reported, never asserted: bench/results.json and the README "Performance" table.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helmBinary, type HelmMajor } from '../src/io/helm.js';
 import { PROJECT_ROOT } from '../src/io/project.js';
-import { importOfficial } from '../src/import/import-official.js';
-import { projectModel } from '../src/project-model.js';
+import { growthValues, officialChart } from './official-inputs.js';
 
 const PAIRS = Math.max(10, Number(process.env.BENCH_PAIRS ?? 10));
 const GROWTH = (process.env.BENCH_GROWTH ?? '5,50,200').split(',').map(Number);
@@ -18,7 +17,6 @@ const VALUES_GROWTH = (process.env.BENCH_VALUES_GROWTH ?? '0/0,1000/200,3000/600
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'cli,helm,values,official,components').split(','));
 /** A checkout of tryretool/retool-helm (its repository root or charts/retool): compare with the official chart. */
 const OFFICIAL_CHART = process.env.OFFICIAL_CHART;
-const OFFICIAL_FIXTURE = join(PROJECT_ROOT, 'test/fixtures/official/production.official.yaml');
 const CLI = join(PROJECT_ROOT, 'bin/retool-chart.js');
 const PRODUCTION = join(PROJECT_ROOT, 'examples/production.values.yaml');
 const EVALUATION = join(PROJECT_ROOT, 'examples/evaluation.values.yaml');
@@ -114,47 +112,6 @@ function projectWithComponents(dir: string, count: number): string {
   // What `npm run build` does with the generated validator: bin/ runs dist/, which must hold the one just made.
   for (const name of ['values-validator.js', 'values-validator.d.ts']) cpSync(join(root, 'src/generated', name), join(root, 'dist/generated', name));
   return root;
-}
-
-/**
- * Official-chart values with `env` entries and `extraVolumes`/`extraVolumeMounts` added to the production
- * fixture, and the same configuration for this chart as `retool-chart import` writes it: both charts render
- * the same deployment, so their `helm template` times compare directly.
- */
-function growthValues(dir: string, env: number, volumes: number): { official: string[]; ours: string } {
-  // A second values file over the fixture: Helm (and import) merge its env map into the fixture's.
-  const lines: string[] = ['{}'];
-  if (env) lines.push('env:', ...Array.from({ length: env }, (_, i) => `  BENCH_VAR_${i}: "value ${i}"`));
-  if (volumes) {
-    lines.push('extraVolumes:', ...Array.from({ length: volumes }, (_, i) => `  - name: bench-${i}\n    emptyDir: {}`));
-    lines.push('extraVolumeMounts:', ...Array.from({ length: volumes }, (_, i) => `  - name: bench-${i}\n    mountPath: /mnt/bench-${i}`));
-  }
-  const growth = join(dir, `official-${env}-${volumes}.yaml`);
-  writeFileSync(growth, `${(lines.length > 1 ? lines.slice(1) : lines).join('\n')}\n`);
-  const official = [OFFICIAL_FIXTURE, growth];
-  const outcome = importOfficial({ files: official, release: 'retool' }, projectModel());
-  if (outcome.issues.length) throw new Error(`import of ${growth}: ${outcome.issues.map((i) => i.message).join('; ')}`);
-  const ours = join(dir, `ours-${env}-${volumes}.yaml`);
-  writeFileSync(ours, outcome.text);
-  return { official, ours };
-}
-
-/**
- * The official chart as `helm template` can read it: its charts/ lacks the Bitnami postgresql dependency
- * (fetched by `helm dependency build` from the internet), which the compared values switch off anyway
- * (postgresql.enabled: false), so an empty stand-in with its name and version satisfies Helm's check.
- */
-function officialChart(dir: string, checkout: string): string {
-  const source = existsSync(join(checkout, 'Chart.yaml')) ? checkout : join(checkout, 'charts/retool');
-  const chart = join(dir, 'official-chart');
-  cpSync(source, chart, { recursive: true });
-  const lock = readFileSync(join(chart, 'Chart.yaml'), 'utf8');
-  const version = /name: postgresql\s+version: ([^\s]+)/.exec(lock)?.[1];
-  if (version && !existsSync(join(chart, 'charts/postgresql')) && !readdirSync(join(chart, 'charts')).some((f) => f.startsWith('postgresql-'))) {
-    mkdirSync(join(chart, 'charts/postgresql'), { recursive: true });
-    writeFileSync(join(chart, 'charts/postgresql/Chart.yaml'), `apiVersion: v2\nname: postgresql\nversion: ${version}\n`);
-  }
-  return chart;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'retool-bench-'));

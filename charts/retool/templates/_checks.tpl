@@ -10,19 +10,23 @@ Usage: {{- include "retool.checks" $ }}
 */ -}}
 {{- define "retool.checks" -}}
 {{- $sites := (dict "owners" (list (list "temporal" "local" "frontend") (list "temporal" "local" "history") (list "temporal" "local" "matching") (list "temporal" "local" "worker") (list "temporal" "local" "web") (list "components" "api") (list "components" "jobsRunner") (list "components" "workflowsWorker") (list "components" "workflowsBackend") (list "components" "codeExecutor") (list "components" "jsExecutor") (list "components" "agentWorker") (list "components" "agentEvalWorker") (list "components" "r2AgentWorker") (list "components" "gitServer") (list "components" "multiplayerWs") (list "components" "dbConnector") (list "components" "telemetry") (list "components" "mcp") (list "components" "agentSandboxController") (list "components" "agentSandboxProxy") (list "components" "agentSandbox") (list "podDefaults")) "pods" (list (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "api") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "jobsRunner") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "workflowsWorker") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "workflowsBackend") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list) "path" (list "components" "codeExecutor") "restrictedMountPaths" (list "/tmp") "restrictedVolumes" (list "tmp") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "jsExecutor") "restrictedMountPaths" (list "/tmp") "restrictedVolumes" (list "tmp") "volumes" (list)) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "agentWorker") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "agentEvalWorker") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list "/etc/retool/temporal-ca") "path" (list "components" "r2AgentWorker") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list "temporal-ca")) (dict "mountPaths" (list) "path" (list "components" "gitServer") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "multiplayerWs") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "dbConnector") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "telemetry") "restrictedMountPaths" (list "/tmp") "restrictedVolumes" (list "tmp") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "mcp") "restrictedMountPaths" (list "/tmp" "/retool_backend/autogen_ssh_keys" "/retool_backend/pv-data" "/usr/local/retool-git-repo" "/usr/local/retool-repo") "restrictedVolumes" (list "tmp" "retool-backend-autogen-ssh-keys" "retool-backend-pv-data" "usr-local-retool-git-repo" "usr-local-retool-repo") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "agentSandboxController") "restrictedMountPaths" (list "/tmp") "restrictedVolumes" (list "tmp") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "agentSandboxProxy") "restrictedMountPaths" (list "/tmp") "restrictedVolumes" (list "tmp") "volumes" (list)) (dict "mountPaths" (list) "path" (list "components" "agentSandbox") "restrictedMountPaths" (list "/tmp") "restrictedVolumes" (list "tmp") "volumes" (list))) "resources" (list (list "database" "embedded" "resources") (list "retoolDatabase" "embedded" "resources") (list "blobStorage" "embedded" "resources"))) -}}
+{{- /* Each quantity string once per render: retool.quantity's regexFind compiles its pattern on every call. */ -}}
+{{- $quantities := dict -}}
 {{- range $owner := $sites.owners -}}
 {{- $values := $.Values -}}
 {{- range $owner }}{{ $values = get (default dict $values) . }}{{ end -}}
 {{- $pod := dict -}}
-{{- include "retool.pod.options" (dict "root" $ "values" (default dict $values) "out" $pod) -}}
-{{- include "retool.checks.resources" (dict "resources" $pod.resources "path" (printf "%s.resources" (join "." $owner))) -}}
+{{- /* Only the resources are checked here: merging every other pod option of every workload would be wasted. */ -}}
+{{- include "retool.pod.options" (dict "root" $ "values" (default dict $values) "only" "resources" "out" $pod) -}}
+{{- include "retool.checks.resources" (dict "resources" $pod.resources "path" (printf "%s.resources" (join "." $owner)) "quantities" $quantities) -}}
 {{- end -}}
 {{- range $path := $sites.resources -}}
 {{- $r := $.Values -}}
 {{- range $path }}{{ $r = get (default dict $r) . }}{{ end -}}
-{{- include "retool.checks.resources" (dict "resources" $r "path" (join "." $path)) -}}
+{{- include "retool.checks.resources" (dict "resources" $r "path" (join "." $path) "quantities" $quantities) -}}
 {{- end -}}
 {{- $checked := dict -}}
+{{- $scans := dict -}}
 {{- range $site := $sites.pods -}}
 {{- $values := get (default dict $.Values.components) (index $site.path 1) | default dict -}}
 {{- $base := join "." $site.path -}}
@@ -48,20 +52,34 @@ checks an operator's long lists a few times, not once per component. */ -}}
 {{- $key := printf "%s|%s|%s|%s|%s|%s" $vol.path $main.path (join "," $ownVolumes) (join "," $ownPaths) (index $containerLists 0).path (index $containerLists 1).path -}}
 {{- if not (hasKey $checked $key) -}}
 {{- $_ := set $checked $key true -}}
-{{- $names := dict -}}
-{{- range $ownVolumes }}{{ $_ := set $names . (printf "a volume of the chart's own in this pod (%s)" (join ", " $ownVolumes)) }}{{ end -}}
-{{- $extra := dict -}}
-{{- range $i, $v := $vol.items -}}
-{{- if kindIs "string" $v.name -}}
-{{- $_ := set $extra $v.name true -}}
-{{- if hasKey $names $v.name -}}
-{{- fail (printf "%s[%d].name: is the name of %s too: volume names must be unique in a pod (Kubernetes refuses the pod)." $vol.path $i (get $names $v.name)) -}}
+{{- /* A list is scanned once per render (retool.checks.scanVolumes, scanMounts), however many pods read it; each
+pod then only looks up its own names in the scan. It fails on the entry an entry-by-entry check of the pod's
+volumes (its own first), then of its main container's mounts (the chart's own paths first), would stop at. */ -}}
+{{- if not (hasKey $scans $vol.path) }}{{ $scan := dict }}{{ include "retool.checks.scanVolumes" (dict "items" $vol.items "out" $scan) }}{{ $_ := set $scans $vol.path $scan }}{{ end -}}
+{{- $volumes := get $scans $vol.path -}}
+{{- $clash := -1 -}}
+{{- range $ownVolumes }}{{ if hasKey $volumes.first . }}{{ $i := get $volumes.first . }}{{ if or (lt $clash 0) (lt $i $clash) }}{{ $clash = $i }}{{ end }}{{ end }}{{ end -}}
+{{- $volumeError := "%s[%d].name: is the name of %s too: volume names must be unique in a pod (Kubernetes refuses the pod)." -}}
+{{- if and (hasKey $volumes "dup") (or (lt $clash 0) (lt $volumes.dup $clash)) -}}
+{{- fail (printf $volumeError $vol.path $volumes.dup (printf "%s[%d]" $vol.path $volumes.dupOf)) -}}
+{{- else if ge $clash 0 -}}
+{{- fail (printf $volumeError $vol.path $clash (printf "a volume of the chart's own in this pod (%s)" (join ", " $ownVolumes))) -}}
 {{- end -}}
-{{- $_ := set $names $v.name (printf "%s[%d]" $vol.path $i) -}}
-{{- end -}}
-{{- end -}}
+{{- $extra := $volumes.first -}}
 {{- $where := printf "the extraVolumes of %s (or podDefaults)" $base -}}
-{{- include "retool.checks.mounts" (dict "mounts" $main.items "path" $main.path "reserved" $ownPaths "extra" $extra "where" $where) -}}
+{{- $mountsKey := printf "%s|%s" $main.path $vol.path -}}
+{{- if not (hasKey $scans $mountsKey) }}{{ $scan := dict }}{{ include "retool.checks.scanMounts" (dict "items" $main.items "extra" $extra "out" $scan) }}{{ $_ := set $scans $mountsKey $scan }}{{ end -}}
+{{- $mounts := get $scans $mountsKey -}}
+{{- $reserved := -1 -}}
+{{- range $ownPaths }}{{ if hasKey $mounts.first . }}{{ $j := get $mounts.first . }}{{ if or (lt $reserved 0) (lt $j $reserved) }}{{ $reserved = $j }}{{ end }}{{ end }}{{ end -}}
+{{- $pathError := "%s[%d].mountPath: is the mount path of %s too: mount paths must be unique in a container (Kubernetes refuses the pod)." -}}
+{{- if and (hasKey $mounts "missing") (or (lt $reserved 0) (le $mounts.missing $reserved)) (or (not (hasKey $mounts "dup")) (le $mounts.missing $mounts.dup)) -}}
+{{- fail (printf "%s[%d].name: names no volume in %s: a mount must name a volume of its pod (Kubernetes refuses the pod)." $main.path $mounts.missing $where) -}}
+{{- else if and (ge $reserved 0) (or (not (hasKey $mounts "dup")) (lt $reserved $mounts.dup)) -}}
+{{- fail (printf $pathError $main.path $reserved (printf "a mount of the chart's own in this container (%s)" (join ", " $ownPaths))) -}}
+{{- else if hasKey $mounts "dup" -}}
+{{- fail (printf $pathError $main.path $mounts.dup (printf "%s[%d]" $main.path $mounts.dupOf)) -}}
+{{- end -}}
 {{- range $containers := $containerLists -}}
 {{- range $i, $c := $containers.items -}}
 {{- include "retool.checks.mounts" (dict "mounts" ($c.volumeMounts | default list) "path" (printf "%s[%d].volumeMounts" $containers.path $i) "reserved" list "extra" $extra "where" $where) -}}
@@ -69,7 +87,7 @@ checks an operator's long lists a few times, not once per component. */ -}}
 {{- end -}}
 {{- range $containers := $containerLists -}}
 {{- range $i, $c := $containers.items -}}
-{{- include "retool.checks.resources" (dict "resources" $c.resources "path" (printf "%s[%d].resources" $containers.path $i)) -}}
+{{- include "retool.checks.resources" (dict "resources" $c.resources "path" (printf "%s[%d].resources" $containers.path $i) "quantities" $quantities) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -89,6 +107,52 @@ workload's (.values[.key], at .base) when non-empty, else podDefaults'.
 {{- $_ := set .out "path" (printf "podDefaults.%s" .key) -}}
 {{- $_ := set .out "items" (dig .key list (.root.Values.podDefaults | default dict)) -}}
 {{- end -}}
+{{- end -}}
+
+{{- /*
+retool.checks.scanVolumes: fills .out with what a pod's checks need of a volume list (.items): first (each name ->
+the index of its first volume) and, when a name repeats, dup (the index of the first repeat) and dupOf (the
+index of the volume it repeats).
+*/ -}}
+{{- define "retool.checks.scanVolumes" -}}
+{{- $out := .out -}}
+{{- $first := dict -}}
+{{- range $i, $v := .items -}}
+{{- if kindIs "string" $v.name -}}
+{{- if not (hasKey $first $v.name) -}}
+{{- $_ := set $first $v.name $i -}}
+{{- else if not (hasKey $out "dup") -}}
+{{- $_ := set $out "dup" $i -}}
+{{- $_ := set $out "dupOf" (get $first $v.name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $out "first" $first -}}
+{{- end -}}
+
+{{- /*
+retool.checks.scanMounts: fills .out with what a container's checks need of a mount list (.items) whose volumes
+are named in .extra: missing (the index of the first mount naming none of them), first (each mountPath -> the
+index of its first mount) and, when a path repeats, dup and dupOf (as retool.checks.scanVolumes).
+*/ -}}
+{{- define "retool.checks.scanMounts" -}}
+{{- $out := .out -}}
+{{- $extra := .extra -}}
+{{- $first := dict -}}
+{{- range $j, $m := .items -}}
+{{- if and (kindIs "string" $m.name) (not (hasKey $extra $m.name)) (not (hasKey $out "missing")) -}}
+{{- $_ := set $out "missing" $j -}}
+{{- end -}}
+{{- if kindIs "string" $m.mountPath -}}
+{{- if not (hasKey $first $m.mountPath) -}}
+{{- $_ := set $first $m.mountPath $j -}}
+{{- else if not (hasKey $out "dup") -}}
+{{- $_ := set $out "dup" $j -}}
+{{- $_ := set $out "dupOf" (get $first $m.mountPath) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $out "first" $first -}}
 {{- end -}}
 
 {{- /*
@@ -114,21 +178,30 @@ or whose mountPath repeats one of .reserved (the chart's own in this container) 
 
 {{- /*
 retool.checks.resources: fails when a request of .resources (at .path) is more than its limit, compared as
-retool.quantity values.
+retool.quantity values, each quantity's value kept in .quantities (a dict shared by one render's checks).
 */ -}}
 {{- define "retool.checks.resources" -}}
 {{- $r := .resources | default dict -}}
 {{- if and (kindIs "map" $r.requests) (kindIs "map" $r.limits) -}}
 {{- range $name, $request := $r.requests -}}
 {{- if hasKey $r.limits $name -}}
-{{- $req := include "retool.quantity" $request | float64 -}}
-{{- $lim := include "retool.quantity" (get $r.limits $name) | float64 -}}
+{{- $req := include "retool.checks.quantity" (dict "quantity" $request "cache" $.quantities) | float64 -}}
+{{- $lim := include "retool.checks.quantity" (dict "quantity" (get $r.limits $name) "cache" $.quantities) | float64 -}}
 {{- if gt $req $lim -}}
 {{- fail (printf "%s.requests.%s: is more than limits.%s: a container's requests must not exceed its limits (Kubernetes refuses the pod)." $.path (replace "." "\\." $name) $name) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{- /*
+retool.checks.quantity: retool.quantity of .quantity, looked up in (and added to) .cache by its printed form.
+*/ -}}
+{{- define "retool.checks.quantity" -}}
+{{- $key := printf "%T:%v" .quantity .quantity -}}
+{{- if not (hasKey .cache $key) }}{{ $_ := set .cache $key (include "retool.quantity" .quantity) }}{{ end -}}
+{{- get .cache $key -}}
 {{- end -}}
 
 {{- /*

@@ -256,7 +256,8 @@ Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key"
 {{- $env := dict -}}
 {{- range .sources }}{{ include "retool.env.literal" (dict "env" $env "values" .) }}{{ end -}}
 {{- $entry := dict "env" $env "ok" true -}}
-{{- if gt (len $env) 64 }}{{ include "retool.env.blocks" (dict "env" $env "split" true "out" $entry) }}{{ end -}}
+{{- /* Not split here: retool.env.block splits a block into its entries when a workload first needs that. */ -}}
+{{- if gt (len $env) 64 }}{{ include "retool.env.blocks" (dict "env" $env "out" $entry) }}{{ end -}}
 {{- $_ := set $cache .key $entry -}}
 {{- end -}}
 {{- range $key, $value := index $cache .key }}{{ $_ := set $.out $key $value }}{{ end -}}
@@ -357,39 +358,58 @@ Usage: env: {{- include "retool.env.list" (dict "env" $env "user" $userEnv "over
 {{- $inside := list -}}
 {{- range $mark := $marks | sortAlpha -}}
 {{- if hasKey $user.blocks $mark -}}
-{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ $sep = "\n" }}{{ end -}}
+{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "env" $own "user" $userEnv) }}{{ $sep = "\n" }}{{ end -}}
 {{- $block = index $user.blocks $mark -}}
 {{- $inside = list -}}
 {{- if hasKey $own $mark }}{{ $inside = list $mark }}{{ end -}}
 {{- else if and $block (not (gt $mark $block.last)) -}}
 {{- $inside = append $inside $mark -}}
 {{- else -}}
-{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ $sep = "\n" }}{{ $block = dict }}{{ $inside = list }}{{ end -}}
+{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "env" $own "user" $userEnv) }}{{ $sep = "\n" }}{{ $block = dict }}{{ $inside = list }}{{ end -}}
 {{- $sep }}{{ index $o.texts $mark }}{{ $sep = "\n" -}}
 {{- end -}}
 {{- end -}}
-{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "user" $user.texts) }}{{ end -}}
+{{- if $block }}{{ $sep }}{{ include "retool.env.block" (dict "block" $block "inside" $inside "own" $o.texts "env" $own "user" $userEnv) }}{{ end -}}
 {{- end -}}
 {{- end -}}
 
 {{- /*
 retool.env.block: one block of the shared env (from retool.env.blocks) with the names of .inside (the other
-entries whose names fall inside it or override one of its own; their YAML in .own, the block's in .user): the
-block's YAML as it is when there are none.
+entries whose names fall inside it or override one of its own; their YAML in .own, their map in .env): the
+block's YAML as it is when there are none. The block's text is split into its entries (kept in the block, so
+each block is split at most once per release, and only when a workload needs it); should the split not give
+one piece per entry, the block's entries (.user, the shared env's map) and .inside are printed with toYaml.
 */ -}}
 {{- define "retool.env.block" -}}
 {{- $args := . -}}
 {{- if not .inside -}}
 {{- .block.text -}}
 {{- else -}}
+{{- if not (hasKey .block "texts") -}}
+{{- $pieces := splitList "\n- " .block.text -}}
+{{- $texts := dict -}}
+{{- if eq (len $pieces) (len .block.names) -}}
+{{- range $j, $piece := $pieces }}{{ $_ := set $texts (index $args.block.names $j) (ternary $piece (print "- " $piece) (eq $j 0)) }}{{ end -}}
+{{- $_ := set .block "texts" $texts -}}
+{{- else -}}
+{{- $_ := set .block "texts" false -}}
+{{- end -}}
+{{- end -}}
+{{- $user := .block.texts -}}
 {{- $last := "" -}}
+{{- $entries := list -}}
 {{- range $i, $name := concat .block.names .inside | sortAlpha -}}
 {{- if or (not $i) (ne $name $last) -}}
+{{- if not $user -}}
+{{- $entries = append $entries (merge (dict "name" $name) (index (ternary $args.env $args.user (hasKey $args.env $name)) $name)) -}}
+{{- else -}}
 {{- if $i }}{{ "\n" }}{{ end -}}
-{{- if hasKey $args.own $name }}{{ index $args.own $name }}{{ else }}{{ index $args.user $name }}{{ end -}}
+{{- if hasKey $args.own $name }}{{ index $args.own $name }}{{ else }}{{ index $user $name }}{{ end -}}
+{{- end -}}
 {{- end -}}
 {{- $last = $name -}}
 {{- end -}}
+{{- if $entries }}{{ toYaml $entries }}{{ end -}}
 {{- end -}}
 {{- end -}}
 

@@ -9,10 +9,13 @@ Usage: {{ include "retool.name" $ }}
 {{- end -}}
 
 {{- /*
-retool.fullname: prefix of every resource name (release-derived, at most 63 characters).
+retool.fullname: prefix of every resource name (release-derived, at most 63 characters). Made once per release
+and kept in the root context all of a chart's templates share (retoolFullname): every resource name starts with
+it, and the DNS-label check's regexMatch compiles its pattern on every call.
 Usage: {{ include "retool.fullname" $ }}
 */ -}}
 {{- define "retool.fullname" -}}
+{{- if not (hasKey . "retoolFullname") -}}
 {{- $full := "" -}}
 {{- if .Values.fullnameOverride -}}
 {{- $full = .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
@@ -28,7 +31,9 @@ Usage: {{ include "retool.fullname" $ }}
 {{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $full) -}}
 {{- fail (printf "resource names start with %q, which is not a DNS-1035 label (a lowercase letter first, then letters, digits and -; no dots): Kubernetes would refuse the Services. Choose another release name or set fullnameOverride." $full) -}}
 {{- end -}}
-{{- $full -}}
+{{- $_ := set . "retoolFullname" $full -}}
+{{- end -}}
+{{- .retoolFullname -}}
 {{- end -}}
 
 {{- /*

@@ -3,18 +3,32 @@
 {{- /*
 retool.pod.options: fills .out with podDefaults merged with one workload's values (components.<key> or
 temporal.local.<service>); the workload's non-empty values win, maps merge key by key, a non-empty list
-replaces. Merged as data, never as text; neither podDefaults nor the workload's values are changed.
+replaces. Merged as data, never as text; neither podDefaults nor the workload's values are changed. With .only
+(an option's name) only that option is merged.
 Usage: {{- $pod := dict }}{{- include "retool.pod.options" (dict "root" $ "values" .Values.components.api "out" $pod) }}
 */ -}}
 {{- define "retool.pod.options" -}}
 {{- $merged := .out -}}
-{{- range $key, $value := .root.Values.podDefaults -}}
+{{- $defaults := .root.Values.podDefaults -}}
+{{- $values := .values | default dict -}}
+{{- with .only }}{{ $defaults = pick $defaults . }}{{ $values = pick $values . }}{{ end -}}
+{{- range $key, $value := $defaults -}}
 {{- $_ := set $merged $key $value -}}
 {{- end -}}
-{{- range $key, $value := .values | default dict -}}
+{{- range $key, $value := $values -}}
 {{- if kindIs "map" $value -}}
 {{- $base := index $merged $key -}}
-{{- if and $base $value -}}
+{{- if and $base $value (kindIs "map" $base) -}}
+{{- /* As mustMergeOverwrite (deepCopy $base) $value, but only the entries $value sets are copied and merged; the
+others are podDefaults' own, shared and never changed (deep-copying a long podDefaults.env for every workload
+that adds one variable cost more than all its other pod options). The shallow copy (mustMergeOverwrite into a
+new map, which keeps null entries too) shares podDefaults' nested values; nothing changes them. */ -}}
+{{- $touched := dict -}}
+{{- range $k, $_ := $value }}{{ if hasKey $base $k }}{{ $_ := set $touched $k (index $base $k) }}{{ end }}{{ end -}}
+{{- $copy := mustMergeOverwrite (dict) $base -}}
+{{- range $k, $v := mustMergeOverwrite (deepCopy $touched) $value }}{{ $_ := set $copy $k $v }}{{ end -}}
+{{- $_ := set $merged $key $copy -}}
+{{- else if and $base $value -}}
 {{- $_ := set $merged $key (mustMergeOverwrite (deepCopy $base) $value) -}}
 {{- else if $value -}}
 {{- $_ := set $merged $key $value -}}
