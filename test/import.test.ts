@@ -633,12 +633,17 @@ test('Retool 4.x: rr.gitServer.separate carries to the git-server component, onl
   }
 });
 
+/** Imports official values with the rr stack on (external database, workflows, an S3 bucket) plus `rr` lines of a test's own. */
+function importRr(dir: string, rr: string) {
+  const file = join(dir, 'official.yaml');
+  writeFileSync(file, `config:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\n  postgresql: { host: db.internal, port: 5432, db: retool, user: retool, password: p }\nimage:\n  tag: 4.0.7-stable\npostgresql:\n  enabled: false\nworkflows:\n  enabled: true\nrr:\n  enabled: true\n${rr}  blobStorage:\n    s3: { bucket: retool-rr, region: eu-west-1 }\n`);
+  return importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+}
+
 test('Retool 4.x: rr.jsExecutor.enabled / rr.agent.enabled false leave that service out of the app builder here too', () => {
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-off-'));
   try {
-    const file = join(dir, 'off.yaml');
-    writeFileSync(file, 'config:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\n  postgresql: { host: db.internal, port: 5432, db: retool, user: retool, password: p }\nimage:\n  tag: 4.0.7-stable\npostgresql:\n  enabled: false\nworkflows:\n  enabled: true\nrr:\n  enabled: true\n  jsExecutor:\n    enabled: false\n  agent:\n    enabled: false\n  agentSandbox:\n    enabled: false\n  blobStorage:\n    s3: { bucket: retool-rr, region: eu-west-1 }\n');
-    const outcome = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+    const outcome = importRr(dir, '  jsExecutor:\n    enabled: false\n  agent:\n    enabled: false\n  agentSandbox:\n    enabled: false\n');
     const values = outcome.values as any;
     assert.is(values.appBuilder.enabled, true);
     assert.equal([values.components.jsExecutor.enabled, values.components.r2AgentWorker.enabled, values.appBuilder.agentSandbox.enabled], [false, false, false]);
@@ -658,9 +663,7 @@ test('Retool 4.x: rr.jsExecutor.enabled / rr.agent.enabled false leave that serv
 test('Retool 4.x: rr.gitServer.enabled false runs the app builder without its git server, here too', () => {
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-git-off-'));
   try {
-    const file = join(dir, 'git-off.yaml');
-    writeFileSync(file, 'config:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\n  postgresql: { host: db.internal, port: 5432, db: retool, user: retool, password: p }\nimage:\n  tag: 4.0.7-stable\npostgresql:\n  enabled: false\nworkflows:\n  enabled: true\nrr:\n  enabled: true\n  gitServer:\n    enabled: false\n  agentSandbox:\n    enabled: false\n  blobStorage:\n    s3: { bucket: retool-rr, region: eu-west-1 }\n');
-    const outcome = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+    const outcome = importRr(dir, '  gitServer:\n    enabled: false\n  agentSandbox:\n    enabled: false\n');
     assert.is((outcome.values as any).appBuilder.gitServer.enabled, false);
     const objects = renderWritten(dir, outcome);
     const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-api`)!;
