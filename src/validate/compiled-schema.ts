@@ -27,6 +27,21 @@ export interface CompiledSchema {
 }
 
 const compiled = new WeakMap<object, CompiledSchema>();
+const verdicts = new WeakMap<object, ValidateFunction>();
+
+/**
+ * `schema` compiled for a verdict only: it stops at the first failure, so refusing costs a fraction of
+ * compileSchema's allErrors run (for callers that check many values and need no reasons). Cached per schema.
+ */
+export function compileVerdict(schema: JsonSchema): ValidateFunction {
+  let validate = verdicts.get(schema);
+  if (!validate) {
+    const { root } = compileSchema(schema);
+    validate = newValuesAjv({ allErrors: false, inlineRefs: false, code: { optimize: false } }).compile(root);
+    verdicts.set(schema, validate);
+  }
+  return validate;
+}
 
 /** Compiles `schema` once (cached per schema object). */
 export function compileSchema(schema: JsonSchema): CompiledSchema {

@@ -4,7 +4,7 @@ import { podCheckSites } from '../model/pod-checks.js';
 import { podRuleIssues } from './pod-rules.js';
 import { describeErrors } from './ajv-issues.js';
 import { placed, type ValuesIssue } from './values-issue.js';
-import { compileSchema } from './compiled-schema.js';
+import { compileSchema, compileVerdict } from './compiled-schema.js';
 import { loadSources, type SourceArguments } from './values-sources.js';
 
 type MergedValues = ReturnType<typeof loadSources>['merged'];
@@ -20,6 +20,12 @@ export function checkValues(schema: JsonSchema, values: unknown): ValuesIssue[] 
   // Helm renders, and so runs the chart's pod rules, only for values the schema accepts.
   if (entry.validate(values)) return hasTopology(schema) && isObject(values) ? podRuleIssues(podCheckSites(schema), values) : [];
   return describeErrors(entry, [...(entry.validate.errors ?? [])], values);
+}
+
+/** Whether checkValues finds nothing, without working out the reasons (the same schema and pod rules). */
+export function acceptsValues(schema: JsonSchema, values: unknown): boolean {
+  if (!compileVerdict(schema)(values)) return false;
+  return !(hasTopology(schema) && isObject(values)) || podRuleIssues(podCheckSites(schema), values).length === 0;
 }
 
 /** The project's schema (with x-retool-component annotations), not the published one. */
