@@ -1,5 +1,6 @@
 import { buildChartModel, type ChartModel, type ModelOptions } from './model/chart-model.js';
-import { SCHEMA_FILE, packageVersion } from './io/project.js';
+import { lintPassedBefore, recordLintPassed } from './io/lint-verdict.js';
+import { PROJECT_ROOT, SCHEMA_FILE, packageVersion } from './io/project.js';
 import { loadCheckedSchema } from './schema/checked.js';
 
 /**
@@ -13,8 +14,17 @@ export function buildProjectModel(options: ModelOptions): ChartModel {
 
 let model: ChartModel | undefined;
 
-/** The chart model of this project's own schema (schema/retool.schema.json), built once per process. */
+/**
+ * The chart model of this project's own schema (schema/retool.schema.json), built once per process. Its lint
+ * runs once per change of the schema or the code, not once per command (src/io/lint-verdict.ts).
+ */
 export function projectModel(): ChartModel {
-  model ??= buildProjectModel({ chartVersion: packageVersion(), schemaFile: SCHEMA_FILE });
+  if (model) return model;
+  const linted = lintPassedBefore(PROJECT_ROOT, SCHEMA_FILE);
+  // buildProjectModel's own path when the lint has to run, so a broken schema fails the same way.
+  model = linted
+    ? buildChartModel(loadCheckedSchema(SCHEMA_FILE, { lint: false }), { chartVersion: packageVersion(), schemaFile: SCHEMA_FILE })
+    : buildProjectModel({ chartVersion: packageVersion(), schemaFile: SCHEMA_FILE });
+  if (!linted) recordLintPassed(PROJECT_ROOT, SCHEMA_FILE);
   return model;
 }

@@ -1,4 +1,4 @@
-import { annotationSchema } from '../schema/annotations.js';
+import { annotationSchemaSource } from '../schema/annotations.js';
 import { expandPodOptions, publishedSchema } from '../schema/normalize.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import { schemaDefaults } from './defaults.js';
@@ -44,7 +44,7 @@ export function buildChartModel(source: JsonSchema, options: ModelOptions): Char
   const temporalServices = buildTemporalServices(schema);
   return {
     schema,
-    annotationSchema: annotationSchema().schema,
+    annotationSchema: annotationSchemaSource(),
     published: publishedSchema(schema),
     components: buildTopology(schema),
     edgeKinds: buildEdgeKinds(schema),

@@ -12,12 +12,19 @@ const Ajv = AjvModule.default;
  */
 export const ANNOTATION_SCHEMA_URL = new URL('../../schema/annotations.schema.json', import.meta.url);
 
+let source: JsonSchema | undefined;
 let cached: { schema: JsonSchema; validate: ValidateFunction } | undefined;
 
-/** The annotation schema and its validator, compiled once per process by ajv in strict mode. */
+/** The annotation schema as read (the model and the generated types need only this, not its validator). */
+export function annotationSchemaSource(): JsonSchema {
+  source ??= JSON.parse(readFileSync(ANNOTATION_SCHEMA_URL, 'utf8')) as JsonSchema;
+  return source;
+}
+
+/** The annotation schema and its validator, compiled once per process by ajv in strict mode (the lint's). */
 export function annotationSchema(): { schema: JsonSchema; validate: ValidateFunction } {
   if (!cached) {
-    const schema = JSON.parse(readFileSync(ANNOTATION_SCHEMA_URL, 'utf8')) as JsonSchema;
+    const schema = annotationSchemaSource();
     // Strict: an unknown keyword or a loose type in the annotation schema itself is an error, not ignored.
     const ajv = new Ajv({ strict: true, allErrors: true });
     cached = { schema, validate: ajv.compile(schema) };

@@ -12,10 +12,11 @@ import { expandPodOptions } from './normalize.js';
  * fails here, each problem named with the file's line and column (JSON syntax errors by loadSchema, broken
  * house rules by the lint, located in the file's text). Returns the source schema, as read.
  */
-export function loadCheckedSchema(file: string): JsonSchema {
+export function loadCheckedSchema(file: string, options: { lint?: boolean } = {}): JsonSchema {
   try {
     const source = loadSchema(file);
-    lintSchema(expandPodOptions(source), file);
+    // lint: false only for a schema whose lint passed before (src/io/lint-verdict.ts).
+    if (options.lint !== false) lintSchema(expandPodOptions(source), file);
     return source;
   } catch (error) {
     if (error instanceof IssuesError) throw locateSchemaIssues(error, file, readFileSync(file, 'utf8'));
