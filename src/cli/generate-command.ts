@@ -1,7 +1,7 @@
 import { diffTree, leftovers, writeTree } from '../io/write-tree.js';
 import { PROJECT_ROOT, SCHEMA_FILE, packageVersion } from '../io/project.js';
 import { OWNED_DIRS } from '../io/layout.js';
-import { stampedUpToDate, writeStamp } from '../io/generate-stamp.js';
+import { currentByStamp, writeStamp } from '../io/generate-stamp.js';
 import { loadGenerator } from './generator.js';
 import { cliReferenceMarkdown, parseCommand } from './specs.js';
 
@@ -11,7 +11,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
   const schemaFile = args.strings.schema ?? SCHEMA_FILE;
   if (args.booleans.check && root === PROJECT_ROOT) {
     // Nothing generate reads has changed and every output is as written: no need to generate (generate-stamp.ts).
-    const count = leftovers(root, OWNED_DIRS).length ? undefined : stampedUpToDate(root, schemaFile, OWNED_DIRS);
+    const count = currentByStamp(root, schemaFile, OWNED_DIRS);
     if (count !== undefined) {
       process.stdout.write(`generated files are up to date (${count} files)\n`);
       return 0;

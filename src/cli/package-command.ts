@@ -5,6 +5,8 @@ import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { schemaUrl } from '../generate/chart-metadata.js';
 import { EDITOR_SCHEMA_FILE } from '../generate/editor-schema.js';
+import { currentByStamp, writeStamp } from '../io/generate-stamp.js';
+import { OWNED_DIRS } from '../io/layout.js';
 import { openSigner, type Signer } from '../io/gpg.js';
 import { PROJECT_ROOT, SCHEMA_FILE, packageVersion, readProjectInfo } from '../io/project.js';
 import { diffTree, writeTree } from '../io/write-tree.js';
@@ -85,6 +87,8 @@ export async function packageCommand(argv: string[]): Promise<number> {
 }
 
 async function refuseStaleChart(): Promise<void> {
+  // generate --check's shortcut: nothing generate reads or writes changed since a run found the tree current.
+  if (currentByStamp(PROJECT_ROOT, SCHEMA_FILE, OWNED_DIRS) !== undefined) return;
   let generator: Awaited<ReturnType<typeof loadGenerator>>;
   try {
     generator = await loadGenerator();
@@ -94,10 +98,11 @@ async function refuseStaleChart(): Promise<void> {
     process.stderr.write('note: no generator installed here; packaging the chart as shipped with this package\n');
     return;
   }
-  const { generate, OWNED_DIRS } = generator;
+  const { generate } = generator;
   const { files } = await generate({ projectRoot: PROJECT_ROOT, schemaFile: SCHEMA_FILE, chartVersion: packageVersion(), cliReference: cliReferenceMarkdown() });
   const differing = diffTree(PROJECT_ROOT, files, OWNED_DIRS);
   if (differing.length) throw new Error(`charts/retool is out of date with the schema (run npm run generate first):\n${differing.map((p) => `  ${p}`).join('\n')}`);
+  writeStamp(PROJECT_ROOT, SCHEMA_FILE, files);
 }
 
 /** SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the time of the chart directory's last commit. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GENERATED_SRC_DIR } from './layout.js';
+import { leftovers } from './write-tree.js';
 
 /**
  * `generate --check` without generating, when nothing it reads has changed since a full run found (or wrote)
@@ -81,4 +82,12 @@ export function stampedUpToDate(root: string, schemaFile: string, ownedDirs: rea
     for (const path of filesUnder(root, dir)) if (!(path in stamp.outputs)) return undefined;
   }
   return Object.keys(stamp.outputs).length;
+}
+
+/**
+ * The number of generated files when the stamp shows the tree current and no interrupted run left files behind
+ * (what `generate --check` and `package` may trust without generating); undefined means: generate and compare.
+ */
+export function currentByStamp(root: string, schemaFile: string, ownedDirs: readonly string[]): number | undefined {
+  return leftovers(root, ownedDirs).length ? undefined : stampedUpToDate(root, schemaFile, ownedDirs);
 }
