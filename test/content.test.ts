@@ -49,7 +49,8 @@ for (const major of MAJORS) {
         const where = `${owner.kind} ${owner.metadata.name}/${container.name}`;
         assert.ok(container.resources?.requests?.cpu && container.resources?.requests?.memory, `${where} requests`);
         assert.ok(container.resources?.limits?.memory, `${where} memory limit`);
-        const longRunning = owner.kind !== 'Job' && owner.spec.template.spec.containers.includes(container);
+        // The node DaemonSets (x-retool-node-daemonset) serve nothing a probe could ask, and Retool's manifests give them none.
+        const longRunning = owner.kind !== 'Job' && owner.kind !== 'DaemonSet' && owner.spec.template.spec.containers.includes(container);
         if (!longRunning || NO_LISTENER.has(container.name)) continue;
         assert.ok(container.readinessProbe, `${where} readinessProbe`);
         assert.ok(container.livenessProbe, `${where} livenessProbe`);

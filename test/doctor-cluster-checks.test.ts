@@ -152,9 +152,14 @@ test('Pod Security: the level the render needs, against the namespace enforce la
   assert.equal(requiredPodSecurity(fixture('restricted').objects).level, 'restricted');
   assert.match(requiredPodSecurity(fixture('code-executor-seccomp').objects).reason, 'adds NET_ADMIN');
   // The agent sandbox's pods are in no workload of the render: the controller creates them from the job template.
-  const sandboxOnly = requiredPodSecurity(fixture('app-builder', ['--set', 'components.jsExecutor.enabled=false', '--set', 'components.codeExecutor.sandbox=none']).objects);
+  const nodeSetupOff = ['devicePlugin', 'seccompInstaller'].flatMap((d) => ['--set', `appBuilder.agentSandbox.nodeSetup.${d}.enabled=false`]);
+  const sandboxOnly = requiredPodSecurity(fixture('app-builder', ['--set', 'components.jsExecutor.enabled=false', '--set', 'components.codeExecutor.sandbox=none', ...nodeSetupOff]).objects);
   assert.equal(sandboxOnly.level, 'privileged');
   assert.match(sandboxOnly.reason, /^Job\/prod-retool-agent-sandbox-job-template: /);
+  // The node DaemonSets' host paths need privileged too, and the reason names one.
+  const nodeSetup = requiredPodSecurity(fixture('app-builder', ['--set', 'components.jsExecutor.enabled=false', '--set', 'components.codeExecutor.sandbox=none']).objects);
+  assert.equal(nodeSetup.level, 'privileged');
+  assert.match(nodeSetup.reason, /DaemonSet\/prod-retool-agent-sandbox-(device-plugin|node-installer)/);
 
   const ns = (labels?: Record<string, string>) => ok({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'retool', labels: { 'kubernetes.io/metadata.name': 'retool', ...labels } }, status: { phase: 'Active' } });
   const enforce = (level: string) => ns({ 'pod-security.kubernetes.io/enforce': level, 'pod-security.kubernetes.io/enforce-version': 'latest' });

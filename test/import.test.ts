@@ -576,7 +576,14 @@ test('Retool 4.x: rr.enabled turns the app builder on, rr.blobStorage becomes bl
   assert.is(values.components.r2AgentWorker.replicas, 2);
   assert.equal(values.components.r2AgentWorker.podLabels, { team: 'rr' });
   const sandboxRef = (key: string) => ({ secretKeyRef: { name: 'retool-agent-sandbox', key } });
-  assert.equal(values.appBuilder.agentSandbox, { jwtPublicKey: sandboxRef('jwt-public-key'), jwtPrivateKey: sandboxRef('jwt-private-key'), encryptionKey: sandboxRef('encryption-key') }, 'the keys of rr.agentSandbox.externalSecret');
+  const { nodeSetup, ...keys } = values.appBuilder.agentSandbox;
+  assert.equal(keys, { jwtPublicKey: sandboxRef('jwt-public-key'), jwtPrivateKey: sandboxRef('jwt-private-key'), encryptionKey: sandboxRef('encryption-key') }, 'the keys of rr.agentSandbox.externalSecret');
+  // The official chart runs its device plugin (deployDaemonSet), prepuller and seccomp installer with the sandbox,
+  // on the host network; the installer needs Retool's profile, which only a step of the operator's can give.
+  assert.equal(nodeSetup, { devicePlugin: { enabled: true }, imagePrepuller: { enabled: true }, hostNetwork: true });
+  const step = outcome.actions.find((a) => a.title.includes('seccomp installer'));
+  assert.ok(step, outcome.actions.map((a) => a.title).join('; '));
+  assert.match(step!.steps.join(' '), '--set-file appBuilder.agentSandbox.nodeSetup.seccompInstaller.profile=');
   assert.is(values.components.agentSandboxController.env.PREWARM_POOL_SIZE, '2');
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-'));
   try {
@@ -588,6 +595,9 @@ test('Retool 4.x: rr.enabled turns the app builder on, rr.blobStorage becomes bl
     assert.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-r2-agent-worker`));
     assert.ok(objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === `${RELEASE}-retool-agent-sandbox-job-template`), 'the agent sandbox runs with rr.enabled');
     assert.is(env.find((e) => e.name === 'AGENT_SANDBOX_JWT_PRIVATE_KEY')?.valueFrom?.secretKeyRef?.name, 'retool-agent-sandbox');
+    const daemonSets = objects.filter((o) => o.kind === 'DaemonSet');
+    assert.equal(daemonSets.map((o) => o.metadata.name).sort(), [`${RELEASE}-retool-agent-sandbox-device-plugin`, `${RELEASE}-retool-agent-sandbox-image-prepuller`]);
+    assert.ok(daemonSets.every((o) => o.spec.template.spec.hostNetwork === true && o.spec.template.spec.dnsPolicy === 'ClusterFirstWithHostNet'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

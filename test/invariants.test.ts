@@ -16,7 +16,7 @@ const readsApi = (name: string): boolean => API_READERS.some((suffix) => name.en
  * fixture (no violations allowed) and on a deliberately broken copy of a real render (a violation required),
  * so a rule that cannot fail is caught.
  */
-const { components, blobStore } = projectModel();
+const { components, blobStore, nodeDaemonSets } = projectModel();
 const COMPONENT = 'app.kubernetes.io/component';
 const SECRET_ENV = /(PASSWORD|LICENSE_KEY|ENCRYPTION_KEY|JWT_SECRET|TLS_CRT|TLS_KEY)$/;
 const workloads = (objects: K8sObject[]) => objects.filter((o) => o.spec?.template);
@@ -26,6 +26,12 @@ const SANDBOXED = new Set(components.filter((c) => c.sandboxed).map((c) => c.nam
 const isSandbox = (c: any) => SANDBOXED.has(c.name) && (c.securityContext?.privileged === true || c.securityContext?.seccompProfile?.type === 'Localhost');
 /** Pod Security Standards baseline: the capabilities a container may add. */
 const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+/**
+ * A node DaemonSet that mounts host paths (x-retool-node-daemonset hostPaths): its pod is privileged-level by its
+ * volumes alone, and its containers run as the image's root user, as Retool's manifest runs them, to write there.
+ */
+const HOST_PATH_DAEMONSETS = new Set(nodeDaemonSets.filter((d) => d.hostPaths.length > 0).map((d) => d.name));
+const mountsHostPaths = (owner: K8sObject) => owner.kind === 'DaemonSet' && HOST_PATH_DAEMONSETS.has(componentOf(owner));
 /** A Retool component's pod under podSecurity: compatible (the image's own user; no runAsNonRoot). */
 const isCompatibleRetool = (owner: K8sObject) =>
   components.some((c) => c.name === componentOf(owner)) && owner.spec.template.spec.securityContext?.runAsNonRoot !== true;
@@ -50,7 +56,7 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
       if ((sc.appArmorProfile ?? pod.appArmorProfile)?.type === 'Unconfined') problems.push(`${where}: AppArmor unconfined`);
       if (isCompatibleRetool(owner)) return problems;
       // Restricted.
-      if (pod.runAsNonRoot !== true && sc.runAsNonRoot !== true) problems.push(`${where}: runAsNonRoot`);
+      if (pod.runAsNonRoot !== true && sc.runAsNonRoot !== true && !mountsHostPaths(owner)) problems.push(`${where}: runAsNonRoot`);
       if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${where}: capabilities.drop ALL`);
       if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem`);
       return problems;

@@ -99,9 +99,26 @@ const jobCreators = (): PolicyException[] => projectModel().components
     reason: `no-pod-create: ${c.name} creates Jobs, and so pods, in the release's namespace only: ${c.kubernetesApi!.reason}`,
   }));
 
+/**
+ * The node DaemonSets (x-retool-node-daemonset, each opt-in): the privileges their values' descriptions state, from
+ * the model, so a new one needs no entry here and one that stops mounting host paths loses its exceptions.
+ */
+type NodeDaemonSet = ReturnType<typeof projectModel>['nodeDaemonSets'][number];
+const nodeDaemonSet = (rule: string, what: string, applies: (d: NodeDaemonSet) => boolean): PolicyException[] => projectModel().nodeDaemonSets.filter(applies).map((d) => ({
+  rule,
+  object: new RegExp(`^DaemonSet/.+-${d.name}$`),
+  reason: `${d.name} (appBuilder.agentSandbox.nodeSetup, opt-in) ${what}.`,
+}));
+const mountsHost = (d: NodeDaemonSet) => d.hostPaths.length > 0;
+
 export const POLICY_EXCEPTIONS: PolicyException[] = [
   ...apiReaders('KBP106', 'its own ServiceAccount\'s token is mounted'),
   ...jobCreators(),
+  ...nodeDaemonSet('PSS105', 'mounts the node directories it prepares (hostPath), as Retool\'s manifest does', mountsHost),
+  ...nodeDaemonSet('PSS201', 'mounts the node directories it prepares (hostPath volumes), as Retool\'s manifest does', mountsHost),
+  ...nodeDaemonSet('PSS203', 'runs as the image\'s root user, as Retool\'s manifest does, to write the root-owned node directories it mounts', mountsHost),
+  ...nodeDaemonSet('KBP104', 'runAsUser: Retool\'s manifest gives UID 1001, or the image\'s root where it writes node directories', () => true),
+  ...nodeDaemonSet('KBP105', 'runAsGroup: the image\'s own group, as Retool\'s manifest leaves it', () => true),
   codeExecutor('PSS103', 'privileged: true'),
   codeExecutor('PSS202', 'a privileged container always allows privilege escalation'),
   codeExecutor('KBP103', 'capabilities: a privileged container has all capabilities, dropping ALL is impossible'),

@@ -604,6 +604,110 @@ test('agent sandbox: the job template is Retool\'s sandbox pod; the controller\'
   assert.not.ok(envOf(mainContainer(component(restricted, 'api')!, 'api')).has('AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN'), 'api is told nothing then');
 });
 
+/**
+ * Retool's node DaemonSets as tryretool/retool-helm 6.11.21 renders them (agent_sandbox_device_plugin.yaml,
+ * agent_sandbox_prepuller.yaml, agent_sandbox_seccomp.yaml), written here from those templates, not from the schema:
+ * containers in order (init first), image, command, the security context and resources, host paths. Deliberate
+ * differences: RuntimeDefault seccomp on the pod (Retool's sets it on the prepuller's pause only), resources on
+ * install-seccomp (Retool's has none), the seccomp profile by env instead of templated into the script, and
+ * hostNetwork off unless asked.
+ */
+const DROP_ALL = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+const UID_1001 = { ...DROP_ALL, runAsNonRoot: true, runAsUser: 1001 };
+const TINY = { requests: { cpu: '1m', memory: '4Mi' }, limits: { cpu: '10m', memory: '16Mi' } };
+const OFFICIAL_NODE_SETUP: Record<string, { containers: Array<{ name: string; init?: true; image: string; command?: string[]; securityContext: object; resources: object }>; hostPaths: Record<string, { path: string; type?: string }>; updateStrategy?: object; grace?: number }> = {
+  'agent-sandbox-device-plugin': {
+    containers: [{ name: 'smarter-device-manager', image: 'ghcr.io/smarter-project/smarter-device-manager:v1.20.12', securityContext: DROP_ALL, resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } } }],
+    hostPaths: { 'device-plugin': { path: '/var/lib/kubelet/device-plugins' }, dev: { path: '/dev' }, sys: { path: '/sys' } },
+  },
+  'agent-sandbox-image-prepuller': {
+    containers: [
+      { name: 'pull-image', init: true, image: 'tryretool/agent-sandbox-service:4.0.7-stable', command: ['true'], securityContext: UID_1001, resources: TINY },
+      { name: 'pause', image: 'busybox:1.37.0', command: ['sleep', 'infinity'], securityContext: UID_1001, resources: TINY },
+    ],
+    hostPaths: {},
+    updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '100%' } },
+    grace: 5,
+  },
+  'agent-sandbox-node-installer': {
+    containers: [
+      { name: 'install-seccomp', init: true, image: 'busybox:1.37.0', securityContext: DROP_ALL, resources: TINY },
+      { name: 'pause', image: 'busybox:1.37.0', command: ['sleep', 'infinity'], securityContext: DROP_ALL, resources: TINY },
+    ],
+    hostPaths: { 'host-seccomp': { path: '/var/lib/kubelet/seccomp', type: 'DirectoryOrCreate' } },
+  },
+};
+
+test('the agent sandbox\'s node DaemonSets: Retool\'s containers, host paths and limits; on the sandboxes\' nodes; no token; deny-all policies', () => {
+  const objects = fixtures.find((f) => f.name === 'app-builder')!.objects;
+  const daemonSets = byKind(objects, 'DaemonSet');
+  const of = (name: string) => daemonSets.find((d) => d.metadata.labels['app.kubernetes.io/component'] === name)!;
+  assert.equal(daemonSets.map((d) => d.metadata.labels['app.kubernetes.io/component']).sort(), Object.keys(OFFICIAL_NODE_SETUP).sort(), 'one DaemonSet per schema entry');
+  assert.equal(model.nodeDaemonSets.map((d) => d.name).sort(), Object.keys(OFFICIAL_NODE_SETUP).sort(), 'a row here per x-retool-node-daemonset');
+  const sandboxPod = jobTemplates(objects).find((j) => j.metadata.labels?.['app.kubernetes.io/component'] === 'agent-sandbox')!.spec.template.spec;
+  for (const [name, official] of Object.entries(OFFICIAL_NODE_SETUP)) {
+    const ds = of(name);
+    assert.ok(ds, name);
+    const pod = ds.spec.template.spec;
+    const rendered = [...(pod.initContainers ?? []).map((c: any) => ({ ...c, init: true })), ...pod.containers];
+    assert.equal(rendered.map((c: any) => c.name), official.containers.map((c) => c.name), `${name} containers`);
+    for (const [i, c] of official.containers.entries()) {
+      const r = rendered[i];
+      assert.is(r.image, c.image, `${name}/${c.name} image`);
+      if (c.command) assert.equal(r.command, c.command, `${name}/${c.name} command`);
+      assert.equal(r.securityContext, c.securityContext, `${name}/${c.name} securityContext`);
+      assert.equal(r.resources, c.resources, `${name}/${c.name} resources`);
+    }
+    assert.equal(Object.fromEntries((pod.volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => [v.name, v.hostPath])), official.hostPaths, `${name} host paths`);
+    assert.equal(ds.spec.updateStrategy, official.updateStrategy, `${name} updateStrategy`);
+    assert.is(pod.terminationGracePeriodSeconds, official.grace, `${name} grace period`);
+    assert.is(pod.automountServiceAccountToken, false, `${name} mounts no token`);
+    assert.equal(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, `${name} RuntimeDefault seccomp`);
+    assert.equal(pod.nodeSelector, sandboxPod.nodeSelector, `${name} lands where the sandboxes do`);
+    assert.is(pod.hostNetwork, undefined, `${name} on the pod network unless nodeSetup.hostNetwork`);
+    const policy = byKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === ds.metadata.name)!;
+    assert.equal([policy.spec.ingress, policy.spec.egress], [[], []], `${name}: a deny-all NetworkPolicy`);
+  }
+  // The device plugin: smarter-device-manager reads /root/config/conf.yaml, one devicematch for /dev/net/tun.
+  const plugin = of('agent-sandbox-device-plugin');
+  assert.is(plugin.spec.template.spec.priorityClassName, 'system-node-critical');
+  const config = byKind(objects, 'ConfigMap').find((c) => c.metadata.name === plugin.metadata.name)!;
+  assert.equal(yaml.load(config.data['conf.yaml']), [{ devicematch: '^net/tun$', nummaxdevices: 130 }]);
+  assert.is(plugin.spec.template.spec.containers[0].volumeMounts.find((m: any) => m.name === 'config').mountPath, '/root/config');
+  // The installer copies the given profile to the Localhost path the sandboxes run under, named by env.
+  const installer = of('agent-sandbox-node-installer');
+  const install = installer.spec.template.spec.initContainers[0];
+  assert.is(envOf(install).get('SECCOMP_PROFILE').value, sandboxPod.containers[0].securityContext.seccompProfile.localhostProfile);
+  assert.match(install.command.join(' '), 'cp /seccomp-profile/profile.json "/host-seccomp/$SECCOMP_PROFILE"');
+  assert.is(install.volumeMounts.find((m: any) => m.mountPath === '/host-seccomp').name, 'host-seccomp');
+  const profile = byKind(objects, 'ConfigMap').find((c) => c.metadata.name === installer.metadata.name)!;
+  assert.match(profile.data['profile.json'], '"defaultAction"');
+  assert.match(installer.spec.template.metadata.annotations['checksum/config'], /^[0-9a-f]{64}$/, 'a new profile restarts the installers');
+
+  // Values: another device count and priority class, the host network, a ConfigMap of the operator's for the profile.
+  const changed = parseManifests(renderFixture('app-builder', 4, [
+    '--set', 'appBuilder.agentSandbox.nodeSetup.devicePlugin.maxDevices=12', '--set', 'appBuilder.agentSandbox.nodeSetup.devicePlugin.priorityClassName=',
+    '--set', 'appBuilder.agentSandbox.nodeSetup.hostNetwork=true', '--set', 'components.agentSandbox.nodeSelector.pool=sandboxes',
+    '--set', 'appBuilder.agentSandbox.nodeSetup.seccompInstaller.profileConfigMap.name=gvisor', '--set', 'appBuilder.agentSandbox.nodeSetup.seccompInstaller.profileConfigMap.key=gvisor.json',
+  ]));
+  const changedOf = (name: string) => byKind(changed, 'DaemonSet').find((d) => d.metadata.labels['app.kubernetes.io/component'] === name)!;
+  assert.equal(yaml.load(byKind(changed, 'ConfigMap').find((c) => c.metadata.name === plugin.metadata.name)!.data['conf.yaml']), [{ devicematch: '^net/tun$', nummaxdevices: 12 }]);
+  assert.is(changedOf('agent-sandbox-device-plugin').spec.template.spec.priorityClassName, undefined);
+  for (const name of Object.keys(OFFICIAL_NODE_SETUP)) {
+    const pod = changedOf(name).spec.template.spec;
+    assert.is(pod.hostNetwork, true, `${name} hostNetwork`);
+    assert.is(pod.dnsPolicy, 'ClusterFirstWithHostNet', `${name} resolves cluster names on the host network`);
+    assert.equal(pod.nodeSelector, { 'kubernetes.io/arch': 'amd64', pool: 'sandboxes' }, `${name} follows components.agentSandbox.nodeSelector`);
+  }
+  const ref = changedOf('agent-sandbox-node-installer').spec.template.spec.volumes.find((v: any) => v.name === 'seccomp-profile');
+  assert.equal(ref.configMap, { name: 'gvisor', items: [{ key: 'gvisor.json', path: 'profile.json' }] });
+  assert.not.ok(byKind(changed, 'ConfigMap').some((c) => c.metadata.name === installer.metadata.name), 'no ConfigMap of the chart\'s when the operator names one');
+
+  // Off by default, and off with the sandbox.
+  for (const fixture of ['evaluation', 'app-builder-restricted']) assert.equal(byKind(fixtures.find((f) => f.name === fixture)!.objects, 'DaemonSet'), [], `${fixture}: no DaemonSet`);
+  assert.equal(byKind(parseManifests(renderFixture('app-builder', 4, ['--set', 'appBuilder.agentSandbox.enabled=false'])), 'DaemonSet'), [], 'none without the sandbox');
+});
+
 test('local Temporal: the worker service is not probed on a port it never opens; the Web UI can write its config', () => {
   const local = fixtures.find((f) => f.name === 'temporal-local-db-ca')!;
   const worker = component(local.objects, 'temporal-worker')!;

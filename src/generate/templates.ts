@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
 import type { ChartMetadata } from './chart-metadata.js';
 import { clientsOf, ingressRoutes, PREFLIGHT_NAME } from '../model/topology.js';
-import { blobStoreWorkload, componentWorkload, postgresWorkload, preflightWorkload, temporalServiceWorkload, temporalSetupWorkload, temporalWebWorkload, type WorkloadData } from '../model/workloads.js';
+import { blobStoreWorkload, componentWorkload, nodeDaemonSetWorkload, postgresWorkload, preflightWorkload, temporalServiceWorkload, temporalSetupWorkload, temporalWebWorkload, type WorkloadData } from '../model/workloads.js';
 import { preflightScriptContext } from '../preflight/script-context.js';
 
 const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
@@ -16,6 +16,8 @@ const PARTIALS_DIR = 'partials';
 const PER_COMPONENT_TEMPLATE = 'templates/component.yaml.hbs';
 /** Rendered once per Temporal service of temporal.mode: local. */
 const PER_TEMPORAL_SERVICE_TEMPLATE = 'templates/temporal-service.yaml.hbs';
+/** Rendered once per node DaemonSet (x-retool-node-daemonset). */
+const PER_NODE_DAEMONSET_TEMPLATE = 'templates/node-daemonset.yaml.hbs';
 
 /**
  * Renders chart-templates/**\/*.hbs: model -> template data -> plain Helm. Handlebars reads only the chart model;
@@ -66,6 +68,7 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge), workload: workloadData(postgresWorkload(db)) })),
     blobStore: { ...model.blobStore, clients: clientsOf(model.components, 'blobStorage'), workload: workloadData(blobStoreWorkload(model.blobStore)) },
     componentSecrets: componentSecrets(model.components),
+    nodeDaemonSets: model.nodeDaemonSets,
     temporalWeb: workloadData(temporalWebWorkload(model.temporal)),
     temporalSetup: workloadData(temporalSetupWorkload(model.temporal)),
     preflightPod: workloadData(preflightWorkload(PREFLIGHT_NAME)),
@@ -93,6 +96,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
       for (const component of model.components) out.set(`templates/${component.name}.yaml`, tidy(render({ ...context, component, workload: workloadData(componentWorkload(component)) })));
     } else if (source === PER_TEMPORAL_SERVICE_TEMPLATE) {
       for (const service of model.temporalServices) out.set(`templates/${service.name}.yaml`, tidy(render({ ...context, service, workload: workloadData(temporalServiceWorkload(service)) })));
+    } else if (source === PER_NODE_DAEMONSET_TEMPLATE) {
+      for (const d of model.nodeDaemonSets) out.set(`templates/${d.name}.yaml`, tidy(render({ ...context, daemonSet: nodeDaemonSetData(d) })));
     } else {
       out.set(source.replace(/\.hbs$/, ''), tidy(render(context)));
     }
@@ -122,6 +127,17 @@ export function goLiteral(value: unknown): string {
  */
 function workloadData(w: WorkloadData): Record<string, unknown> {
   return { podAnnotations: 'dict', ...w, replicas: w.replicas ?? {} };
+}
+
+/** A node DaemonSet's template data: its facts, its containers' fixed security and resources by name, its workload. */
+function nodeDaemonSetData(d: ChartModel['nodeDaemonSets'][number]): Record<string, unknown> {
+  return {
+    ...d,
+    terminationGracePeriodSeconds: d.terminationGracePeriodSeconds ?? null,
+    podSecurity: d.podSecurityContext ?? {},
+    fixed: Object.fromEntries(d.containers.map((c) => [c.name, { securityContext: c.securityContext, resources: c.resources }])),
+    workload: workloadData(nodeDaemonSetWorkload(d)),
+  };
 }
 
 /** `{ key: { k: v, … } }` as `key: { k: v, … }`; strings plain when YAML reads them back as the same string. */

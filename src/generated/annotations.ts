@@ -45,6 +45,7 @@ export interface RetoolChartSchemaAnnotations {
   'x-retool-snippets'?: Snippet[];
   'x-retool-edge-kinds'?: EdgeKinds;
   'x-retool-blob-store'?: BlobStoreAnnotation;
+  'x-retool-node-daemonset'?: NodeDaemonSetAnnotation;
   'x-retool-releases'?: ReleaseFacts;
   /**
    * Why an empty list is refused (a NetworkPolicy rule with no peers admits every peer); validate prints it for minItems.
@@ -631,6 +632,92 @@ export interface BlobStoreAnnotation {
   rpcPort: TcpPort;
   region: string;
   source: string;
+}
+/**
+ * A DaemonSet that prepares every node for a component (the agent sandbox's device plugin, image prepuller and seccomp installer), on the values object that switches it (its enabled): written by the workload skeleton as kind DaemonSet, rendered only while enabled and the component it serves are on, on the nodes that component's pods may land on, without a ServiceAccount token. Its containers' commands, security contexts and resources are Retool's, fixed.
+ */
+export interface NodeDaemonSetAnnotation {
+  /**
+   * Resource-name suffix (<fullname>-<name>) and app.kubernetes.io/component label.
+   */
+  name: DnsLabel;
+  /**
+   * Key under components of the component it prepares nodes for: its switch gates the DaemonSet, its nodeSelector, tolerations and affinity (else podDefaults') place it.
+   */
+  serves: string;
+  /**
+   * Node directories the pod mounts (hostPath volumes) by volume name: the privileges the values' description states.
+   */
+  hostPaths: {
+    name: DnsLabel;
+    path: string;
+    /**
+     * The hostPath type; absent: no check.
+     */
+    type?: 'Directory' | 'DirectoryOrCreate';
+  }[];
+  /**
+   * The DaemonSet's updateStrategy; absent: Kubernetes' (RollingUpdate, maxUnavailable 1).
+   */
+  updateStrategy?: {
+  };
+  terminationGracePeriodSeconds?: number;
+  /**
+   * The pod security context; absent: none.
+   */
+  podSecurityContext?: {
+  };
+  /**
+   * @minItems 1
+   */
+  containers: {
+    name: DnsLabel;
+    /**
+     * An init container: it runs to completion before the others start.
+     */
+    init?: boolean;
+    /**
+     * Key under images.
+     */
+    image: string;
+    /**
+     * @minItems 1
+     */
+    command?: string[];
+    /**
+     * Env read from values (so that no value is written into a shell command): name -> dotted values path.
+     */
+    valueEnv?: {
+      [k: string]: string;
+    };
+    mounts: {
+      name: DnsLabel;
+      mountPath: string;
+      readOnly?: boolean;
+    }[];
+    securityContext: {
+    };
+    resources: {
+    };
+  }[];
+  /**
+   * A smarter-device-manager configuration: the ConfigMap <fullname>-<name> holds key, a list of one devicematch (match, a regular expression over /dev names) with nummaxdevices from the values' maxDevices; mounted as volume.
+   */
+  devices?: {
+    volume: DnsLabel;
+    key: string;
+    match: string;
+  };
+  /**
+   * A file the operator gives, mounted as volume with the file name path: the values key value holds its content (kept in the ConfigMap <fullname>-<name>), or configMap names the values key of an existing ConfigMap ({name, key}) holding it.
+   */
+  profile?: {
+    volume: DnsLabel;
+    path: string;
+    value: string;
+    configMap: string;
+  };
+  source: Source;
 }
 /**
  * Retool's release lines as Retool documents them (x-retool-releases at the schema root): the default retool.version is the latest known patch of the newest stable line, doctor warns on versions out of support, diff refuses documented upgrade blocks.

@@ -217,6 +217,14 @@ export interface RetoolValues {
      * Temporal Web UI image (temporal.local.web.enabled).
      */
     temporalWeb?: Image;
+    /**
+     * smarter-device-manager, the device plugin of appBuilder.agentSandbox.nodeSetup.devicePlugin (Retool's rr.agentSandbox.devicePlugin.image: ghcr.io/smarter-project/smarter-device-manager v1.20.12).
+     */
+    devicePlugin?: Image;
+    /**
+     * The small shell image of the agent sandbox's node DaemonSets (the seccomp installer and the prepuller's idle container; Retool's rr.agentSandbox.initImage: busybox 1.37.0, which recommends a digest in production).
+     */
+    nodeInit?: Image;
   };
   database?: StorageDatabase;
   retoolDatabase?: RetoolDatabase;
@@ -410,6 +418,58 @@ export interface RetoolValues {
        * AGENT_SANDBOX_ENCRYPTION_KEY: 64 hex characters (openssl rand -hex 32, not base64), the same for the proxy and Retool's callers; the proxy derives its sandbox asset-token key from it and fails without one. Required with the sandbox on; never retool.encryptionKey.
        */
       encryptionKey?: OptionalSecretValue;
+      /**
+       * Retool's node DaemonSets for the agent sandbox (Retool's official chart renders them with rr.agentSandbox), each off by default: the cluster may provide the device plugin, the image and the seccomp profile through its node images instead. Each renders only while the agent sandbox is on and runs one pod on every node the sandboxes may land on (components.agentSandbox's nodeSelector, tolerations and affinity, else podDefaults'), without a ServiceAccount token, with the host access its description states. The device plugin and the seccomp installer mount host paths, which Pod Security baseline forbids: the release's namespace must enforce privileged, as the sandboxes need anyway.
+       */
+      nodeSetup?: {
+        /**
+         * Run the node DaemonSets' pods in the node's network namespace (hostNetwork, dnsPolicy ClusterFirstWithHostNet), so that they take no pod IP. Retool's chart does by default (rr.agentSandbox.hostNetwork: true); this chart does not, because none of them uses the network (the device plugin talks to the kubelet over its socket directory) and a host network is one more privilege Pod Security baseline forbids.
+         */
+        hostNetwork?: boolean;
+        /**
+         * DaemonSet <fullname>-agent-sandbox-device-plugin: smarter-device-manager (images.devicePlugin) registers /dev/net/tun with the kubelet as the extended resource smarter-devices/net_tun, which every sandbox requests (components.agentSandbox.resources), so that sandboxes get the device without a privileged container. Privileges: host paths /var/lib/kubelet/device-plugins (read-write: the kubelet's device-plugin sockets), /dev and /sys (read-only); the image's own user (root) with every capability dropped, no privilege escalation, a read-only root, RuntimeDefault seccomp. Run one device manager per node: leave this off when another release or the node image already runs one (Retool's rr.agentSandbox.sandboxNetwork.deployDaemonSet).
+         */
+        devicePlugin?: {
+          /**
+           * Render the device plugin DaemonSet and its ConfigMap (Retool's rr.agentSandbox.sandboxNetwork.deployDaemonSet, on there by default).
+           */
+          enabled?: boolean;
+          /**
+           * How many sandboxes of one node may hold /dev/net/tun at once: the smarter-devices/net_tun each node offers (nummaxdevices; Retool's rr.agentSandbox.devicePlugin.maxDevices). Make it at least the controller's most sandboxes at once plus its prewarmed pool.
+           */
+          maxDevices?: number;
+          /**
+           * PriorityClass of the device plugin pods, so that they preempt ordinary pods on a full node (Retool's default system-node-critical). Empty: none. Clusters that admit system-node-critical only in kube-system (GKE, or a ResourceQuota scoped to it) need "" or a class of their own.
+           */
+          priorityClassName?: DnsSubdomainOrEmpty;
+        };
+        /**
+         * DaemonSet <fullname>-agent-sandbox-image-prepuller: pulls images.agentSandbox onto every node (an init container of that image that exits at once), then idles in images.nodeInit, so that the first sandbox the controller starts on a node does not wait for a multi-gigabyte pull. Privileges: none (UID 1001, every capability dropped, RuntimeDefault seccomp, a read-only root): it meets Pod Security restricted.
+         */
+        imagePrepuller?: {
+          /**
+           * Render the image prepuller DaemonSet (Retool's chart renders it whenever the sandbox is on).
+           */
+          enabled?: boolean;
+        };
+        /**
+         * DaemonSet <fullname>-agent-sandbox-node-installer: an init container (images.nodeInit) copies the seccomp profile to /var/lib/kubelet/seccomp/<components.agentSandbox.seccompProfile> on every node, the Localhost profile the sandbox pods run under, then the pod idles. Privileges: host path /var/lib/kubelet/seccomp (read-write, created when missing); the image's own user (root, to write there) with every capability dropped, no privilege escalation, a read-only root, RuntimeDefault seccomp. Retool's chart ships Retool's gVisor profile (its files/gvisor-seccomp.json); this chart does not, so give it: profile (helm --set-file appBuilder.agentSandbox.nodeSetup.seccompInstaller.profile=gvisor-seccomp.json) or profileConfigMap. A changed profile reaches a node when its installer pod restarts (the chart's own ConfigMap restarts them through a checksum).
+         */
+        seccompInstaller?: {
+          /**
+           * Render the seccomp installer DaemonSet; it needs profile or profileConfigMap.
+           */
+          enabled?: boolean;
+          /**
+           * The seccomp profile's JSON (Retool's gVisor profile: files/gvisor-seccomp.json of Retool's chart), stored in the ConfigMap <fullname>-agent-sandbox-node-installer: helm --set-file appBuilder.agentSandbox.nodeSetup.seccompInstaller.profile=gvisor-seccomp.json. Not used when profileConfigMap is set.
+           */
+          profile?: string;
+          /**
+           * An existing ConfigMap of the release's namespace holding the seccomp profile's JSON under key, instead of profile; null: profile.
+           */
+          profileConfigMap?: null | ConfigMapKey;
+        };
+      };
     };
   };
   /**
@@ -686,7 +746,7 @@ export interface RetoolValues {
        */
       sandbox?: 'gvisor';
       /**
-       * Localhost seccomp profile (a path under the kubelet's seccomp directory, /var/lib/kubelet/seccomp, on every node) the sandboxes run under: Retool's gVisor profile. Retool's chart installs its files/gvisor-seccomp.json there with a DaemonSet that mounts the host path; this chart mounts no host path, so the node image or a DaemonSet of the cluster's own must provide it. Without it the sandbox pods fail to start with a seccomp error.
+       * Localhost seccomp profile (a path under the kubelet's seccomp directory, /var/lib/kubelet/seccomp, on every node) the sandboxes run under: Retool's gVisor profile. Retool's chart installs its files/gvisor-seccomp.json there with a DaemonSet that mounts the host path; here that DaemonSet is opt-in (appBuilder.agentSandbox.nodeSetup.seccompInstaller, with the profile you give it), else the node image must provide the file. Without it the sandbox pods fail to start with a seccomp error.
        */
       seccompProfile?: string;
     };
@@ -1802,6 +1862,19 @@ export interface PodSecurityContext {
    */
   supplementalGroups?: number[];
   seccompProfile?: SeccompProfile;
+}
+/**
+ * A key of an existing ConfigMap of the release's namespace.
+ */
+export interface ConfigMapKey {
+  /**
+   * ConfigMap name.
+   */
+  name: ResourceName;
+  /**
+   * The key.
+   */
+  key: DataKey;
 }
 /**
  * Tuning of the container's HTTP probes: what is not set keeps the chart's timing (README "Probes"); scheme applies to the HTTP GET of that probe.

@@ -8,7 +8,7 @@ import { mapEnv, mapEnvFrom, mapTuningEnv } from './map/env.js';
 import { kubectl, type Obj } from './map/helpers.js';
 import { mapImages } from './map/images.js';
 import { mapMcp } from './map/mcp.js';
-import { mapAgentSandbox, mapGitServerSwitch } from './map/app-builder.js';
+import { mapAgentSandbox, mapGitServerSwitch, mapNodeSetup } from './map/app-builder.js';
 import { mapIngress, mapServiceAndAccount } from './map/network.js';
 import { mapPodOptions, mapSecurity, mapVolumes } from './map/pods.js';
 import { mapProbes } from './map/probes.js';
@@ -36,6 +36,7 @@ export function mapOfficialValues(official: Obj, options: ImportOptions, target:
   mapBlobStorage(ctx);
   mapMcp(ctx, carried);
   mapAgentSandbox(ctx);
+  mapNodeSetup(ctx);
   mapGitServerSwitch(ctx);
   const workflows = mapWorkflows(ctx, version);
   mapTemporal(ctx, workflows);

@@ -2,7 +2,7 @@ import { annotationSchemaSource } from '../schema/annotations.js';
 import { expandPodOptions, publishedSchema } from '../schema/normalize.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import { schemaDefaults } from './defaults.js';
-import { buildBlobStore, buildDatabases, buildEdgeKinds, buildPodSecurityPresets, buildTemporalServices, buildTemporalTopology, buildTopology, type BlobStore, type Component, type Database, type NamedEdgeKind, type TemporalService, type TemporalTopology } from './topology.js';
+import { buildBlobStore, buildDatabases, buildEdgeKinds, buildPodSecurityPresets, buildTemporalServices, buildTemporalTopology, buildTopology, buildNodeDaemonSets, type BlobStore, type Component, type NodeDaemonSet, type Database, type NamedEdgeKind, type TemporalService, type TemporalTopology } from './topology.js';
 
 /** Everything every emitter reads; built once from the source schema. */
 export interface ChartModel {
@@ -19,6 +19,8 @@ export interface ChartModel {
   databases: Database[];
   /** The in-release S3-compatible store of blobStorage.mode: embedded. */
   blobStore: BlobStore;
+  /** DaemonSets that prepare nodes for a component (the agent sandbox's device plugin, image prepuller, seccomp installer). */
+  nodeDaemonSets: NodeDaemonSet[];
   /** Temporal server services of temporal.mode: local. */
   temporalServices: TemporalService[];
   /** The frontend, the setup Job, the Web UI and the config of temporal.mode: local; the external default port. */
@@ -42,17 +44,19 @@ export function buildChartModel(source: JsonSchema, options: ModelOptions): Char
   const schema = expandPodOptions(source);
   const defaults = schemaDefaults(schema) as Record<string, unknown>;
   const temporalServices = buildTemporalServices(schema);
+  const components = buildTopology(schema);
   return {
     schema,
     annotationSchema: annotationSchemaSource(),
     published: publishedSchema(schema),
-    components: buildTopology(schema),
+    components,
     edgeKinds: buildEdgeKinds(schema),
     temporalServices,
     temporal: buildTemporalTopology(schema, temporalServices),
     podSecurityPresets: buildPodSecurityPresets(schema),
     databases: buildDatabases(schema),
     blobStore: buildBlobStore(schema),
+    nodeDaemonSets: buildNodeDaemonSets(schema, components),
     defaults,
     appVersion: String((defaults.retool as Record<string, unknown>).version),
     chartVersion: options.chartVersion,

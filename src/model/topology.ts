@@ -1,4 +1,4 @@
-import type { BlobStoreAnnotation } from '../generated/annotations.js';
+import type { BlobStoreAnnotation, NodeDaemonSetAnnotation } from '../generated/annotations.js';
 import type { ComponentAnnotation, ComponentPort, DatabaseAnnotation, EdgeKind, OfficialKeys, ImageAnnotation, JsonSchema, PodSecurityAnnotation, SandboxMode, TemporalServiceAnnotation } from '../schema/json-schema.js';
 
 /** One Retool workload, as the generator sees it: everything comes from the component's schema annotation. */
@@ -159,6 +159,43 @@ export function buildBlobStore(schema: JsonSchema): BlobStore {
   const store = schema.properties?.blobStorage?.properties?.embedded?.['x-retool-blob-store'] as BlobStore | undefined;
   if (!store) throw new Error('blobStorage.embedded has no x-retool-blob-store annotation');
   return store;
+}
+
+/**
+ * A DaemonSet that prepares every node for a component (x-retool-node-daemonset on the values object that switches
+ * it): rendered while its enabled value and the component it serves are on.
+ */
+export interface NodeDaemonSet extends NodeDaemonSetAnnotation {
+  /** Dotted values path of its object (appBuilder.agentSandbox.nodeSetup.devicePlugin). */
+  values: string;
+  /** The Go condition that renders it: the served component's and its own enabled. */
+  condition: string;
+  /** Its values object has a priorityClassName of its own (else it takes none). */
+  ownPriorityClass: boolean;
+  /** Dotted values path of the boolean beside its object that puts its pods on the node's network, if there is one. */
+  hostNetwork?: string;
+}
+
+/** The node DaemonSets, in schema order, from their x-retool-node-daemonset annotations. */
+export function buildNodeDaemonSets(schema: JsonSchema, components: Component[]): NodeDaemonSet[] {
+  const found: NodeDaemonSet[] = [];
+  const walk = (node: JsonSchema, path: string[], parent?: JsonSchema) => {
+    const a = node['x-retool-node-daemonset'] as NodeDaemonSetAnnotation | undefined;
+    if (a) {
+      const served = components.find((c) => c.key === a.serves);
+      if (!served) throw new Error(`x-retool-node-daemonset ${a.name} serves ${a.serves}, which is no component`);
+      const values = path.join('.');
+      const own = `.Values.${values}.enabled`;
+      found.push({
+        ...a, values, condition: served.condition ? `(and ${served.condition} ${own})` : own,
+        ownPriorityClass: node.properties?.priorityClassName !== undefined,
+        hostNetwork: parent?.properties?.hostNetwork ? [...path.slice(0, -1), 'hostNetwork'].join('.') : undefined,
+      });
+    }
+    for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, [...path, key], node);
+  };
+  walk(schema, []);
+  return found;
 }
 
 /**

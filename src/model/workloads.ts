@@ -1,13 +1,13 @@
-import type { BlobStore, Component, ComponentProbe, Database, TemporalService, TemporalTopology } from './topology.js';
+import type { BlobStore, Component, ComponentProbe, Database, NodeDaemonSet, TemporalService, TemporalTopology } from './topology.js';
 
 /**
  * What the one workload skeleton (chart-templates/partials/workload.hbs and pod-spec.hbs) writes for each
- * Deployment, StatefulSet, Job and Pod the chart renders: object kind and name, replica policy, containers with
+ * Deployment, StatefulSet, DaemonSet, Job and Pod the chart renders: object kind and name, replica policy, containers with
  * their ports, probes and mounts. Facts known here are written into the templates literally; what values
  * decide stays Go and is named here by the Go variable the calling template sets (`$env`, `$pod.resources`).
  */
 export interface WorkloadData {
-  kind: 'Deployment' | 'StatefulSet' | 'Job' | 'Pod';
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Pod';
   /** Resource-name suffix and app.kubernetes.io/component label. */
   component: string;
   /** Deployment replicas: `values` (components.<key>.replicas unless autoscaled), a fixed count, or a Go expression. */
@@ -16,8 +16,14 @@ export interface WorkloadData {
   podAnnotations?: string;
   /** The pod template gets the chart's labels and checksum/secret only (no podLabels, podAnnotations). */
   fixedPodMetadata?: boolean;
-  /** The pod template gets the chart's labels only (a Job's pod). */
+  /** The pod template gets the chart's labels only (a Job's pod, a node DaemonSet's). */
   labelsOnlyPodMetadata?: boolean;
+  /** With labelsOnlyPodMetadata: a Go variable holding the checksum of the workload's own ConfigMap (empty: none), as checksum/config. */
+  configChecksum?: string;
+  /** DaemonSet: its updateStrategy; absent: Kubernetes' default. */
+  updateStrategy?: Record<string, unknown>;
+  /** A Go expression: the pod runs in the node's network namespace while it holds. */
+  hostNetwork?: string;
   /** Job: retries before it fails. */
   backoffLimit?: number;
   /** Job: seconds a finished Job is kept before Kubernetes deletes it. */
@@ -97,7 +103,12 @@ export interface ProbeData {
 
 /** A volume mount; with `condition` (a Go expression) only when it holds. */
 export interface MountData { name: string; mountPath: string; readOnly?: boolean; comment?: string[]; condition?: string }
-export interface VolumeData { name: string; emptyDir?: true; sizeLimit?: string; medium?: 'Memory'; configMap?: { name: string; items?: Array<{ key: string; path: string }> } }
+export interface VolumeData {
+  name: string; emptyDir?: true; sizeLimit?: string; medium?: 'Memory';
+  /** name: a Go expression; an item's key too when goKey. */
+  configMap?: { name: string; items?: Array<{ key: string; path: string; goKey?: boolean }> };
+  hostPath?: { path: string; type?: string };
+}
 
 /** The workload's baseline (the podSecurity preset for Retool's pods, the chart's for the others) under the operator's override. */
 const SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
@@ -304,6 +315,40 @@ export function blobStoreWorkload(store: BlobStore): WorkloadData {
     })],
     volumes: [{ name: 'config', configMap: { name: '$configName' } }, TMP_VOLUME],
     claim: { name: 'data', values: '$embedded.storage' },
+  };
+}
+
+/**
+ * A node DaemonSet (x-retool-node-daemonset): Retool's fixed containers, the host paths it states, the ConfigMap the
+ * chart renders for it (a device list or the operator's file). The calling template sets $fixed (container name ->
+ * its securityContext and resources), $envs (container name -> env map), $configName and, for a profile, $profileName
+ * and $profileKey.
+ */
+export function nodeDaemonSetWorkload(d: NodeDaemonSet): WorkloadData {
+  const containers = d.containers.map((c) => container({
+    name: c.name,
+    image: c.image,
+    command: c.command?.map((word) => JSON.stringify(word)),
+    env: `(index $envs "${c.name}")`,
+    resources: `(index $fixed "${c.name}").resources`,
+    security: { baseline: `(index $fixed "${c.name}").securityContext` },
+    mounts: c.mounts,
+  }));
+  const volumes: VolumeData[] = [
+    ...d.hostPaths.map((h) => ({ name: h.name, hostPath: { path: h.path, type: h.type } })),
+    ...(d.devices ? [{ name: d.devices.volume, configMap: { name: '$configName' } }] : []),
+    ...(d.profile ? [{ name: d.profile.volume, configMap: { name: '$profileName', items: [{ key: '$profileKey', path: d.profile.path, goKey: true }] } }] : []),
+  ];
+  return {
+    kind: 'DaemonSet',
+    component: d.name,
+    labelsOnlyPodMetadata: true,
+    configChecksum: d.devices || d.profile ? '$checksum' : undefined,
+    updateStrategy: d.updateStrategy,
+    hostNetwork: d.hostNetwork && `.Values.${d.hostNetwork}`,
+    initContainers: containers.filter((_, i) => d.containers[i].init),
+    containers: containers.filter((_, i) => !d.containers[i].init),
+    volumes,
   };
 }
 

@@ -168,6 +168,14 @@ export function podSecurityWarnings(output: string): string[] {
     .map((l) => l.replace(/\\"/g, '"').replace(/^.*?(would violate)/, '$1').replace(/"\s*$/, '').trim());
 }
 
+/** The host-path volumes of the node DaemonSets (x-retool-node-daemonset hostPaths, all opt-in), from the model. */
+export const NODE_HOST_PATH_VOLUMES = [...new Set(projectModel().nodeDaemonSets.flatMap((d) => d.hostPaths.map((h) => h.name)))];
+
+/** The hostPath volumes a Pod Security warning names (`hostPath volumes (volumes "dev", "sys")`). */
+export function warnedVolumes(warning: string): string[] {
+  return [...warning.matchAll(/hostPath volumes? \(volumes? ((?:"[^"]+"(?:, | and )?)+)\)/g)].flatMap((m) => [...m[1].matchAll(/"([^"]+)"/g)].map((n) => n[1]));
+}
+
 /** The containers a Pod Security warning names. */
 export function warnedContainers(warning: string): string[] {
   return [...warning.matchAll(/containers? ((?:"[^"]+"(?:, | and )?)+)/g)].flatMap((m) => [...m[1].matchAll(/"([^"]+)"/g)].map((n) => n[1]));

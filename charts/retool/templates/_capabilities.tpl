@@ -8,6 +8,7 @@ are listed, so nothing deprecated or removed can be picked. Fills .out: kind -> 
 {{- define "retool.apiVersions" -}}
 {{- $_ := set .out "Deployment" (list "apps/v1") -}}
 {{- $_ = set .out "StatefulSet" (list "apps/v1") -}}
+{{- $_ = set .out "DaemonSet" (list "apps/v1") -}}
 {{- $_ = set .out "Job" (list "batch/v1") -}}
 {{- $_ = set .out "PodDisruptionBudget" (list "policy/v1") -}}
 {{- $_ = set .out "HorizontalPodAutoscaler" (list "autoscaling/v2") -}}

@@ -1,5 +1,6 @@
 import { type ImportContext } from '../import-context.js';
-import { ref, str, truthy } from './helpers.js';
+import { kubectl, ref, str, truthy } from './helpers.js';
+import { setRepository } from './images.js';
 
 /** appBuilder.agentSandbox's keys, the official rr.agentSandbox values and their keys in its externalSecret. */
 const KEYS = [
@@ -22,6 +23,55 @@ export function mapAgentSandbox(ctx: ImportContext) {
     if (inline) ctx.set(`appBuilder.agentSandbox.${key}`, inline, `rr.agentSandbox.${key}`);
     else if (external) ctx.set(`appBuilder.agentSandbox.${key}`, ref(external, secretKey), `rr.agentSandbox.externalSecret.name (key ${secretKey})`);
   }
+}
+
+/** The official node DaemonSets' images and this chart's keys and defaults for them (retool.schema.json images). */
+const NODE_IMAGES = [
+  { official: 'rr.agentSandbox.devicePlugin.image', key: 'devicePlugin', repository: 'ghcr.io/smarter-project/smarter-device-manager', tag: 'v1.20.12' },
+  { official: 'rr.agentSandbox.initImage', key: 'nodeInit', repository: 'busybox', tag: '1.37.0' },
+] as const;
+const NODE_SETUP = 'appBuilder.agentSandbox.nodeSetup';
+
+/**
+ * Retool's node DaemonSets (tryretool/retool-helm 6.11.21 agent_sandbox_device_plugin.yaml, agent_sandbox_prepuller.yaml,
+ * agent_sandbox_seccomp.yaml): the official chart renders the prepuller and the seccomp installer whenever the
+ * sandbox runs, and the device plugin unless sandboxNetwork.deployDaemonSet is false; here each is opt-in, so the
+ * import turns on what ran. The seccomp installer cannot come along without the profile Retool's chart ships
+ * (files/gvisor-seccomp.json): the nodes keep the copy the official installer wrote, and a step says how to give it.
+ */
+export function mapNodeSetup(ctx: ImportContext) {
+  if (!truthy(ctx.peek('rr.enabled')) || ctx.peek('rr.agentSandbox.enabled') === false) return;
+  // OFFICIAL_DEFAULTS keeps only rr's switch, so an absent key here is the official default (values.yaml 6.11.21).
+  const orDefault = (path: string, fallback: unknown) => { const v = ctx.read(path); return v === undefined ? fallback : v; };
+  if (truthy(orDefault('rr.agentSandbox.sandboxNetwork.deployDaemonSet', true))) {
+    ctx.set(`${NODE_SETUP}.devicePlugin.enabled`, true, 'rr.agentSandbox.sandboxNetwork.deployDaemonSet');
+    const max = ctx.read('rr.agentSandbox.devicePlugin.maxDevices');
+    if (typeof max === 'number' && max !== 130) ctx.set(`${NODE_SETUP}.devicePlugin.maxDevices`, max, 'rr.agentSandbox.devicePlugin.maxDevices');
+    const priority = orDefault('rr.agentSandbox.devicePlugin.priorityClassName', 'system-node-critical');
+    if (priority !== 'system-node-critical') ctx.set(`${NODE_SETUP}.devicePlugin.priorityClassName`, str(priority) ?? '', 'rr.agentSandbox.devicePlugin.priorityClassName');
+  }
+  ctx.set(`${NODE_SETUP}.imagePrepuller.enabled`, true, 'rr.agentSandbox (the official chart runs the prepuller with the sandbox)');
+  if (truthy(orDefault('rr.agentSandbox.hostNetwork', true))) ctx.set(`${NODE_SETUP}.hostNetwork`, true, 'rr.agentSandbox.hostNetwork');
+  for (const image of NODE_IMAGES) {
+    setRepository(ctx, image.key, str(ctx.read(`${image.official}.repository`)) ?? image.repository, image.repository, `${image.official}.repository`);
+    const tag = str(ctx.read(`${image.official}.tag`));
+    if (tag && tag !== image.tag) ctx.set(`images.${image.key}.tag`, tag, `${image.official}.tag`);
+    const digest = str(ctx.read(`${image.official}.digest`));
+    if (digest) ctx.set(`images.${image.key}.digest`, digest, `${image.official}.digest`);
+  }
+  if (truthy(ctx.read('rr.agentSandbox.appArmorProfileInstaller'))) {
+    ctx.drop('rr.agentSandbox.appArmorProfileInstaller', 'not carried: this chart installs no AppArmor profile (a privileged, hostPID installer); its sandboxes run AppArmor unconfined');
+  }
+  const profile = str(ctx.read('rr.agentSandbox.seccompProfile')) ?? 'retool/gvisor-seccomp.json';
+  if (profile !== 'retool/gvisor-seccomp.json') ctx.set('components.agentSandbox.seccompProfile', profile, 'rr.agentSandbox.seccompProfile');
+  ctx.action({
+    title: 'Give the seccomp installer Retool\'s gVisor profile (or keep it on the nodes yourself)',
+    steps: [
+      `The official chart's node installer wrote /var/lib/kubelet/seccomp/${profile} on every node it ran on; this chart installs it only when given the file, so nodes added later lack it and their sandboxes fail to start.`,
+      'Take files/gvisor-seccomp.json from Retool\'s chart: helm pull retool/retool --untar, at the chart version you ran.',
+      `Install with --set ${NODE_SETUP}.seccompInstaller.enabled=true --set-file ${NODE_SETUP}.seccompInstaller.profile=retool/files/gvisor-seccomp.json (or keep it in a ConfigMap: ${kubectl(ctx.options)} create configmap gvisor-seccomp --from-file=profile.json=retool/files/gvisor-seccomp.json, then ${NODE_SETUP}.seccompInstaller.profileConfigMap: {name: gvisor-seccomp, key: profile.json}).`,
+    ],
+  });
 }
 
 /**
