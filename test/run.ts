@@ -39,7 +39,7 @@ const WEIGHTS: Record<string, number> = {
   'editor-schema.test.ts': 14,
   'cli-operator.test.ts': 25,
   'publish.test.ts': 9,
-  'k8s-validity.test.ts': 24,
+  'k8s-validity.test.ts': 20,
   'doctor.test.ts': 11,
   'invalid.test.ts': 16,
   'ide.test.ts': 15,
