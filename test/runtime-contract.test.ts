@@ -641,8 +641,8 @@ const OFFICIAL_NODE_SETUP: Record<string, { containers: Array<{ name: string; in
 test('the agent sandbox\'s node DaemonSets: Retool\'s containers, host paths and limits; on the sandboxes\' nodes; no token; deny-all policies', () => {
   const objects = fixtures.find((f) => f.name === 'app-builder')!.objects;
   const daemonSets = byKind(objects, 'DaemonSet');
-  const of = (name: string) => daemonSets.find((d) => d.metadata.labels['app.kubernetes.io/component'] === name)!;
-  assert.equal(daemonSets.map((d) => d.metadata.labels['app.kubernetes.io/component']).sort(), Object.keys(OFFICIAL_NODE_SETUP).sort(), 'one DaemonSet per schema entry');
+  const of = (name: string) => daemonSets.find((d) => d.metadata.labels?.['app.kubernetes.io/component'] === name)!;
+  assert.equal(daemonSets.map((d) => d.metadata.labels?.['app.kubernetes.io/component']).sort(), Object.keys(OFFICIAL_NODE_SETUP).sort(), 'one DaemonSet per schema entry');
   assert.equal(model.nodeDaemonSets.map((d) => d.name).sort(), Object.keys(OFFICIAL_NODE_SETUP).sort(), 'a row here per x-retool-node-daemonset');
   const sandboxPod = jobTemplates(objects).find((j) => j.metadata.labels?.['app.kubernetes.io/component'] === 'agent-sandbox')!.spec.template.spec;
   for (const [name, official] of Object.entries(OFFICIAL_NODE_SETUP)) {
@@ -690,7 +690,7 @@ test('the agent sandbox\'s node DaemonSets: Retool\'s containers, host paths and
     '--set', 'appBuilder.agentSandbox.nodeSetup.hostNetwork=true', '--set', 'components.agentSandbox.nodeSelector.pool=sandboxes',
     '--set', 'appBuilder.agentSandbox.nodeSetup.seccompInstaller.profileConfigMap.name=gvisor', '--set', 'appBuilder.agentSandbox.nodeSetup.seccompInstaller.profileConfigMap.key=gvisor.json',
   ]));
-  const changedOf = (name: string) => byKind(changed, 'DaemonSet').find((d) => d.metadata.labels['app.kubernetes.io/component'] === name)!;
+  const changedOf = (name: string) => byKind(changed, 'DaemonSet').find((d) => d.metadata.labels?.['app.kubernetes.io/component'] === name)!;
   assert.equal(yaml.load(byKind(changed, 'ConfigMap').find((c) => c.metadata.name === plugin.metadata.name)!.data['conf.yaml']), [{ devicematch: '^net/tun$', nummaxdevices: 12 }]);
   assert.is(changedOf('agent-sandbox-device-plugin').spec.template.spec.priorityClassName, undefined);
   for (const name of Object.keys(OFFICIAL_NODE_SETUP)) {
