@@ -19,7 +19,7 @@ import { projectModel } from '../src/project-model.js';
 import { assertGolden } from './support/golden.js';
 import { objectLabel, validateK8sObject } from './support/k8s-validate.js';
 import { CHART, FIXTURES, GOLDEN, NAMESPACE, RELEASE, ROOT } from './support/paths.js';
-import { envOf, parseManifests, type K8sObject } from './support/render.js';
+import { envOf, jobTemplates, parseManifests, type K8sObject } from './support/render.js';
 
 const OFFICIAL = join(FIXTURES, 'official');
 const IMPORTED = join(GOLDEN, 'import');
@@ -680,6 +680,56 @@ test('Retool 4.x: rr.gitServer.enabled false runs the app builder without its gi
     const env = api.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
     assert.not.match(String(env.find((e) => e.name === 'SERVICE_TYPE')?.value), /RR_GIT_SERVER/, 'api runs no git server');
     assert.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-r2-agent-worker`), 'the rest of the app builder runs');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Retool 4.x: the agent sandbox\'s snapshot storage and npm registry carry as the env Retool\'s chart sets; node DaemonSet keys carry to nodeSetup', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-sandbox-env-'));
+  try {
+    const rr = [
+      '  agentSandbox:',
+      '    externalSecret: { name: sandbox-keys }',
+      '    hostNetwork: false',
+      '    seccompProfile: custom/gvisor.json',
+      '    initImage: { repository: registry.example.com/busybox, tag: 1.37.0, digest: "sha256:0000000000000000000000000000000000000000000000000000000000000000" }',
+      '    sandboxNetwork: { deployDaemonSet: false }',
+      '    snapshotStorage: { s3Bucket: sandbox-snapshots, s3Endpoint: "https://s3.example.com", s3Region: eu-west-1, credentialsSecretName: snapshot-creds }',
+      '    proxy:',
+      '      npmRegistry: { url: "https://npm.internal.example.com", authMode: bearer, authTokenSecret: { name: npm-token, key: token }, authTokenTtlMs: 60000 }',
+      '',
+    ].join('\n');
+    const outcome = importRr(dir, rr);
+    assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));
+    const values = outcome.values as any;
+    assert.equal(values.components.agentSandbox.env, {
+      S3_BUCKET: 'sandbox-snapshots', S3_ENDPOINT: 'https://s3.example.com', S3_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: { secretKeyRef: { name: 'snapshot-creds', key: 'awsAccessKeyId' } },
+      AWS_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'snapshot-creds', key: 'awsSecretAccessKey' } },
+    });
+    assert.is(values.components.agentSandbox.seccompProfile, 'custom/gvisor.json');
+    const proxy = values.components.agentSandboxProxy.env;
+    assert.is(proxy.NPM_PUBLIC_REGISTRY_URL, 'https://npm.internal.example.com');
+    assert.is(proxy.NPM_PUBLIC_REGISTRY_AUTH_MODE, 'bearer');
+    assert.equal(proxy.NPM_PUBLIC_REGISTRY_AUTH_TOKEN, { secretKeyRef: { name: 'npm-token', key: 'token' } });
+    assert.is(proxy.NPM_PUBLIC_REGISTRY_AUTH_TOKEN_TTL_MS, '60000');
+    // deployDaemonSet: false and hostNetwork: false: only the prepuller, on the pod network, in the mirrored init image.
+    assert.equal(values.appBuilder.agentSandbox.nodeSetup, { imagePrepuller: { enabled: true } });
+    assert.equal(values.images.nodeInit, { repository: 'registry.example.com/busybox', digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000' });
+    assert.equal(outcome.dropped.filter((d) => d.path.startsWith('rr.agentSandbox') && d.changesBehaviour), [], JSON.stringify(outcome.dropped));
+    const objects = renderWritten(dir, outcome);
+    const job = jobTemplates(objects).find((j) => j.metadata.labels?.['app.kubernetes.io/component'] === 'agent-sandbox')!;
+    const env = job.spec.template.spec.containers[0].env as Array<{ name: string; value?: string; valueFrom?: any }>;
+    assert.is(env.find((e) => e.name === 'S3_BUCKET')?.value, 'sandbox-snapshots', 'the sandboxes get the snapshot bucket');
+    assert.is(env.find((e) => e.name === 'AWS_SECRET_ACCESS_KEY')?.valueFrom?.secretKeyRef?.name, 'snapshot-creds');
+    assert.equal(objects.filter((o) => o.kind === 'DaemonSet').map((o) => o.spec.template.spec.containers[0].image), ['registry.example.com/busybox@sha256:0000000000000000000000000000000000000000000000000000000000000000']);
+    // An inline token is refused with the way to give it; without url, nothing of npmRegistry is written.
+    const inline = importRr(dir, '  agentSandbox:\n    externalSecret: { name: sandbox-keys }\n    proxy:\n      npmRegistry: { url: "https://npm.internal.example.com", authToken: s3cr3t }\n');
+    assert.ok(inline.dropped.some((d) => d.path === 'rr.agentSandbox.proxy.npmRegistry.authToken' && d.changesBehaviour));
+    assert.not.ok(JSON.stringify(inline.values).includes('s3cr3t'), 'the token is written nowhere');
+    const none = importRr(dir, '  agentSandbox:\n    externalSecret: { name: sandbox-keys }\n');
+    assert.is((none.values as any).components?.agentSandboxProxy?.env?.NPM_PUBLIC_REGISTRY_AUTH_MODE, undefined, 'no auth mode without a registry');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

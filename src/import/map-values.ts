@@ -8,7 +8,7 @@ import { mapEnv, mapEnvFrom, mapTuningEnv } from './map/env.js';
 import { kubectl, type Obj } from './map/helpers.js';
 import { mapImages } from './map/images.js';
 import { mapMcp } from './map/mcp.js';
-import { mapAgentSandbox, mapGitServerSwitch, mapNodeSetup } from './map/app-builder.js';
+import { mapAgentSandbox, mapGitServerSwitch, mapNodeSetup, mapSandboxEnv } from './map/app-builder.js';
 import { mapIngress, mapServiceAndAccount } from './map/network.js';
 import { mapPodOptions, mapSecurity, mapVolumes } from './map/pods.js';
 import { mapProbes } from './map/probes.js';
@@ -37,6 +37,7 @@ export function mapOfficialValues(official: Obj, options: ImportOptions, target:
   mapMcp(ctx, carried);
   mapAgentSandbox(ctx);
   mapNodeSetup(ctx);
+  mapSandboxEnv(ctx);
   mapGitServerSwitch(ctx);
   const workflows = mapWorkflows(ctx, version);
   mapTemporal(ctx, workflows);

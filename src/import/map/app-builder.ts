@@ -1,5 +1,6 @@
 import { type ImportContext } from '../import-context.js';
-import { kubectl, ref, str, truthy } from './helpers.js';
+import { kubectl, numStr, ref, str, truthy } from './helpers.js';
+import { setEnv } from './env-values.js';
 import { setRepository } from './images.js';
 
 /** appBuilder.agentSandbox's keys, the official rr.agentSandbox values and their keys in its externalSecret. */
@@ -72,6 +73,50 @@ export function mapNodeSetup(ctx: ImportContext) {
       `Install with --set ${NODE_SETUP}.seccompInstaller.enabled=true --set-file ${NODE_SETUP}.seccompInstaller.profile=retool/files/gvisor-seccomp.json (or keep it in a ConfigMap: ${kubectl(ctx.options)} create configmap gvisor-seccomp --from-file=profile.json=retool/files/gvisor-seccomp.json, then ${NODE_SETUP}.seccompInstaller.profileConfigMap: {name: gvisor-seccomp, key: profile.json}).`,
     ],
   });
+}
+
+/**
+ * What the official chart writes as env from rr.agentSandbox values this chart has no typed values for, carried as
+ * that same env (tryretool/retool-helm 6.11.21 deployment_agent_sandbox.yaml):
+ * - snapshotStorage.s3Bucket: S3_BUCKET, S3_ENDPOINT, S3_REGION on the sandboxes, and AWS_ACCESS_KEY_ID /
+ *   AWS_SECRET_ACCESS_KEY from keys awsAccessKeyId / awsSecretAccessKey of credentialsSecretName, else of the
+ *   sandbox's externalSecret (the official chart's own Secret cannot come along: its keys are named here instead);
+ * - proxy.npmRegistry (with url, which the components' official env already carries): its auth mode, token Secret,
+ *   token file and TTL on the proxy. An inline token would be a literal env value here: it is refused with the way.
+ */
+export function mapSandboxEnv(ctx: ImportContext) {
+  if (!truthy(ctx.peek('rr.enabled')) || ctx.peek('rr.agentSandbox.enabled') === false) return;
+  const bucket = str(ctx.read('rr.agentSandbox.snapshotStorage.s3Bucket'));
+  if (bucket) {
+    const sandbox = 'components.agentSandbox.env';
+    setEnv(ctx, `${sandbox}.S3_BUCKET`, bucket, 'rr.agentSandbox.snapshotStorage.s3Bucket');
+    setEnv(ctx, `${sandbox}.S3_ENDPOINT`, str(ctx.read('rr.agentSandbox.snapshotStorage.s3Endpoint')) ?? '', 'rr.agentSandbox.snapshotStorage.s3Endpoint');
+    setEnv(ctx, `${sandbox}.S3_REGION`, str(ctx.read('rr.agentSandbox.snapshotStorage.s3Region')) ?? 'us-east-1', 'rr.agentSandbox.snapshotStorage.s3Region');
+    const secret = str(ctx.read('rr.agentSandbox.snapshotStorage.credentialsSecretName')) ?? str(ctx.peek('rr.agentSandbox.externalSecret.name'));
+    if (secret) {
+      const from = `rr.agentSandbox.snapshotStorage.credentialsSecretName (Secret ${secret})`;
+      setEnv(ctx, `${sandbox}.AWS_ACCESS_KEY_ID`, ref(secret, 'awsAccessKeyId'), from);
+      setEnv(ctx, `${sandbox}.AWS_SECRET_ACCESS_KEY`, ref(secret, 'awsSecretAccessKey'), from);
+    } else {
+      ctx.drop('rr.agentSandbox.snapshotStorage.credentialsSecretName', 'the snapshot credentials lived in the official chart\'s own Secret <fullname>-agent-sandbox (keys awsAccessKeyId, awsSecretAccessKey), which this chart does not keep: put them in a Secret of yours and set components.agentSandbox.env.AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to its secretKeyRefs');
+    }
+    ctx.note('Snapshot storage: the sandboxes dial the snapshot bucket; with networkPolicy on they reach only the proxy and DNS, as in the official chart\'s policy, so allow the bucket in networkPolicy or keep it reachable through the proxy.');
+  }
+  const npm = 'rr.agentSandbox.proxy.npmRegistry';
+  if (!str(ctx.peek(`${npm}.url`))) return;
+  const proxy = 'components.agentSandboxProxy.env';
+  setEnv(ctx, `${proxy}.NPM_PUBLIC_REGISTRY_AUTH_MODE`, str(ctx.read(`${npm}.authMode`)) ?? 'bearer', `${npm}.authMode`);
+  const secretName = str(ctx.read(`${npm}.authTokenSecret.name`));
+  const secretKey = str(ctx.read(`${npm}.authTokenSecret.key`));
+  if (str(ctx.read(`${npm}.authToken`))) {
+    ctx.drop(`${npm}.authToken`, 'an inline registry token would be a literal env value here: put it in a Secret and set components.agentSandboxProxy.env.NPM_PUBLIC_REGISTRY_AUTH_TOKEN to its secretKeyRef (the official authTokenSecret)');
+  } else if (secretName && secretKey) {
+    setEnv(ctx, `${proxy}.NPM_PUBLIC_REGISTRY_AUTH_TOKEN`, ref(secretName, secretKey), `${npm}.authTokenSecret`);
+  }
+  const file = str(ctx.read(`${npm}.authTokenFile`));
+  if (file) setEnv(ctx, `${proxy}.NPM_PUBLIC_REGISTRY_AUTH_TOKEN_FILE`, file, `${npm}.authTokenFile`);
+  const ttl = str(ctx.read(`${npm}.authTokenTtlMs`)) ?? numStr(ctx.peek(`${npm}.authTokenTtlMs`));
+  if (ttl) setEnv(ctx, `${proxy}.NPM_PUBLIC_REGISTRY_AUTH_TOKEN_TTL_MS`, ttl, `${npm}.authTokenTtlMs`);
 }
 
 /**
