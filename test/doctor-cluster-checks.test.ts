@@ -144,6 +144,17 @@ test('nodes: an extended resource the pods ask for (the sandbox job template\'s 
   const withPlugin = { ...EKS_NODES, items: EKS_NODES.items.map((n) => ({ ...n, status: { ...n.status, allocatable: { ...n.status.allocatable, 'smarter-devices/net_tun': '130' } } })) };
   assert.equal(checkNodes({ nodes: ok(withPlugin) }, { objects: builder.objects, arch: 'amd64' }).filter((f) => f.message.includes('net_tun')), []);
   assert.equal(podDemands(fixture('evaluation').objects).filter((d) => Object.keys(d.extended).length), [], 'nothing else asks for one');
+  // With the release's own device plugin (appBuilder.agentSandbox.nodeSetup.devicePlugin, on in this fixture), nodes
+  // that offer none yet are expected: the DaemonSet registers it. Without that DaemonSet in the render, still a failure.
+  const offers = Object.fromEntries(projectModel().nodeDaemonSets.flatMap((d) => (d.devices ? [[d.devices.resource, { name: d.name, values: d.values }]] : [])));
+  assert.equal(offers, { 'smarter-devices/net_tun': { name: 'agent-sandbox-device-plugin', values: 'appBuilder.agentSandbox.nodeSetup.devicePlugin' } });
+  const coming = checkNodes({ nodes: ok(EKS_NODES) }, { objects: builder.objects, arch: 'amd64', offers }).filter((f) => f.message.includes('net_tun'));
+  assert.equal(statuses(coming), ['pass']);
+  assert.match(coming[0].message, /DaemonSet\/prod-retool-agent-sandbox-device-plugin registers it/);
+  const noPlugin = fixture('app-builder', ['--set', 'appBuilder.agentSandbox.nodeSetup.devicePlugin.enabled=false']);
+  const missing = checkNodes({ nodes: ok(EKS_NODES) }, { objects: noPlugin.objects, arch: 'amd64', offers }).filter((f) => f.message.includes('net_tun'));
+  assert.equal(statuses(missing), ['fail']);
+  assert.match(missing[0].fix!, 'appBuilder.agentSandbox.nodeSetup.devicePlugin.enabled', 'the fix names the chart\'s own device plugin');
 });
 
 test('Pod Security: the level the render needs, against the namespace enforce label', () => {

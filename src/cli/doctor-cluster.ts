@@ -51,7 +51,8 @@ export function clusterFindings(args: ParsedArgs, values: Record<string, any>, m
   const refs = secretReferences(values, objects);
   progress(`checking ${objects.length} objects against the cluster (${target.namespace}); server-side dry-run`);
   const facts = fetchClusterFacts(target, { version, secretNames: refs.map((r) => r.secret), manifests: dryRunManifests(objects) });
-  return checkCluster(facts, { namespace: target.namespace, values, objects, components: model.components, chartKubeVersion, arch });
+  const offers = Object.fromEntries(model.nodeDaemonSets.flatMap((d) => (d.devices ? [[d.devices.resource, { name: d.name, values: d.values }]] : [])));
+  return checkCluster(facts, { namespace: target.namespace, values, objects, components: model.components, chartKubeVersion, arch, offers });
 }
 
 /**

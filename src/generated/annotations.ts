@@ -701,12 +701,13 @@ export interface NodeDaemonSetAnnotation {
     };
   }[];
   /**
-   * A smarter-device-manager configuration: the ConfigMap <fullname>-<name> holds key, a list of one devicematch (match, a regular expression over /dev names) with nummaxdevices from the values' maxDevices; mounted as volume.
+   * A smarter-device-manager configuration: the ConfigMap <fullname>-<name> holds key, a list of one devicematch (match, a regular expression over /dev names) with nummaxdevices from the values' maxDevices; mounted as volume. resource: the extended resource the nodes then offer (doctor --cluster counts it as coming once the DaemonSet runs).
    */
   devices?: {
     volume: DnsLabel;
     key: string;
     match: string;
+    resource: string;
   };
   /**
    * A file the operator gives, mounted as volume with the file name path: the values key value holds its content (kept in the ConfigMap <fullname>-<name>), or configMap names the values key of an existing ConfigMap ({name, key}) holding it.

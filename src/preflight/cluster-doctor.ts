@@ -64,6 +64,12 @@ export interface ClusterInputs {
   chartKubeVersion: string;
   /** The node architecture Retool's images need (the schema's podDefaults.nodeSelector default). */
   arch: string;
+  /**
+   * Extended resources a node DaemonSet of the chart makes nodes offer once it runs (x-retool-node-daemonset
+   * devices): resource name -> the DaemonSet's component name and the values object that switches it. Counted
+   * only when the render holds that DaemonSet.
+   */
+  offers?: Record<string, { name: string; values: string }>;
 }
 
 /** The cluster checks, each its own issue code doctor.<check>. */
@@ -214,7 +220,7 @@ const admits = (n: NodeView, d: Pick<PodDemand, 'nodeSelector' | 'tolerations'>)
 const size = (cpu: number, memoryGiB: number) => `${round(cpu)} CPU / ${round(memoryGiB)} GiB`;
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<ClusterInputs, 'objects' | 'arch'>): Issue[] {
+export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<ClusterInputs, 'objects' | 'arch' | 'offers'>): Issue[] {
   if (!facts.nodes.ok) {
     return [finding('nodes', 'warn', 'nodes', `cannot list the nodes (${facts.nodes.message}); architecture and capacity not checked`, 'run doctor with a user that may `list nodes`, or check `kubectl get nodes -o wide` by hand')];
   }
@@ -245,12 +251,22 @@ export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<Clus
     ? finding('nodes', 'pass', 'nodes capacity', `${totals}, before what already runs there`)
     : finding('nodes', 'fail', 'nodes capacity', `${totals}: not enough even on empty nodes`, 'add nodes, or lower components.<name>.resources.requests and replicas'));
 
+  // The release's own device plugin registers its resource on each node it runs on: not offered yet is expected.
+  const daemonSets = inputs.objects.filter((o) => o.kind === 'DaemonSet');
+  const coming = (name: string) => {
+    const offer = inputs.offers?.[name];
+    return offer && daemonSets.find((o) => o.metadata.labels?.['app.kubernetes.io/component'] === offer.name);
+  };
   const misfits: Array<{ message: string; fix: string }> = [];
   for (const d of demands) {
-    const lacking = Object.entries(d.extended).filter(([name, count]) => !all.some((n) => admits(n, d) && (n.extended[name] ?? 0) >= count));
+    const absent = Object.entries(d.extended).filter(([name, count]) => !all.some((n) => admits(n, d) && (n.extended[name] ?? 0) >= count));
+    const lacking = absent.filter(([name]) => !coming(name));
+    for (const [name] of absent.filter(([resource]) => coming(resource))) {
+      out.push(finding('nodes', 'pass', 'nodes extended resources', `${d.workload} asks ${name}, which no node offers yet: this release's DaemonSet/${coming(name)!.metadata.name} registers it on every node these pods may land on once it runs`));
+    }
     if (lacking.length) {
       const what = lacking.map(([name, count]) => `${count} ${name}`).join(' and ');
-      misfits.push({ message: `${d.workload} asks ${what} per pod, which no schedulable node matching its nodeSelector and tolerations offers`, fix: `run the device plugin that advertises ${lacking.map(([name]) => name).join(', ')} on the nodes (the value's description names it)` });
+      misfits.push({ message: `${d.workload} asks ${what} per pod, which no schedulable node matching its nodeSelector and tolerations offers`, fix: `run the device plugin that advertises ${lacking.map(([name]) => (inputs.offers?.[name] ? `${name} (this chart's: ${inputs.offers[name].values}.enabled)` : name)).join(', ')} on the nodes (the value's description names it)` });
       continue;
     }
     const candidates = all.filter((n) => admits(n, d));
