@@ -1,6 +1,9 @@
 // The validator `generate` compiles ahead of time (src/generated/values-validator.js) decides which values are
-// valid on the CLI's fast path; the full ajv compile (src/validate/compiled-schema.ts) explains errors. Both
-// must reach the same verdict on every fixture, example, editor fixture and generated fuzz case.
+// valid on the CLI's fast path; the full ajv compile (src/validate/compiled-schema.ts) explains errors; Helm
+// checks charts/retool/values.schema.json, whose exclusive oneOfs are written for its validators
+// (src/schema/first-match.ts). The first two must reach the same verdict on every fixture, example, editor
+// fixture and generated fuzz case, and the shipped file the verdict of the schema it was rewritten from (the
+// rules only the templates check, e.g. requests above limits, are beyond both).
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +12,9 @@ import * as assert from 'uvu/assert';
 import { SCHEMA_FILE } from '../src/io/project.js';
 import { projectModel } from '../src/project-model.js';
 import { compactSchema } from '../src/schema/compact.js';
+import { firstMatchSchema } from '../src/schema/first-match.js';
 import type { JsonSchema } from '../src/schema/json-schema.js';
+import { newValuesAjv } from '../src/validate/compiled-schema.js';
 import { precompiledValidator, type PrecompiledValidator } from '../src/validate/precompiled.js';
 import { checkValues } from '../src/validate/validate-values.js';
 import { loadSources, type SourceArguments } from '../src/validate/values-sources.js';
@@ -22,14 +27,17 @@ test.before(async () => {
   precompiled = await precompiledValidator(SCHEMA_FILE);
 });
 const dir = mkdtempSync(join(tmpdir(), 'retool-precompiled-'));
+// The file Helm reads as it is shipped, and the schema it was written from.
+const shipped = newValuesAjv({ allErrors: false }).compile(JSON.parse(readFileSync(join(ROOT, 'charts/retool/values.schema.json'), 'utf8')));
+const published = newValuesAjv({ allErrors: false }).compile(model.published);
 
-interface Verdicts { precompiled: boolean; full: boolean }
+interface Verdicts { precompiled: boolean; full: boolean; shipped: boolean; published: boolean }
 
 /** Both verdicts on the values Helm would check for these sources (undefined when a source does not load). */
 function verdicts(sources: Omit<SourceArguments, 'defaults'>): Verdicts | undefined {
   const { merged, issues } = loadSources({ ...sources, defaults: model.defaults });
   if (issues.length) return undefined;
-  return { precompiled: precompiled!.isValid(merged.values), full: checkValues(model.schema, merged.values).length === 0 };
+  return { precompiled: precompiled!.isValid(merged.values), full: checkValues(model.schema, merged.values).length === 0, shipped: shipped(merged.values), published: published(merged.values) };
 }
 
 function compare(label: string, cases: { name: string; sources: Omit<SourceArguments, 'defaults'> }[]): { valid: number; invalid: number } {
@@ -39,7 +47,9 @@ function compare(label: string, cases: { name: string; sources: Omit<SourceArgum
   for (const { name, sources } of cases) {
     const v = verdicts(sources);
     if (!v) continue;
-    if (v.precompiled !== v.full) disagree.push(`${name}: precompiled ${v.precompiled ? 'accepts' : 'refuses'}, full ${v.full ? 'accepts' : 'refuses'}`);
+    const word = (accepts: boolean) => (accepts ? 'accepts' : 'refuses');
+    if (v.precompiled !== v.full) disagree.push(`${name}: precompiled ${word(v.precompiled)}, full ${word(v.full)}`);
+    if (v.shipped !== v.published) disagree.push(`${name}: values.schema.json ${word(v.shipped)}, the schema it was written from ${word(v.published)}`);
     if (v.full) valid++; else invalid++;
   }
   assert.equal(disagree, [], `${label}:\n${disagree.join('\n')}`);
@@ -115,6 +125,40 @@ test('the compact schema: annotations dropped, properties named like them kept, 
   assert.equal(compact.properties, { a: { $ref: `#/definitions/${shared[0]}` }, b: { $ref: `#/definitions/${shared[0]}` }, c: { type: 'string' } });
   assert.equal(compact.definitions![shared[0]].properties!.description, { type: 'string' });
   assert.is(compact.title, undefined);
+});
+
+test('values.schema.json: a oneOf becomes an anyOf only where no value matches two branches', () => {
+  const rewritten = firstMatchSchema({
+    definitions: { Ref: { type: 'object', additionalProperties: false, required: ['ref'], properties: { ref: { type: 'string' } } } },
+    properties: {
+      byType: { oneOf: [{ type: 'string' }, { $ref: '#/definitions/Ref' }, { type: 'integer' }] },
+      byKey: { oneOf: [{ $ref: '#/definitions/Ref' }, { type: 'object', additionalProperties: false, required: ['other'], properties: { other: {} } }] },
+      overlapping: { oneOf: [{ type: 'string' }, { type: 'string', minLength: 3 }] },
+      open: { oneOf: [{ type: 'object', required: ['a'] }, { type: 'object', required: ['b'] }] },
+      numbers: { oneOf: [{ type: 'integer' }, { type: 'number', multipleOf: 0.5 }] },
+    },
+  });
+  const kinds = Object.fromEntries(Object.entries(rewritten.properties!).map(([key, node]) => [key, node.anyOf ? 'anyOf' : 'oneOf']));
+  assert.equal(kinds, { byType: 'anyOf', byKey: 'anyOf', overlapping: 'oneOf', open: 'oneOf', numbers: 'oneOf' });
+});
+
+test('values.schema.json: "exactly one of these keys" becomes anyOf and maxProperties only in a closed object whose other keys are required', () => {
+  const volume = (extra: Record<string, unknown> = {}): JsonSchema => ({
+    type: 'object', additionalProperties: false, required: ['name'],
+    properties: { name: { type: 'string' }, emptyDir: { type: 'object' }, secret: { type: 'object' } },
+    oneOf: [{ required: ['emptyDir'] }, { required: ['secret'] }], ...extra,
+  });
+  const once = firstMatchSchema({ properties: { v: volume() } }).properties!.v;
+  assert.equal(Object.keys(once), ['type', 'additionalProperties', 'required', 'properties', 'anyOf', 'maxProperties']);
+  assert.is(once.maxProperties, 2);
+  const validate = newValuesAjv().compile(once);
+  const verdicts = [{ name: 'a' }, { name: 'a', emptyDir: {} }, { name: 'a', emptyDir: {}, secret: {} }, { emptyDir: {} }, 'a'].map((v) => validate(v));
+  assert.equal(verdicts, [false, true, false, false, false]);
+  // An optional key beside the sources (EnvFromSource's prefix), an open object or a set bound: left as oneOf.
+  const withOptional = volume({ properties: { name: { type: 'string' }, prefix: { type: 'string' }, emptyDir: { type: 'object' }, secret: { type: 'object' } } });
+  for (const node of [withOptional, volume({ additionalProperties: true }), volume({ maxProperties: 3 }), volume({ type: undefined })]) {
+    assert.ok(firstMatchSchema({ properties: { v: node } }).properties!.v.oneOf, JSON.stringify(node));
+  }
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
