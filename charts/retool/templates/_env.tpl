@@ -245,7 +245,7 @@ retool.env.user: fills .out with the env every workload of a kind shares, from v
 for backend-image containers, then podDefaults.env, later ones winning, set as retool.env.literal sets them),
 ready for retool.env.list: the map (env) and, when it is longer than one block, its YAML (retool.env.blocks).
 Made once per release for each .key (names the sources) and kept in the root context, so a render costs one
-toYaml of the operator's env, not one per component. A workload's own env (components.<key>.env) is not in it: retool.env.list gets those entries
+printing of the operator's env, not one per component. A workload's own env (components.<key>.env) is not in it: retool.env.list gets those entries
 as .override.
 Usage: {{- $userEnv := dict }}{{- include "retool.env.user" (dict "root" $ "key" "podDefaults.env" "sources" (list .Values.podDefaults.env) "out" $userEnv) }}
 */ -}}
@@ -278,10 +278,9 @@ Usage: {{- $envOverride := dict }}{{- include "retool.env.override" (dict "env" 
 retool.env.blocks: fills .out with the YAML of the env map .env as container env entries sorted by name, in
 blocks of 64 entries: blocks (first name -> {last, names, text}), firsts (the blocks' first names, sorted),
 with .split texts (name -> that entry's YAML) and ok (false if a block's text did not split into its entries;
-never seen, retool.env.list then prints the list whole). A list is printed in blocks because building it whole with
-append copies it at every step (quadratic in the number of variables) and a toYaml per entry costs a
-marshaller setup each; toYaml of consecutive slices, joined by newlines, is byte for byte the toYaml of the
-whole list, and an entry's YAML starts the only line that starts with "- ".
+never seen, retool.env.list then prints the list whole). A list is built in blocks because building it whole with
+append copies it at every step (quadratic in the number of variables); blocks printed by retool.env.entries and
+joined by newlines are the whole list printed, and an entry's YAML starts the only line that starts with "- ".
 */ -}}
 {{- define "retool.env.blocks" -}}
 {{- $env := .env -}}
@@ -295,7 +294,7 @@ whole list, and an entry's YAML starts the only line that starts with "- ".
 {{- $chunk = append $chunk (merge (dict "name" $name) (index $env $name)) -}}
 {{- if or (eq (len $chunk) 64) (eq (add1 $i) (len $names)) -}}
 {{- $chunkNames := slice $names $start (add1 $i) -}}
-{{- $text := toYaml $chunk -}}
+{{- $text := include "retool.env.entries" $chunk -}}
 {{- if $.split -}}
 {{- $pieces := splitList "\n- " $text -}}
 {{- if eq (len $pieces) (len $chunk) -}}
@@ -378,7 +377,7 @@ retool.env.block: one block of the shared env (from retool.env.blocks) with the 
 entries whose names fall inside it or override one of its own; their YAML in .own, their map in .env): the
 block's YAML as it is when there are none. The block's text is split into its entries (kept in the block, so
 each block is split at most once per release, and only when a workload needs it); should the split not give
-one piece per entry, the block's entries (.user, the shared env's map) and .inside are printed with toYaml.
+one piece per entry, the block's entries (.user, the shared env's map) and .inside are printed whole.
 */ -}}
 {{- define "retool.env.block" -}}
 {{- $args := . -}}
@@ -409,7 +408,7 @@ one piece per entry, the block's entries (.user, the shared env's map) and .insi
 {{- end -}}
 {{- $last = $name -}}
 {{- end -}}
-{{- if $entries }}{{ toYaml $entries }}{{ end -}}
+{{- if $entries }}{{ include "retool.env.entries" $entries }}{{ end -}}
 {{- end -}}
 {{- end -}}
 
@@ -425,9 +424,29 @@ retool.env.yaml: an env map as a container env list, sorted by name, printed who
 {{- $chunk = append $chunk (merge (dict "name" $name) (index $ $name)) -}}
 {{- if eq (len $chunk) 64 -}}
 {{- if ge $i 64 }}{{ "\n" }}{{ end -}}
-{{- toYaml $chunk -}}
+{{- include "retool.env.entries" $chunk -}}
 {{- $chunk = list -}}
 {{- end -}}
 {{- end -}}
-{{- if $chunk }}{{ if ge (len $names) 64 }}{{ "\n" }}{{ end }}{{ toYaml $chunk }}{{ end -}}
+{{- if $chunk }}{{ if ge (len $names) 64 }}{{ "\n" }}{{ end }}{{ include "retool.env.entries" $chunk }}{{ end -}}
+{{- end -}}
+{{- /*
+retool.env.entries: a list of container env entries ({name, value} or {name, valueFrom}) as YAML, one "- name:"
+line each. A literal value is printed with quote (Go's strconv.Quote: every character YAML cannot take as it is
+is escaped in a form YAML's double-quoted scalars read back), the name too (a name such as NO or ON would
+otherwise read as a boolean); valueFrom with toYaml. The same objects as toYaml of the list, at a
+fraction of its cost: toYaml sets up a marshaller per call, about 70 k instructions an entry (issue 21).
+Retool's own chart prints its env entries quoted the same way.
+*/ -}}
+{{- define "retool.env.entries" -}}
+{{- range $i, $e := . -}}
+{{- if $i }}{{ "\n" }}{{ end -}}
+{{- if ne (len $e) 2 -}}
+{{ toYaml (list $e) }}
+{{- else if hasKey $e "value" -}}
+{{ printf "- name: %q\n  value: %s" $e.name (quote $e.value) }}
+{{- else -}}
+{{ printf "- name: %q\n  valueFrom:\n" $e.name }}{{ toYaml $e.valueFrom | indent 4 }}
+{{- end -}}
+{{- end -}}
 {{- end -}}
