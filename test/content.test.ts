@@ -389,3 +389,17 @@ test('every pod runs as the chart ServiceAccount without a mounted token, but a 
 });
 
 test.run();
+
+test('env values reach the manifests as written, whatever YAML would read differently unquoted', () => {
+  // retool.env.entries prints names and values with Go's %q, not toYaml: these are the strings that %q and
+  // YAML's double-quoted scalars could disagree on (escapes, line separators, astral characters) and the ones
+  // an unquoted scalar would turn into another type (NO and ON as booleans, 0123 as a number).
+  const env: Record<string, string> = {
+    NO: 'ON', TAB_AND_NEWLINE: 'a\tb\nc', QUOTES: 'say "hi" \\ back', UNICODE: 'é ✓ \u2028 \u0085 \ufeff 😀',
+    NUMBER_LIKE: '0123', BOOL_LIKE: 'yes', EMPTY: '', COMMENT_LIKE: 'a: b # c', FLOW_LIKE: '[x, {y: z}]',
+  };
+  for (const major of MAJORS) {
+    const api = envOf(containerNamed(parseManifests(renderFixture('evaluation', major, ['--set-json', `retool.env=${JSON.stringify(env)}`])), 'api'));
+    for (const [name, value] of Object.entries(env)) assert.is(api.get(name)?.value, value, `helm ${major}: ${name}`);
+  }
+});
