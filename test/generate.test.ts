@@ -254,13 +254,16 @@ for (const [code, breakIt] of BREAKAGES) {
   });
 }
 
-test('schema lint: lint.components cross-checks discover, init mounts, job templates and addsRoles overrides', () => {
+test('schema lint: lint.components cross-checks discover, init mounts, job templates, addsRoles overrides and envWhileOn', () => {
   const annotation = (s: JsonSchema, key: string) => s.properties!.components.properties![key]['x-retool-component'] as any;
   const cases: Array<[string, (s: JsonSchema) => void]> = [
     ['discover nowhere is not a component it has an edge to', (s) => { annotation(s, 'agentSandboxProxy').discover = { nowhere: 'NOWHERE_URL' }; }],
     ['init mount /nowhere is none of its scratch directories', (s) => { annotation(s, 'agentSandbox').init[0].mounts[0].scratch = '/nowhere'; }],
     ['a job template\'s pods are created by a controller', (s) => { annotation(s, 'agentSandbox').routes = [{ path: '/sandbox' }]; }],
     ['addsRoles enabledOverride appBuilder.enabled must be a value that takes null or false only', (s) => { annotation(s, 'api').addsRoles[0].enabledOverride = 'appBuilder.enabled'; }],
+    ['envWhileOn nowhere is not a component', (s) => { annotation(s, 'mcp').envWhileOn = { nowhere: { env: { X: 'y' }, source: 'test' } }; }],
+    ['envWhileOn api: that component is always on', (s) => { annotation(s, 'mcp').envWhileOn = { api: { env: { X: 'y' }, source: 'test' } }; }],
+    ['secretEnv AGENT_SANDBOX_JWT_PRIVATE_KEY: appBuilder.nowhere is not a values path', (s) => { annotation(s, 'mcp').envWhileOn.agentSandboxController.secretEnv.AGENT_SANDBOX_JWT_PRIVATE_KEY.value = 'appBuilder.nowhere'; }],
   ];
   for (const [detail, breakIt] of cases) {
     const schema = source();

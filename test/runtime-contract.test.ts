@@ -604,6 +604,19 @@ test('agent sandbox: the job template is Retool\'s sandbox pod; the controller\'
   assert.not.ok(envOf(mainContainer(component(restricted, 'api')!, 'api')).has('AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN'), 'api is told nothing then');
 });
 
+test('agent sandbox on: MCP signs sandbox tokens with the callers\' key and jobs-runner uses the Postgres pub/sub, as Retool\'s templates set them; neither with it off', () => {
+  const objects = fixtures.find((f) => f.name === 'git-server')!.objects;
+  const env = (name: string) => envOf(mainContainer(component(objects, name)!, name));
+  assert.equal(env('mcp').get('AGENT_SANDBOX_JWT_PRIVATE_KEY').valueFrom, env('api').get('AGENT_SANDBOX_JWT_PRIVATE_KEY').valueFrom, 'the same key as api (deployment_mcp.yaml)');
+  assert.equal(env('mcp').get('AGENT_SANDBOX_JWT_PRIVATE_KEY').valueFrom.secretKeyRef, { name: 'retool-agent-sandbox', key: 'jwt-private-key' });
+  assert.not.ok(env('mcp').has('AGENT_SANDBOX_ENCRYPTION_KEY') || env('mcp').has('RR_AGENT_PUBSUB_BACKEND'), 'MCP gets the signing key only');
+  assert.is(env('jobs-runner').get('RR_AGENT_PUBSUB_BACKEND').value, 'postgres', 'deployment_jobs.yaml');
+  assert.equal([...env('jobs-runner').keys()].filter((name) => name.startsWith('AGENT_SANDBOX_')), [], 'jobs-runner gets no sandbox URL or key');
+  const off = fixtures.find((f) => f.name === 'mcp')!.objects;
+  assert.not.ok(envOf(mainContainer(component(off, 'mcp')!, 'mcp')).has('AGENT_SANDBOX_JWT_PRIVATE_KEY'), 'no sandbox, no key');
+  assert.not.ok(envOf(mainContainer(component(off, 'jobs-runner')!, 'jobs-runner')).has('RR_AGENT_PUBSUB_BACKEND'));
+});
+
 /**
  * Retool's node DaemonSets as tryretool/retool-helm 6.11.21 renders them (agent_sandbox_device_plugin.yaml,
  * agent_sandbox_prepuller.yaml, agent_sandbox_seccomp.yaml), written here from those templates, not from the schema:

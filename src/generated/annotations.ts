@@ -238,6 +238,16 @@ export interface ComponentAnnotation {
   urlEnv?: EnvName;
   callerEnv?: CallerEnv;
   /**
+   * Env this component gets while another component (by key) is on, without an edge to it: what Retool's chart sets in this component's own template when that service is enabled (e.g. the MCP server's key for signing agent sandbox tokens). Literal env and secrets, as a callerEnv.
+   */
+  envWhileOn?: {
+    [k: string]: {
+      env?: EnvMap;
+      secretEnv?: SecretEnv;
+      source: Source;
+    };
+  };
+  /**
    * Has a `sandbox` value: nsjail (privileged), seccomp or none (CONTAINER_UNPRIVILEGED_MODE).
    */
   sandboxed?: boolean;

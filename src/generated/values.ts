@@ -411,7 +411,7 @@ export interface RetoolValues {
        */
       jwtPublicKey?: OptionalSecretValue;
       /**
-       * AGENT_SANDBOX_JWT_PRIVATE_KEY: the PEM private key of that pair (openssl pkcs8 -topk8 -nocrypt -in sandbox.pem); Retool's api, workflows-backend and workers sign sandbox tokens with it. Required with the sandbox on.
+       * AGENT_SANDBOX_JWT_PRIVATE_KEY: the PEM private key of that pair (openssl pkcs8 -topk8 -nocrypt -in sandbox.pem); Retool's api, workflows-backend, workers and MCP server sign sandbox tokens with it. Required with the sandbox on.
        */
       jwtPrivateKey?: OptionalSecretValue;
       /**

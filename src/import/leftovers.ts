@@ -34,8 +34,8 @@ const RULES: Record<string, LeftoverRule> = {
   'mcp.config.retoolBackendUrl': { reason: 'this chart points MCP at api (RETOOL_BACKEND_URL); set components.mcp.env.RETOOL_BACKEND_URL to change it', gate: ['mcp.enabled'] },
   'mcp.config.retoolUrl': { reason: 'the deprecated alias of mcpServiceExternalUrl: set components.mcp.env.MCP_SERVICE_EXTERNAL_URL', gate: ['mcp.enabled'] },
   'mcp.config.retoolGitServerUrl': { reason: 'not carried: MCP is told RETOOL_GIT_SERVER_URL (http://<fullname>-git-server:3010) while the git server runs on its own; set components.mcp.env.RETOOL_GIT_SERVER_URL for another', gate: ['mcp.enabled'] },
-  'mcp.config.agentSandboxJwtPrivateKey': { reason: 'not carried: this chart does not give MCP the agent sandbox\'s private key (appBuilder.agentSandbox.jwtPrivateKey goes to api, workflows-backend and the workers)', gate: ['mcp.enabled'] },
-  'mcp.config.agentSandboxJwtPrivateKeySecretName': { reason: 'not carried: this chart does not give MCP the agent sandbox\'s private key (appBuilder.agentSandbox.jwtPrivateKey goes to api, workflows-backend and the workers)', gate: ['mcp.enabled'] },
+  'mcp.config.agentSandboxJwtPrivateKey': { reason: 'not carried: MCP signs sandbox tokens with appBuilder.agentSandbox.jwtPrivateKey, the key of api and the workers (Retool\'s default for MCP too); another key would go in components.mcp.env', gate: ['mcp.enabled'] },
+  'mcp.config.agentSandboxJwtPrivateKeySecretName': { reason: 'not carried: MCP signs sandbox tokens with appBuilder.agentSandbox.jwtPrivateKey, the key of api and the workers (Retool\'s default for MCP too); another key would go in components.mcp.env', gate: ['mcp.enabled'] },
   'mcp.config.agentSandboxJwtPrivateKeySecretKey': { reason: 'not carried, with mcp.config.agentSandboxJwtPrivateKeySecretName', changesBehaviour: false },
   telemetry: { abbreviated: true, reason: 'not carried (components.telemetry takes enabled, resources, extraAnnotations, image and sendToRetool; custom Vector and Grafana Agent configs, serviceAccount, rbac and the extra* keys are not)', gate: ['telemetry.enabled'] },
   rr: {

@@ -63,7 +63,10 @@ export interface Component {
   labels: Array<{ key: string; value: string }>;
   /** It uses the Kubernetes API: its own ServiceAccount (token mounted), a ClusterRole (namespaced: a Role) with these rules and its binding. */
   kubernetesApi?: NonNullable<ComponentAnnotation['kubernetesApi']> & { namespaced: boolean };
-  /** Components it has an edge to that hand their callers env (x-retool-component callerEnv) while they are on. */
+  /**
+   * Components it has an edge to that hand their callers env (x-retool-component callerEnv), and those whose being on
+   * gives it env of its own (envWhileOn), each while that component is on.
+   */
   told: Array<{
     key: string; name: string; condition: string;
     /** host: <Service>.<namespace>; port: the number of the named port (absent when it names no port). */
@@ -310,7 +313,15 @@ export function buildTopology(schema: JsonSchema): Component[] {
           fieldEnv: sortedEntries(e.fieldEnv).map(([name, fieldPath]) => ({ name, fieldPath })),
           secretEnv: sortedEntries(e.secretEnv).map(([name, v]) => ({ name, value: v.value, key: v.key })),
         };
-      }),
+      }).concat(sortedEntries(a.envWhileOn).map(([key, e]) => {
+        const t = byKey.get(key)!;
+        return {
+          key, name: t.name, condition: conditionOf(t)!, host: undefined, port: undefined, number: undefined,
+          env: sortedEntries(e.env).map(([name, value]) => ({ name, value })),
+          fieldEnv: [],
+          secretEnv: sortedEntries(e.secretEnv).map(([name, v]) => ({ name, value: v.value, key: v.key })),
+        };
+      })),
       urlEnv: a.urlEnv,
       // Retool's backend containers read these URLs (Retool's manifests give code-executor none); other images
       // only those their annotation names (discover), under its env names.

@@ -178,7 +178,12 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
     if (new Set(portNames).size !== portNames.length) problem(`port names must be unique, got ${portNames.join(', ')}`);
     if (a.probe && !portNames.includes(a.probe.port)) problem(`probe.port ${a.probe.port} must name one of the ports`);
     if (a.callerEnv?.via !== undefined && !portNames.includes(a.callerEnv.via)) problem(`callerEnv via ${a.callerEnv.via} must name one of the ports`);
-    for (const [name, secret] of [...Object.entries(a.secretEnv ?? {}), ...Object.entries(a.callerEnv?.secretEnv ?? {})]) {
+    const whileOn = Object.entries(a.envWhileOn ?? {});
+    for (const [key] of whileOn) {
+      if (!components[key]) problem(`envWhileOn ${key} is not a component`);
+      else if (!components[key]['x-retool-component']?.enabledBy) problem(`envWhileOn ${key}: that component is always on (no enabledBy); put the env in env`);
+    }
+    for (const [name, secret] of [...Object.entries(a.secretEnv ?? {}), ...Object.entries(a.callerEnv?.secretEnv ?? {}), ...whileOn.flatMap(([, e]) => Object.entries(e.secretEnv ?? {}))]) {
       if (!valueAtPath(valuesTree(schema), secret.value.split('.'))) problem(`secretEnv ${name}: ${secret.value} is not a values path`);
     }
     if (a.retoolEnv === false && images[a.image]?.['x-retool-image']?.retoolEnv !== true) problem('retoolEnv: false declines what a retoolEnv image gives; this image gives nothing to decline');
