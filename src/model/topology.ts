@@ -313,15 +313,15 @@ export function buildTopology(schema: JsonSchema): Component[] {
           fieldEnv: sortedEntries(e.fieldEnv).map(([name, fieldPath]) => ({ name, fieldPath })),
           secretEnv: sortedEntries(e.secretEnv).map(([name, v]) => ({ name, value: v.value, key: v.key })),
         };
-      }).concat(sortedEntries(a.envWhileOn).map(([key, e]) => {
-        const t = byKey.get(key)!;
-        return {
-          key, name: t.name, condition: conditionOf(t)!, host: undefined, port: undefined, number: undefined,
+      }).concat(
+        // envWhileOn: no edge, no URL. A key that names no component is lint's to report, not the model's to crash on.
+        sortedEntries(a.envWhileOn).filter(([key]) => byKey.has(key)).map(([key, e]) => ({
+          key, name: byKey.get(key)!.name, condition: conditionOf(byKey.get(key)!)!, host: undefined, port: undefined, number: undefined,
           env: sortedEntries(e.env).map(([name, value]) => ({ name, value })),
           fieldEnv: [],
           secretEnv: sortedEntries(e.secretEnv).map(([name, v]) => ({ name, value: v.value, key: v.key })),
-        };
-      })),
+        })),
+      ),
       urlEnv: a.urlEnv,
       // Retool's backend containers read these URLs (Retool's manifests give code-executor none); other images
       // only those their annotation names (discover), under its env names.
