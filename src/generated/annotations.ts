@@ -241,11 +241,7 @@ export interface ComponentAnnotation {
    * Env this component gets while another component (by key) is on, without an edge to it: what Retool's chart sets in this component's own template when that service is enabled (e.g. the MCP server's key for signing agent sandbox tokens). Literal env and secrets, as a callerEnv.
    */
   envWhileOn?: {
-    [k: string]: {
-      env?: EnvMap;
-      secretEnv?: SecretEnv;
-      source: Source;
-    };
+    [k: string]: WhileOnEnv;
   };
   /**
    * Has a `sandbox` value: nsjail (privileged), seccomp or none (CONTAINER_UNPRIVILEGED_MODE).
@@ -345,6 +341,14 @@ export interface CallerEnv {
   via?: string;
   env?: EnvMap;
   fieldEnv?: FieldEnv;
+  secretEnv?: SecretEnv;
+  source: Source;
+}
+/**
+ * Env of an envWhileOn entry: literal env and secrets (read like a component's own secretEnv), with the source that sets them.
+ */
+export interface WhileOnEnv {
+  env?: EnvMap;
   secretEnv?: SecretEnv;
   source: Source;
 }

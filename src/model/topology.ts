@@ -1,4 +1,4 @@
-import type { BlobStoreAnnotation, NodeDaemonSetAnnotation } from '../generated/annotations.js';
+import type { BlobStoreAnnotation, CallerEnv, NodeDaemonSetAnnotation } from '../generated/annotations.js';
 import type { ComponentAnnotation, ComponentPort, DatabaseAnnotation, EdgeKind, OfficialKeys, ImageAnnotation, JsonSchema, PodSecurityAnnotation, SandboxMode, TemporalServiceAnnotation } from '../schema/json-schema.js';
 
 /** One Retool workload, as the generator sees it: everything comes from the component's schema annotation. */
@@ -303,25 +303,22 @@ export function buildTopology(schema: JsonSchema): Component[] {
       labels: sortedEntries(a.labels).map(([key, value]) => ({ key, value })),
       kubernetesApi: a.kubernetesApi && { ...a.kubernetesApi, namespaced: a.kubernetesApi.scope === 'namespace' },
       // Every caller is told, whatever its image: Retool's chart includes the env helper into code-executor too.
-      told: a.edges.filter((edge) => byKey.get(edge)?.callerEnv).map((edge) => {
-        const t = byKey.get(edge)!;
-        const e = t.callerEnv!;
-        return {
-          key: edge, name: t.name, condition: conditionOf(t)!, host: e.host, port: e.port,
-          number: e.via === undefined ? undefined : t.ports.find((p) => p.name === e.via)!.port,
-          env: sortedEntries(e.env).map(([name, value]) => ({ name, value })),
-          fieldEnv: sortedEntries(e.fieldEnv).map(([name, fieldPath]) => ({ name, fieldPath })),
-          secretEnv: sortedEntries(e.secretEnv).map(([name, v]) => ({ name, value: v.value, key: v.key })),
-        };
-      }).concat(
-        // envWhileOn: no edge, no URL. A key that names no component is lint's to report, not the model's to crash on.
-        sortedEntries(a.envWhileOn).filter(([key]) => byKey.has(key)).map(([key, e]) => ({
-          key, name: byKey.get(key)!.name, condition: conditionOf(byKey.get(key)!)!, host: undefined, port: undefined, number: undefined,
-          env: sortedEntries(e.env).map(([name, value]) => ({ name, value })),
-          fieldEnv: [],
-          secretEnv: sortedEntries(e.secretEnv).map(([name, v]) => ({ name, value: v.value, key: v.key })),
-        })),
-      ),
+      told: [
+        ...a.edges.filter((edge) => byKey.get(edge)?.callerEnv).map((edge) => {
+          const t = byKey.get(edge)!;
+          const e = t.callerEnv!;
+          return {
+            key: edge, name: t.name, condition: conditionOf(t)!, host: e.host, port: e.port,
+            number: e.via === undefined ? undefined : t.ports.find((p) => p.name === e.via)!.port,
+            ...toldEnv(e),
+          };
+        }),
+        // envWhileOn: no edge, so no URL. A key that names no component is lint's to report, not the model's to crash on.
+        ...sortedEntries(a.envWhileOn).filter(([key]) => byKey.has(key)).map(([key, e]) => {
+          const t = byKey.get(key)!;
+          return { key, name: t.name, condition: conditionOf(t)!, ...toldEnv(e) };
+        }),
+      ],
       urlEnv: a.urlEnv,
       // Retool's backend containers read these URLs (Retool's manifests give code-executor none); other images
       // only those their annotation names (discover), under its env names.
@@ -376,6 +373,15 @@ function portRules(a: ComponentAnnotation): PortRule[] {
 }
 
 /** A name -> value map's entries sorted by name (stable output); absent: none. */
+/** The env a component is told (callerEnv, envWhileOn), in the model's sorted form. */
+function toldEnv(e: Pick<CallerEnv, 'env' | 'fieldEnv' | 'secretEnv'>): Pick<Component['told'][number], 'env' | 'fieldEnv' | 'secretEnv'> {
+  return {
+    env: sortedEntries(e.env).map(([name, value]) => ({ name, value })),
+    fieldEnv: sortedEntries(e.fieldEnv).map(([name, fieldPath]) => ({ name, fieldPath })),
+    secretEnv: sortedEntries(e.secretEnv).map(([name, v]) => ({ name, value: v.value, key: v.key })),
+  };
+}
+
 function sortedEntries<T>(map: Record<string, T> | undefined): Array<[string, T]> {
   return Object.entries(map ?? {}).sort(([x], [y]) => x.localeCompare(y));
 }

@@ -278,9 +278,8 @@ Usage: {{- $envOverride := dict }}{{- include "retool.env.override" (dict "env" 
 retool.env.blocks: fills .out with the YAML of the env map .env as container env entries sorted by name, in
 blocks of 64 entries: blocks (first name -> {last, names, text}), firsts (the blocks' first names, sorted),
 with .split texts (name -> that entry's YAML) and ok (false if a block's text did not split into its entries;
-never seen, retool.env.list then prints the list whole). A list is built in blocks because building it whole with
-append copies it at every step (quadratic in the number of variables); blocks printed by retool.env.entries and
-joined by newlines are the whole list printed, and an entry's YAML starts the only line that starts with "- ".
+never seen, retool.env.list then prints the list whole). Blocks printed by retool.env.entries and joined by
+newlines are the whole list printed, and an entry's YAML starts the only line that starts with "- ".
 */ -}}
 {{- define "retool.env.blocks" -}}
 {{- $env := .env -}}
@@ -288,16 +287,14 @@ joined by newlines are the whole list printed, and an entry's YAML starts the on
 {{- $blocks := dict -}}
 {{- $texts := dict -}}
 {{- $ok := true -}}
-{{- $chunk := list -}}
 {{- $start := 0 -}}
 {{- range $i, $name := $names -}}
-{{- $chunk = append $chunk (merge (dict "name" $name) (index $env $name)) -}}
-{{- if or (eq (len $chunk) 64) (eq (add1 $i) (len $names)) -}}
+{{- if or (eq (sub (add1 $i) $start) 64) (eq (add1 $i) (len $names)) -}}
 {{- $chunkNames := slice $names $start (add1 $i) -}}
-{{- $text := include "retool.env.entries" $chunk -}}
+{{- $text := include "retool.env.entries" (dict "env" $env "names" $chunkNames) -}}
 {{- if $.split -}}
 {{- $pieces := splitList "\n- " $text -}}
-{{- if eq (len $pieces) (len $chunk) -}}
+{{- if eq (len $pieces) (len $chunkNames) -}}
 {{- range $j, $piece := $pieces -}}
 {{- $_ := set $texts (index $chunkNames $j) (ternary $piece (print "- " $piece) (eq $j 0)) -}}
 {{- end -}}
@@ -306,7 +303,6 @@ joined by newlines are the whole list printed, and an entry's YAML starts the on
 {{- end -}}
 {{- end -}}
 {{- $_ := set $blocks (first $chunkNames) (dict "last" (last $chunkNames) "names" $chunkNames "text" $text) -}}
-{{- $chunk = list -}}
 {{- $start = add1 $i -}}
 {{- end -}}
 {{- end -}}
@@ -396,11 +392,12 @@ one piece per entry, the block's entries (.user, the shared env's map) and .insi
 {{- end -}}
 {{- $user := .block.texts -}}
 {{- $last := "" -}}
-{{- $entries := list -}}
+{{- $whole := dict "env" dict "names" list -}}
 {{- range $i, $name := concat .block.names .inside | sortAlpha -}}
 {{- if or (not $i) (ne $name $last) -}}
 {{- if not $user -}}
-{{- $entries = append $entries (merge (dict "name" $name) (index (ternary $args.env $args.user (hasKey $args.env $name)) $name)) -}}
+{{- $_ := set $whole.env $name (index (ternary $args.env $args.user (hasKey $args.env $name)) $name) -}}
+{{- $_ = set $whole "names" (append $whole.names $name) -}}
 {{- else -}}
 {{- if $i }}{{ "\n" }}{{ end -}}
 {{- if hasKey $args.own $name }}{{ index $args.own $name }}{{ else }}{{ index $user $name }}{{ end -}}
@@ -408,45 +405,38 @@ one piece per entry, the block's entries (.user, the shared env's map) and .insi
 {{- end -}}
 {{- $last = $name -}}
 {{- end -}}
-{{- if $entries }}{{ include "retool.env.entries" $entries }}{{ end -}}
+{{- if $whole.names }}{{ include "retool.env.entries" $whole }}{{ end -}}
 {{- end -}}
 {{- end -}}
 
 {{- /*
-retool.env.yaml: an env map as a container env list, sorted by name, printed whole in chunks of 64 entries
-(retool.env.list without a shared env of more than one block, and its fallback).
+retool.env.yaml: an env map as a container env list, sorted by name, printed whole (retool.env.list without a
+shared env of more than one block, and its fallback).
 */ -}}
 {{- define "retool.env.yaml" -}}
 {{- $names := keys . | sortAlpha -}}
 {{- if not $names }}[]{{ end -}}
-{{- $chunk := list -}}
-{{- range $i, $name := $names -}}
-{{- $chunk = append $chunk (merge (dict "name" $name) (index $ $name)) -}}
-{{- if eq (len $chunk) 64 -}}
-{{- if ge $i 64 }}{{ "\n" }}{{ end -}}
-{{- include "retool.env.entries" $chunk -}}
-{{- $chunk = list -}}
-{{- end -}}
-{{- end -}}
-{{- if $chunk }}{{ if ge (len $names) 64 }}{{ "\n" }}{{ end }}{{ include "retool.env.entries" $chunk }}{{ end -}}
+{{- include "retool.env.entries" (dict "env" . "names" $names) -}}
 {{- end -}}
 {{- /*
-retool.env.entries: a list of container env entries ({name, value} or {name, valueFrom}) as YAML, one "- name:"
-line each. A literal value is printed with quote (Go's strconv.Quote: every character YAML cannot take as it is
+retool.env.entries: the entries .names of the env map .env ({value} or {valueFrom} each) as container env YAML,
+in that order, one "- name:" line each; no list is built, so a long env costs no copying. A literal value is printed with quote (Go's strconv.Quote: every character YAML cannot take as it is
 is escaped in a form YAML's double-quoted scalars read back), the name too (a name such as NO or ON would
 otherwise read as a boolean); valueFrom with toYaml. The same objects as toYaml of the list, at a
 fraction of its cost: toYaml sets up a marshaller per call, about 70 k instructions an entry (issue 21).
 Retool's own chart prints its env entries quoted the same way.
 */ -}}
 {{- define "retool.env.entries" -}}
-{{- range $i, $e := . -}}
+{{- $env := .env -}}
+{{- range $i, $name := .names -}}
+{{- $e := index $env $name -}}
 {{- if $i }}{{ "\n" }}{{ end -}}
-{{- if ne (len $e) 2 -}}
-{{ toYaml (list $e) }}
+{{- if ne (len $e) 1 -}}
+{{ toYaml (list (merge (dict "name" $name) $e)) }}
 {{- else if hasKey $e "value" -}}
-{{ printf "- name: %q\n  value: %s" $e.name (quote $e.value) }}
+{{ printf "- name: %q\n  value: %s" $name (quote $e.value) }}
 {{- else -}}
-{{ printf "- name: %q\n  valueFrom:\n" $e.name }}{{ toYaml $e.valueFrom | indent 4 }}
+{{ printf "- name: %q\n  valueFrom:\n" $name }}{{ toYaml $e.valueFrom | indent 4 }}
 {{- end -}}
 {{- end -}}
 {{- end -}}
